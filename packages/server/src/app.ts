@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import type { DB } from './db/schema';
+import contextPlugin, { genRequestId } from './plugins/context';
+import errorsPlugin from './plugins/errors';
+import authPlugin from './plugins/auth';
+import openapiPlugin from './plugins/openapi';
+import healthRoutes from './modules/health/routes';
+import authRoutes from './modules/auth/routes';
+import regionRoutes from './modules/regions/routes';
+import userRoutes from './modules/users/routes';
+import calendarRoutes from './modules/calendar/routes';
+import auditRoutes from './modules/audit/routes';
+
+export type Deps = { config: Config; database: Database; db: Kysely<DB> };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: Deps;
+  }
+}
+
+/** Paths and keys that never reach a log line. */
+export const LOG_REDACT = ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', '*.newPassword', '*.currentPassword'];
+
+export type BuildOptions = { config: Config; database: Database; logger?: Logger | boolean };
+
+/** Builds the HTTP application on an open, migrated database. Does not listen. */
+export async function buildApp({ config, database, logger }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: typeof logger === 'object' ? logger : undefined,
+    logger: typeof logger === 'object' ? undefined : logger ?? false,
+    genReqId: genRequestId,
+    trustProxy: true,
+    bodyLimit: 10 * 1024 * 1024,
+  } as never) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('deps', { config, database, db: database.db });
+
+  await app.register(contextPlugin);
+  await app.register(errorsPlugin);
+  await app.register(rateLimit, { global: false });
+  await app.register(authPlugin);
+  await app.register(openapiPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(regionRoutes);
+  await app.register(userRoutes);
+  await app.register(calendarRoutes);
+  await app.register(auditRoutes);
+
+  await serveWeb(app, config);
+  return app;
+}
+
+const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** Serves the built staff web app at `/` with history-API fallback, when it has been built. */
+async function serveWeb(app: FastifyInstance, config: Config): Promise<void> {
+  const root = config.webDist ? path.resolve(config.webDist) : DEFAULT_WEB_DIST;
+  if (!fs.existsSync(path.join(root, 'index.html'))) return;
+  // Unknown non-API GETs fall back to index.html in the errors plugin's not-found handler.
+  await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
+}

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { ConfigError } from './config';
+import { openDatabase, type Database } from './db/database';
+import { migrate } from './db/migrate';
+import { ensureRegionsLoaded } from './modules/regions/service';
+import { seedDemoAccounts } from './modules/users/seed';
+
+export type BootOptions = {
+  /** Use an in-memory PGlite instead of the data directory (tests). */
+  inMemory?: boolean;
+  /** Seed demo accounts into an empty database (default: outside production). */
+  seedDemo?: boolean;
+};
+
+/**
+ * Opens the database and brings it to a usable state: migrations, the city's
+ * division tree, demo accounts on an empty non-production database, and the
+ * production safety checks.
+ */
+export async function openAndPrepare(config: Config, log: Logger, opts: BootOptions = {}): Promise<Database> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: opts.inMemory ? undefined : path.join(config.dataDir, 'pglite'),
+    ...(config.dbSchema ? { schema: config.dbSchema } : {}),
+  });
+  try {
+    const { applied, current } = await migrate(database, (m) => log.info({ migration: m.version }, `applying migration ${m.version}_${m.name}`));
+    if (applied.length > 0) log.info({ applied, current }, 'migrations applied');
+    const loaded = await ensureRegionsLoaded(database.db, config.city);
+    if (loaded > 0) log.info({ city: config.city, regions: loaded }, 'division tree loaded');
+    const seedDemo = opts.seedDemo ?? config.env !== 'production';
+    if (seedDemo && (await seedDemoAccounts(database.db, config.city))) log.info('demo accounts created (password: jiuzhu-demo)');
+    if (config.env === 'production') await refuseUnsafeProduction(database);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return database;
+}
+
+async function refuseUnsafeProduction(database: Database): Promise<void> {
+  const demo = await database.db.selectFrom('users').select('username').where('demo_password', '=', true).execute();
+  if (demo.length > 0) {
+    throw new ConfigError(
+      `Refusing to start in production: accounts still have the demo password: ${demo.map((u) => u.username).join(', ')}. ` +
+        'Change them (jiuzhu users reset-password <username>) or disable them first.',
+    );
+  }
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import path from 'node:path';
+
+const DEV_DATA_KEY = Buffer.alloc(32, 'jiuzhu-development-data-key-0001').toString('base64');
+const DEV_INDEX_KEY = Buffer.alloc(32, 'jiuzhu-development-index-key-001').toString('base64');
+
+const Key32 = z
+  .string()
+  .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATABASE_URL: z.string().url().optional(),
+  JIUZHU_DATA_DIR: z.string().default('./data'),
+  /** PostgreSQL schema to work in (default: the role's search_path, normally public). */
+  JIUZHU_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lowercase SQL identifier').optional(),
+  JIUZHU_CITY: z.string().regex(/^\d{4}$/, 'a 4-digit city division code, e.g. 3503').default('3503'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** AES-256 key for personal data at rest. */
+  JIUZHU_DATA_KEY: Key32.optional(),
+  /** HMAC key of the ID-number blind index. */
+  JIUZHU_INDEX_KEY: Key32.optional(),
+  JIUZHU_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  JIUZHU_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+  JIUZHU_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+  JIUZHU_WEB_DIST: z.string().optional(),
+});
+
+export type Config = {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  dbSchema: string | undefined;
+  dataDir: string;
+  city: string;
+  logLevel: string;
+  dataKey: Buffer;
+  indexKey: Buffer;
+  sessionHours: number;
+  loginRateLimit: number;
+  cookieSecure: boolean;
+  webDist: string | undefined;
+  /** Secrets that fell back to development defaults (refused in production). */
+  defaultedSecrets: string[];
+};
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const defaultedSecrets: string[] = [];
+  if (!e.JIUZHU_DATA_KEY) defaultedSecrets.push('JIUZHU_DATA_KEY');
+  if (!e.JIUZHU_INDEX_KEY) defaultedSecrets.push('JIUZHU_INDEX_KEY');
+  if (e.NODE_ENV === 'production' && defaultedSecrets.length > 0) {
+    throw new ConfigError(
+      `Missing secrets in production: ${defaultedSecrets.join(', ')} (each: openssl rand -base64 32)`,
+    );
+  }
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dbSchema: e.JIUZHU_DB_SCHEMA,
+    dataDir: path.resolve(e.JIUZHU_DATA_DIR),
+    city: e.JIUZHU_CITY,
+    logLevel: e.LOG_LEVEL,
+    dataKey: Buffer.from(e.JIUZHU_DATA_KEY ?? DEV_DATA_KEY, 'base64'),
+    indexKey: Buffer.from(e.JIUZHU_INDEX_KEY ?? DEV_INDEX_KEY, 'base64'),
+    sessionHours: e.JIUZHU_SESSION_HOURS,
+    loginRateLimit: e.JIUZHU_LOGIN_RATE_LIMIT,
+    cookieSecure: e.JIUZHU_COOKIE_SECURE ? e.JIUZHU_COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',
+    webDist: e.JIUZHU_WEB_DIST,
+    defaultedSecrets,
+    ...overrides,
+  };
+}

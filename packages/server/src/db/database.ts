@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect';
+import type { DB } from './schema';
+
+export type DatabaseKind = 'pglite' | 'postgresql';
+
+/** One database handle for the process: Kysely for typed SQL, `exec` for multi-statement scripts. */
+export type Database = {
+  kind: DatabaseKind;
+  db: Kysely<DB>;
+  /** Runs a multi-statement SQL script (migrations). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+  /** The embedded instance, when kind is pglite. */
+  pglite?: PGlite;
+  /** The server pool, when kind is postgresql. */
+  pool?: pg.Pool;
+};
+
+// int8 (counts, sequences) as numbers; `date` as plain 'YYYY-MM-DD' strings, never a shifted Date.
+const INT8 = 20;
+const DATE = 1082;
+pg.types.setTypeParser(INT8, (v) => Number(v));
+pg.types.setTypeParser(DATE, (v) => v);
+
+export type OpenOptions = {
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; undefined means in memory. */
+  pgliteDir?: string | undefined;
+  /** PostgreSQL schema to use as search_path (tests use one schema per file). */
+  schema?: string;
+  poolSize?: number;
+};
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
+    // Fail fast with a clear message when the server is not reachable.
+    await pool.query('select 1');
+    return {
+      kind: 'postgresql',
+      db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
+      pool,
+      async exec(sql) {
+        await pool.query(sql);
+      },
+      async close() {
+        await pool.end();
+      },
+    };
+  }
+  if (opts.pgliteDir) fs.mkdirSync(path.dirname(opts.pgliteDir), { recursive: true });
+  const pglite = await PGlite.create({
+    ...(opts.pgliteDir ? { dataDir: opts.pgliteDir } : {}),
+    parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v },
+  });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  return {
+    kind: 'pglite',
+    db,
+    pglite,
+    async exec(sql) {
+      // Through Kysely's connection lock so a script never interleaves with a request.
+      await db.connection().execute(async () => {
+        await pglite.exec(sql);
+      });
+    },
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

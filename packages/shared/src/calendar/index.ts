@@ -1,0 +1,10 @@
+export {
+  WorkingCalendar,
+  createCalendar,
+  isValidIsoDate,
+  officialCalendar,
+  type CalendarRule,
+  type DayInfo,
+  type DayKind,
+  type DaySource,
+} from "./calendar.ts";

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** Staff roles. Every account is bound to exactly one region. */
+export const Role = z.enum([
+  'city_admin',
+  'county_officer',
+  'township_officer',
+  'grid_worker',
+  'finance_officer',
+  'insurer',
+  'auditor',
+]);
+export type Role = z.infer<typeof Role>;
+export const ROLES = Role.options;
+
+/** Region levels by GB/T 2260 code length: city 4, county 6, township 9, village 12. */
+export const RegionLevel = z.enum(['city', 'county', 'township', 'village']);
+export type RegionLevel = z.infer<typeof RegionLevel>;
+
+export function regionLevelOf(code: string): RegionLevel | undefined {
+  switch (code.length) {
+    case 4:
+      return 'city';
+    case 6:
+      return 'county';
+    case 9:
+      return 'township';
+    case 12:
+      return 'village';
+    default:
+      return undefined;
+  }
+}
+
+/** True when `code` is `scope` itself or lies below it in the division tree. */
+export function isWithinRegion(code: string, scope: string): boolean {
+  return code.startsWith(scope);
+}
+
+/**
+ * Rank orders roles for "never above one's own role" in user management.
+ * Equal rank may be granted; a higher one never.
+ */
+export const ROLE_RANK: Record<Role, number> = {
+  city_admin: 100,
+  auditor: 90,
+  county_officer: 80,
+  finance_officer: 70,
+  insurer: 60,
+  township_officer: 50,
+  grid_worker: 10,
+};
+
+/** Levels at which an account of each role may be bound. */
+export const ROLE_LEVELS: Record<Role, readonly RegionLevel[]> = {
+  city_admin: ['city'],
+  county_officer: ['county'],
+  township_officer: ['township'],
+  grid_worker: ['village'],
+  finance_officer: ['city', 'county'],
+  insurer: ['city'],
+  auditor: ['city'],
+};
+
+/** Roles that may manage staff accounts (inside their own region). */
+export const USER_MANAGER_ROLES: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
+
+export function canAssignRole(actor: Role, target: Role): boolean {
+  return USER_MANAGER_ROLES.includes(actor) && ROLE_RANK[target] <= ROLE_RANK[actor];
+}
