@@ -30,7 +30,14 @@ declare module 'fastify' {
 }
 
 /** Paths and keys that never reach a log line. */
-export const LOG_REDACT = ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', '*.newPassword', '*.currentPassword'];
+export const LOG_REDACT = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.newPassword',
+  '*.currentPassword',
+];
 
 export type BuildOptions = { config: Config; database: Database; logger?: Logger | boolean };
 
@@ -38,7 +45,7 @@ export type BuildOptions = { config: Config; database: Database; logger?: Logger
 export async function buildApp({ config, database, logger }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: typeof logger === 'object' ? logger : undefined,
-    logger: typeof logger === 'object' ? undefined : logger ?? false,
+    logger: typeof logger === 'object' ? undefined : (logger ?? false),
     genReqId: genRequestId,
     trustProxy: true,
     bodyLimit: 10 * 1024 * 1024,

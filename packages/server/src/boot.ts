@@ -26,12 +26,15 @@ export async function openAndPrepare(config: Config, log: Logger, opts: BootOpti
     ...(config.dbSchema ? { schema: config.dbSchema } : {}),
   });
   try {
-    const { applied, current } = await migrate(database, (m) => log.info({ migration: m.version }, `applying migration ${m.version}_${m.name}`));
+    const { applied, current } = await migrate(database, (m) =>
+      log.info({ migration: m.version }, `applying migration ${m.version}_${m.name}`),
+    );
     if (applied.length > 0) log.info({ applied, current }, 'migrations applied');
     const loaded = await ensureRegionsLoaded(database.db, config.city);
     if (loaded > 0) log.info({ city: config.city, regions: loaded }, 'division tree loaded');
     const seedDemo = opts.seedDemo ?? config.env !== 'production';
-    if (seedDemo && (await seedDemoAccounts(database.db, config.city))) log.info('demo accounts created (password: jiuzhu-demo)');
+    if (seedDemo && (await seedDemoAccounts(database.db, config.city)))
+      log.info('demo accounts created (password: jiuzhu-demo)');
     if (config.env === 'production') await refuseUnsafeProduction(database);
   } catch (err) {
     await database.close();

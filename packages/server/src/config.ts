@@ -15,14 +15,24 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   JIUZHU_DATA_DIR: z.string().default('./data'),
   /** PostgreSQL schema to work in (default: the role's search_path, normally public). */
-  JIUZHU_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lowercase SQL identifier').optional(),
-  JIUZHU_CITY: z.string().regex(/^\d{4}$/, 'a 4-digit city division code, e.g. 3503').default('3503'),
+  JIUZHU_DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lowercase SQL identifier')
+    .optional(),
+  JIUZHU_CITY: z
+    .string()
+    .regex(/^\d{4}$/, 'a 4-digit city division code, e.g. 3503')
+    .default('3503'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** AES-256 key for personal data at rest. */
   JIUZHU_DATA_KEY: Key32.optional(),
   /** HMAC key of the ID-number blind index. */
   JIUZHU_INDEX_KEY: Key32.optional(),
-  JIUZHU_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  JIUZHU_SESSION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   JIUZHU_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   JIUZHU_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   JIUZHU_WEB_DIST: z.string().optional(),

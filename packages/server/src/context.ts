@@ -49,7 +49,8 @@ export function getContext(): RequestContext {
 /** The scope of the current call; throws when none was set, so a query cannot silently see everything. */
 export function currentScope(): Scope {
   const scope = getContext().scope;
-  if (!scope) throw new Error('No data scope in context: the caller is not signed in and no system scope was requested');
+  if (!scope)
+    throw new Error('No data scope in context: the caller is not signed in and no system scope was requested');
   return scope;
 }
 

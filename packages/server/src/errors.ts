@@ -1,5 +1,5 @@
-import type { ErrorCode, FieldError } from '@jiuzhu/shared';
-import type { MessageKey } from './i18n/messages';
+import type { ErrorBody, ErrorCode, FieldError } from '@jiuzhu/shared';
+import { messages, t, type Lang, type MessageKey } from './i18n/messages';
 
 type Params = Record<string, string | number>;
 
@@ -26,3 +26,14 @@ export const Unauthenticated = () => new AppError(401, 'UNAUTHENTICATED', 'error
 export const Forbidden = (key: MessageKey = 'error.forbidden') => new AppError(403, 'FORBIDDEN', key);
 export const NotFound = (entity: MessageKey) => new AppError(404, 'NOT_FOUND', 'error.notFound', { entity });
 export const Conflict = (key: MessageKey, params: Params = {}) => new AppError(409, 'CONFLICT', key, params);
+
+/** The error contract's body of an AppError in one language (field messages may be message keys). */
+export function describeError(err: AppError, lang: Lang): ErrorBody['error'] {
+  const localise = (m: string) => (m in messages ? t(lang, m as MessageKey, err.params) : m);
+  return {
+    code: err.code,
+    message: t(lang, err.messageKey, err.params),
+    ...(err.fields ? { fields: err.fields.map((f) => ({ path: f.path, message: localise(f.message) })) } : {}),
+    ...(err.details ? { details: err.details } : {}),
+  };
+}

@@ -16,7 +16,8 @@ async function main() {
     throw err;
   }
   const log = pino({ level: config.logLevel, redact: LOG_REDACT });
-  if (config.defaultedSecrets.length > 0) log.warn({ secrets: config.defaultedSecrets }, 'using development secrets (refused in production)');
+  if (config.defaultedSecrets.length > 0)
+    log.warn({ secrets: config.defaultedSecrets }, 'using development secrets (refused in production)');
   const started = Date.now();
   let database;
   try {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
@@ -13,7 +16,12 @@ export const onPostgres = Boolean(process.env.DATABASE_URL);
 export type Agent = {
   username: string;
   cookie: string;
-  request(method: InjectOptions['method'], url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  request(
+    method: InjectOptions['method'],
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
 };
 
 export type TestApp = {
@@ -23,7 +31,17 @@ export type TestApp = {
   /** Signs in through the HTTP API and returns an agent carrying the session cookie. */
   login(username: string, password?: string): Promise<Agent>;
   anonymous: Agent;
+  /** Environment for a `jiuzhu` CLI process that opens this same database (after `shutdown` on PGlite). */
+  cliEnv: Record<string, string>;
+  /** Closes the app and the database but keeps the data (so a CLI process can open it). */
+  shutdown(): Promise<void>;
+  /** Shuts down and removes the data. */
   close(): Promise<void>;
+};
+
+export type TestAppOptions = {
+  /** Keep PGlite data in a temporary directory instead of memory (for CLI processes). */
+  persistent?: boolean;
 };
 
 /** A fresh schema name per test file on PostgreSQL (the suite shares one server database). */
@@ -49,15 +67,24 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
  * The whole application on a real database: an in-memory PGlite by default, or a fresh
  * schema on the PostgreSQL server of DATABASE_URL. Migrated, regions loaded, demo accounts seeded.
  */
-export async function createTestApp(env: Record<string, string> = {}, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  overrides: Partial<Config> = {},
+  opts: TestAppOptions = {},
+): Promise<TestApp> {
   const schema = onPostgres ? freshSchema() : undefined;
   if (schema) await createSchema(process.env.DATABASE_URL!, schema);
+  const dataDir = !onPostgres && opts.persistent ? fs.mkdtempSync(path.join(os.tmpdir(), 'jiuzhu-test-')) : undefined;
+  const dbEnv: Record<string, string> = {
+    ...(schema ? { JIUZHU_DB_SCHEMA: schema, DATABASE_URL: process.env.DATABASE_URL! } : {}),
+    ...(dataDir ? { JIUZHU_DATA_DIR: dataDir } : {}),
+  };
   const config = loadConfig(
-    { NODE_ENV: 'test', LOG_LEVEL: 'silent', JIUZHU_LOGIN_RATE_LIMIT: '1000', ...(schema ? { JIUZHU_DB_SCHEMA: schema } : {}), DATABASE_URL: process.env.DATABASE_URL, ...env },
+    { NODE_ENV: 'test', LOG_LEVEL: 'silent', JIUZHU_LOGIN_RATE_LIMIT: '1000', ...dbEnv, ...env },
     overrides,
   );
   const log = pino({ level: 'silent' });
-  const database = await openAndPrepare(config, log, { inMemory: !onPostgres, seedDemo: true });
+  const database = await openAndPrepare(config, log, { inMemory: !onPostgres && !dataDir, seedDemo: true });
   const app = await buildApp({ config, database, logger: false });
   await app.ready();
 
@@ -73,6 +100,13 @@ export async function createTestApp(env: Record<string, string> = {}, overrides:
       }),
   });
 
+  let closed = false;
+  const shutdown = async () => {
+    if (closed) return;
+    closed = true;
+    await app.close();
+    await database.close();
+  };
   return {
     app,
     database,
@@ -85,10 +119,12 @@ export async function createTestApp(env: Record<string, string> = {}, overrides:
       if (!setCookie) throw new Error('no session cookie');
       return agent(username, `jz_session=${setCookie.value}`);
     },
+    cliEnv: { NODE_ENV: 'test', LOG_LEVEL: 'silent', ...dbEnv },
+    shutdown,
     async close() {
-      await app.close();
-      await database.close();
+      await shutdown();
       if (schema) await dropSchema(process.env.DATABASE_URL!, schema);
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -65,7 +65,9 @@ export async function migrate(
       onApply(m);
       const body = fs.readFileSync(m.file, 'utf8');
       try {
-        await s.exec(`begin;\n${body}\n;insert into schema_migrations (version, name) values (${m.version}, '${m.name}');\ncommit;`);
+        await s.exec(
+          `begin;\n${body}\n;insert into schema_migrations (version, name) values (${m.version}, '${m.name}');\ncommit;`,
+        );
       } catch (err) {
         await s.exec('rollback').catch(() => {});
         throw new Error(`Migration ${m.version}_${m.name} failed: ${(err as Error).message}`, { cause: err });

@@ -3,12 +3,8 @@ import '@fastify/static';
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody, FieldError } from '@jiuzhu/shared';
-import { AppError } from '../errors';
-import { langOf, messages, t, type Lang, type MessageKey } from '../i18n/messages';
-
-function fieldMessage(lang: Lang, message: string, params: Record<string, string | number>): string {
-  return message in messages ? t(lang, message as MessageKey, params) : message;
-}
+import { AppError, describeError } from '../errors';
+import { langOf, t, type Lang, type MessageKey } from '../i18n/messages';
 
 /** Turns a zod validation failure into field errors with dotted paths; unknown keys get one entry each. */
 function zodFields(
@@ -38,19 +34,15 @@ function body(code: ErrorBody['error']['code'], message: string, extra: Partial<
 export default fp(async (app) => {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     const lang = req.ctx?.lang ?? langOf(req.headers['accept-language']);
-    if (err instanceof AppError) {
-      const fields = err.fields?.map((f) => ({ path: f.path, message: fieldMessage(lang, f.message, err.params) }));
-      return reply.status(err.status).send(
-        body(err.code, t(lang, err.messageKey, err.params), {
-          ...(fields ? { fields } : {}),
-          ...(err.details ? { details: err.details } : {}),
-        }),
-      );
-    }
+    if (err instanceof AppError) return reply.status(err.status).send({ error: describeError(err, lang) });
     if (hasZodFastifySchemaValidationErrors(err)) {
       return reply
         .status(400)
-        .send(body('VALIDATION_FAILED', t(lang, 'error.validation'), { fields: zodFields(lang, err.validationContext, err.validation) }));
+        .send(
+          body('VALIDATION_FAILED', t(lang, 'error.validation'), {
+            fields: zodFields(lang, err.validationContext, err.validation),
+          }),
+        );
     }
     const status = err.statusCode ?? 500;
     if (status === 429) return reply.status(429).send(body('RATE_LIMITED', t(lang, 'error.rateLimited')));

@@ -12,7 +12,7 @@
  */
 // The import attribute is what Node's ESM loader requires for JSON; Vite,
 // vitest and tsx accept it too, so this one line works in every runtime we use.
-import chineseDays from "chinese-days/dist/chinese-days.json" with { type: "json" };
+import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 
 /** A calendar date written 'YYYY-MM-DD' (ISO 8601, no time, no zone). */
 export type IsoDate = string;
@@ -31,7 +31,7 @@ export interface CalendarRule {
  *   block included), or a weekday an override turned into a rest day.
  * - `makeup_workday`: a Saturday or Sunday that is a working day (调休上班).
  */
-export type DayKind = "workday" | "weekend" | "holiday" | "makeup_workday";
+export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup_workday';
 
 /**
  * - `official`: the year has an official schedule in `chinese-days` (for plain
@@ -39,7 +39,7 @@ export type DayKind = "workday" | "weekend" | "holiday" | "makeup_workday";
  * - `override`: an admin override decided this date.
  * - `default`: nobody knows the year; the weekday rule decided.
  */
-export type DaySource = "official" | "override" | "default";
+export type DaySource = 'official' | 'override' | 'default';
 
 export interface DayInfo {
   date: IsoDate;
@@ -61,7 +61,7 @@ const ISO_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Days since 1970-01-01, or undefined when `value` is not a real 'YYYY-MM-DD' date. */
 function toDayNumber(value: unknown): number | undefined {
-  if (typeof value !== "string") return undefined;
+  if (typeof value !== 'string') return undefined;
   const match = ISO_DATE_PATTERN.exec(value);
   if (!match) return undefined;
   const year = Number(match[1]);
@@ -70,11 +70,7 @@ function toDayNumber(value: unknown): number | undefined {
   // setUTCFullYear rather than Date.UTC: Date.UTC maps years 0–99 to 1900–1999.
   const probe = new Date(0);
   probe.setUTCFullYear(year, month - 1, day);
-  if (
-    probe.getUTCFullYear() !== year ||
-    probe.getUTCMonth() !== month - 1 ||
-    probe.getUTCDate() !== day
-  ) {
+  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) {
     return undefined; // rolled over: 2025-02-30, 2025-13-01, 2025-00-10, …
   }
   return probe.getTime() / MS_PER_DAY;
@@ -88,11 +84,8 @@ export function isValidIsoDate(value: unknown): value is IsoDate {
 function parseDate(value: unknown, argument: string): number {
   const dayNumber = toDayNumber(value);
   if (dayNumber === undefined) {
-    const shown =
-      typeof value === "string" ? JSON.stringify(value) : String(value);
-    throw new RangeError(
-      `Invalid ${argument}: ${shown} is not a real calendar date in YYYY-MM-DD format`,
-    );
+    const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+    throw new RangeError(`Invalid ${argument}: ${shown} is not a real calendar date in YYYY-MM-DD format`);
   }
   return dayNumber;
 }
@@ -101,11 +94,9 @@ function formatDate(dayNumber: number): IsoDate {
   const d = new Date(dayNumber * MS_PER_DAY);
   const year = d.getUTCFullYear();
   if (year > 9999) {
-    throw new RangeError(
-      "Date arithmetic went past 9999-12-31, which YYYY-MM-DD cannot express",
-    );
+    throw new RangeError('Date arithmetic went past 9999-12-31, which YYYY-MM-DD cannot express');
   }
-  const pad = (n: number, width: number) => String(n).padStart(width, "0");
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
   return `${pad(year, 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
 }
 
@@ -120,7 +111,7 @@ function yearOf(date: IsoDate): number {
 }
 
 interface OfficialDay {
-  kind: "holiday" | "makeup_workday";
+  kind: 'holiday' | 'makeup_workday';
   name: string | undefined;
 }
 
@@ -129,10 +120,8 @@ interface OfficialDay {
  * Chinese name, and the number of statutory days of that holiday.
  */
 function chineseName(value: string): string | undefined {
-  const parts = value.split(",");
-  return parts.length >= 3
-    ? parts[parts.length - 2]?.trim() || undefined
-    : undefined;
+  const parts = value.split(',');
+  return parts.length >= 3 ? parts[parts.length - 2]?.trim() || undefined : undefined;
 }
 
 interface ChineseDaysData {
@@ -140,26 +129,22 @@ interface ChineseDaysData {
   workdays: Readonly<Record<string, string>>;
 }
 
-function loadOfficialDays(
-  data: ChineseDaysData,
-): ReadonlyMap<IsoDate, OfficialDay> {
+function loadOfficialDays(data: ChineseDaysData): ReadonlyMap<IsoDate, OfficialDay> {
   const days = new Map<IsoDate, OfficialDay>();
   for (const [date, value] of Object.entries(data.holidays)) {
-    days.set(date, { kind: "holiday", name: chineseName(value) });
+    days.set(date, { kind: 'holiday', name: chineseName(value) });
   }
   // The package never lists a date in both maps (a test guards that), so the
   // order here only matters if a future release breaks that invariant.
   for (const [date, value] of Object.entries(data.workdays)) {
-    days.set(date, { kind: "makeup_workday", name: chineseName(value) });
+    days.set(date, { kind: 'makeup_workday', name: chineseName(value) });
   }
   return days;
 }
 
 const officialData: ChineseDaysData = chineseDays;
 const OFFICIAL_DAYS = loadOfficialDays(officialData);
-const OFFICIAL_YEARS: readonly number[] = [
-  ...new Set([...OFFICIAL_DAYS.keys()].map(yearOf)),
-].sort((a, b) => a - b);
+const OFFICIAL_YEARS: readonly number[] = [...new Set([...OFFICIAL_DAYS.keys()].map(yearOf))].sort((a, b) => a - b);
 const OFFICIAL_YEAR_SET: ReadonlySet<number> = new Set(OFFICIAL_YEARS);
 
 function assertYear(year: number): void {
@@ -181,15 +166,11 @@ export class WorkingCalendar {
     const byDate = new Map<IsoDate, Readonly<CalendarRule>>();
     for (const [index, override] of overrides.entries()) {
       parseDate(override.date, `override date at index ${index}`);
-      if (typeof override.isWorkingDay !== "boolean") {
-        throw new TypeError(
-          `Override for ${override.date}: isWorkingDay must be a boolean`,
-        );
+      if (typeof override.isWorkingDay !== 'boolean') {
+        throw new TypeError(`Override for ${override.date}: isWorkingDay must be a boolean`);
       }
       if (byDate.has(override.date)) {
-        throw new RangeError(
-          `Duplicate override for ${override.date}: give each date once`,
-        );
+        throw new RangeError(`Duplicate override for ${override.date}: give each date once`);
       }
       // Copied and frozen so that later edits to the caller's array cannot
       // change answers this calendar already gave.
@@ -219,7 +200,7 @@ export class WorkingCalendar {
 
   /** @throws RangeError when `date` is not a real 'YYYY-MM-DD' date. */
   isWorkingDay(date: IsoDate): boolean {
-    return this.#isWorking(parseDate(date, "date"));
+    return this.#isWorking(parseDate(date, 'date'));
   }
 
   /**
@@ -233,11 +214,9 @@ export class WorkingCalendar {
    * @throws RangeError on an invalid date or when `n` is not an integer ≥ 0.
    */
   addWorkingDays(date: IsoDate, n: number): IsoDate {
-    let day = parseDate(date, "date");
+    let day = parseDate(date, 'date');
     if (!Number.isSafeInteger(n) || n < 0) {
-      throw new RangeError(
-        `Invalid number of working days: ${String(n)} (expected an integer ≥ 0)`,
-      );
+      throw new RangeError(`Invalid number of working days: ${String(n)} (expected an integer ≥ 0)`);
     }
     if (n === 0) {
       while (!this.#isWorking(day)) day += 1;
@@ -260,8 +239,8 @@ export class WorkingCalendar {
    * @throws RangeError when either date is invalid.
    */
   workingDaysBetween(from: IsoDate, to: IsoDate): number {
-    const start = parseDate(from, "from date");
-    const end = parseDate(to, "to date");
+    const start = parseDate(from, 'from date');
+    const end = parseDate(to, 'to date');
     const [low, high] = start <= end ? [start, end] : [end, start];
     let count = 0;
     for (let day = low + 1; day <= high; day += 1) {
@@ -273,24 +252,22 @@ export class WorkingCalendar {
 
   /** Everything known about one date. @throws RangeError on an invalid date. */
   dayInfo(date: IsoDate): DayInfo {
-    const dayNumber = parseDate(date, "date");
+    const dayNumber = parseDate(date, 'date');
     const weekend = isWeekend(dayNumber);
     const official = OFFICIAL_DAYS.get(date);
     const override = this.#overrides.get(date);
 
     if (override) {
       let kind: DayKind;
-      if (override.isWorkingDay) kind = weekend ? "makeup_workday" : "workday";
-      else
-        kind = weekend && official?.kind !== "holiday" ? "weekend" : "holiday";
+      if (override.isWorkingDay) kind = weekend ? 'makeup_workday' : 'workday';
+      else kind = weekend && official?.kind !== 'holiday' ? 'weekend' : 'holiday';
       const info: DayInfo = {
         date,
         isWorkingDay: override.isWorkingDay,
         kind,
-        source: "override",
+        source: 'override',
       };
-      if (official?.name !== undefined && official.kind === kind)
-        info.name = official.name;
+      if (official?.name !== undefined && official.kind === kind) info.name = official.name;
       if (override.note !== undefined) info.note = override.note;
       return info;
     }
@@ -298,9 +275,9 @@ export class WorkingCalendar {
     if (official) {
       const info: DayInfo = {
         date,
-        isWorkingDay: official.kind === "makeup_workday",
+        isWorkingDay: official.kind === 'makeup_workday',
         kind: official.kind,
-        source: "official",
+        source: 'official',
       };
       if (official.name !== undefined) info.name = official.name;
       return info;
@@ -309,8 +286,8 @@ export class WorkingCalendar {
     return {
       date,
       isWorkingDay: !weekend,
-      kind: weekend ? "weekend" : "workday",
-      source: OFFICIAL_YEAR_SET.has(yearOf(date)) ? "official" : "default",
+      kind: weekend ? 'weekend' : 'workday',
+      source: OFFICIAL_YEAR_SET.has(yearOf(date)) ? 'official' : 'default',
     };
   }
 
@@ -335,15 +312,13 @@ export class WorkingCalendar {
     const override = this.#overrides.get(date);
     if (override) return override.isWorkingDay;
     const official = OFFICIAL_DAYS.get(date);
-    if (official) return official.kind === "makeup_workday";
+    if (official) return official.kind === 'makeup_workday';
     return !isWeekend(dayNumber);
   }
 }
 
 /** A calendar with admin overrides (e.g. loaded from the database). */
-export function createCalendar(
-  overrides: readonly CalendarRule[] = [],
-): WorkingCalendar {
+export function createCalendar(overrides: readonly CalendarRule[] = []): WorkingCalendar {
   return new WorkingCalendar(overrides);
 }
 

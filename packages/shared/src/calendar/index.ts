@@ -7,4 +7,4 @@ export {
   type DayInfo,
   type DayKind,
   type DaySource,
-} from "./calendar.ts";
+} from './calendar.ts';

@@ -9,8 +9,17 @@ export default async function auditRoutes(app: FastifyInstance) {
   const config = { access: ['auditor', 'city_admin'] as const };
   const tags = ['audit'];
 
-  r.get('/api/audit', { config, schema: { tags, summary: 'The audit trail, newest first', querystring: AuditQuery, response: { 200: AuditList } } }, (req) =>
-    listAudit(db, req.query),
+  r.get(
+    '/api/audit',
+    {
+      config,
+      schema: { tags, summary: 'The audit trail, newest first', querystring: AuditQuery, response: { 200: AuditList } },
+    },
+    (req) => listAudit(db, req.query),
   );
-  r.get('/api/audit/verify', { config, schema: { tags, summary: 'Recompute the hash chain', response: { 200: AuditVerifyResult } } }, () => verifyAudit(db));
+  r.get(
+    '/api/audit/verify',
+    { config, schema: { tags, summary: 'Recompute the hash chain', response: { 200: AuditVerifyResult } } },
+    () => verifyAudit(db),
+  );
 }

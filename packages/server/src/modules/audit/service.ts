@@ -26,7 +26,8 @@ export type AuditInput = {
  */
 export async function recordAudit(trx: Transaction<DB>, input: AuditInput): Promise<void> {
   const ctx = findContext();
-  const actor = input.actor ??
+  const actor =
+    input.actor ??
     (ctx?.actor
       ? { id: ctx.actor.id, username: ctx.actor.username, role: ctx.actor.role, regionCode: ctx.actor.regionCode }
       : { id: null, username: 'system', role: 'system', regionCode: '' });
@@ -119,7 +120,12 @@ export async function verifyAudit(
   onProgress: (checked: number, total: number) => void = () => {},
 ): Promise<AuditVerifyResult> {
   const total = Number(
-    (await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+    (
+      await db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
   );
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;

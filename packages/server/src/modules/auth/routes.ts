@@ -49,7 +49,10 @@ export default async function authRoutes(app: FastifyInstance) {
 
   r.get(
     '/api/auth/me',
-    { config: { access: 'staff' }, schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: MeResponse } } },
+    {
+      config: { access: 'staff' },
+      schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: MeResponse } },
+    },
     async (req) => {
       if (!req.ctx.actor) throw Unauthenticated();
       return { user: await getMe(db, req.ctx.actor) };
@@ -60,10 +63,21 @@ export default async function authRoutes(app: FastifyInstance) {
     '/api/auth/password',
     {
       config: { access: 'staff' },
-      schema: { tags: ['auth'], summary: 'Change one’s own password', body: ChangePasswordBody, response: { 204: z.null() } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change one’s own password',
+        body: ChangePasswordBody,
+        response: { 204: z.null() },
+      },
     },
     async (req, reply) => {
-      await changePassword(db, req.ctx.actor!, req.cookies[SESSION_COOKIE]!, req.body.currentPassword, req.body.newPassword);
+      await changePassword(
+        db,
+        req.ctx.actor!,
+        req.cookies[SESSION_COOKIE]!,
+        req.body.currentPassword,
+        req.body.newPassword,
+      );
       return reply.status(204).send(null);
     },
   );

@@ -75,12 +75,11 @@ export async function login(
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
   await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
     await trx
-      .updateTable('users')
-      .set({ failed_logins: 0, locked_until: null })
-      .where('id', '=', user.id)
+      .insertInto('sessions')
+      .values({ id: tokenId(token), user_id: user.id, expires_at: expiresAt })
       .execute();
-    await trx.insertInto('sessions').values({ id: tokenId(token), user_id: user.id, expires_at: expiresAt }).execute();
     await recordAudit(trx, { action: 'auth.login', entity: 'user', entityId: user.id, actor });
   });
   return { token, actor, expiresAt };
@@ -101,7 +100,11 @@ export async function findSession(db: Kysely<DB>, token: string): Promise<{ acto
 }
 
 export async function logout(db: Kysely<DB>, token: string): Promise<void> {
-  const session = await db.selectFrom('sessions').select(['id', 'user_id']).where('id', '=', tokenId(token)).executeTakeFirst();
+  const session = await db
+    .selectFrom('sessions')
+    .select(['id', 'user_id'])
+    .where('id', '=', tokenId(token))
+    .executeTakeFirst();
   if (!session) return;
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('sessions').where('id', '=', session.id).execute();
@@ -150,8 +153,13 @@ export async function changePassword(
   currentPassword: string,
   newPassword: string,
 ): Promise<void> {
-  const user = await db.selectFrom('users').select(['password_hash']).where('id', '=', actor.id).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(user.password_hash, currentPassword))) throw InvalidField('currentPassword', 'error.wrongCurrentPassword');
+  const user = await db
+    .selectFrom('users')
+    .select(['password_hash'])
+    .where('id', '=', actor.id)
+    .executeTakeFirstOrThrow();
+  if (!(await verifyPassword(user.password_hash, currentPassword)))
+    throw InvalidField('currentPassword', 'error.wrongCurrentPassword');
   if (newPassword === currentPassword) throw InvalidField('newPassword', 'error.passwordReused');
   checkNewPassword('newPassword', newPassword);
   const passwordHash = await hashPassword(newPassword);

@@ -19,7 +19,9 @@ export async function calendarMonth(db: Kysely<DB>, month: string): Promise<Cale
   const [y, m] = month.split('-').map(Number) as [number, number];
   if (m < 1 || m > 12) throw InvalidField('query.month', 'error.validation');
   const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const days = Array.from({ length: daysInMonth }, (_, i) => calendar.dayInfo(`${month}-${String(i + 1).padStart(2, '0')}`));
+  const days = Array.from({ length: daysInMonth }, (_, i) =>
+    calendar.dayInfo(`${month}-${String(i + 1).padStart(2, '0')}`),
+  );
   return { month, yearKnown: calendar.isYearKnown(y), days };
 }
 
@@ -68,9 +70,19 @@ export async function putOverride(
     await trx
       .insertInto('calendar_overrides')
       .values({ date, is_working_day: isWorkingDay, note, updated_by: username })
-      .onConflict((oc) => oc.column('date').doUpdateSet({ is_working_day: isWorkingDay, note, updated_by: username, updated_at: new Date() }))
+      .onConflict((oc) =>
+        oc
+          .column('date')
+          .doUpdateSet({ is_working_day: isWorkingDay, note, updated_by: username, updated_at: new Date() }),
+      )
       .execute();
-    await recordAudit(trx, { action: 'calendar.override_set', entity: 'calendar_override', entityId: date, regionCode: city, detail: { isWorkingDay } });
+    await recordAudit(trx, {
+      action: 'calendar.override_set',
+      entity: 'calendar_override',
+      entityId: date,
+      regionCode: city,
+      detail: { isWorkingDay },
+    });
   });
 }
 
@@ -78,6 +90,11 @@ export async function deleteOverride(db: Kysely<DB>, city: string, date: string)
   await db.transaction().execute(async (trx) => {
     const res = await trx.deleteFrom('calendar_overrides').where('date', '=', date).executeTakeFirst();
     if (Number(res.numDeletedRows) === 0) throw NotFound('entity.calendarOverride');
-    await recordAudit(trx, { action: 'calendar.override_delete', entity: 'calendar_override', entityId: date, regionCode: city });
+    await recordAudit(trx, {
+      action: 'calendar.override_delete',
+      entity: 'calendar_override',
+      entityId: date,
+      regionCode: city,
+    });
   });
 }

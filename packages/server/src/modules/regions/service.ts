@@ -43,7 +43,12 @@ export async function ensureRegionsLoaded(db: Kysely<DB>, city: string): Promise
 /** A region in the caller's subtree; 403 when it exists outside it, 404 when it does not exist. */
 export async function getRegion(db: Kysely<DB>, code: string): Promise<Region> {
   if (!isInScope(code)) throw Forbidden('error.outOfRegion');
-  const row = await db.selectFrom('regions').selectAll().where('code', '=', code).where(inScope('code')).executeTakeFirst();
+  const row = await db
+    .selectFrom('regions')
+    .selectAll()
+    .where('code', '=', code)
+    .where(inScope('code'))
+    .executeTakeFirst();
   if (!row) throw NotFound('entity.region');
   return toRegion(row);
 }
@@ -87,14 +92,20 @@ export async function searchRegions(db: Kysely<DB>, q: string, limit: number): P
   }
   return rows.map((r) => ({
     ...toRegion(r),
-    path: [...[4, 6, 9].filter((len) => r.code.length > len).map((len) => names.get(r.code.slice(0, len)) ?? ''), r.name],
+    path: [
+      ...[4, 6, 9].filter((len) => r.code.length > len).map((len) => names.get(r.code.slice(0, len)) ?? ''),
+      r.name,
+    ],
   }));
 }
 
 /** The region's name, for labels (no scope check: names of divisions are public). */
 export async function regionNames(db: Kysely<DB>, codes: string[]): Promise<Map<string, string>> {
   if (codes.length === 0) return new Map();
-  const rows = await db.selectFrom('regions').select(['code', 'name']).where('code', 'in', [...new Set(codes)]).execute();
+  const rows = await db
+    .selectFrom('regions')
+    .select(['code', 'name'])
+    .where('code', 'in', [...new Set(codes)])
+    .execute();
   return new Map(rows.map((r) => [r.code, r.name]));
 }
-

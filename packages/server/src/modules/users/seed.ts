@@ -5,7 +5,9 @@ import { recordAudit } from '../audit/service';
 import { DEMO_PASSWORD, hashPassword } from '../auth/passwords';
 
 /** Demo accounts of the reference city (Putian); for another city, one admin at the city level. */
-export function demoAccounts(city: string): { username: string; displayName: string; role: Role; regionCode: string }[] {
+export function demoAccounts(
+  city: string,
+): { username: string; displayName: string; role: Role; regionCode: string }[] {
   if (city !== '3503') return [{ username: 'admin', displayName: '市级管理员', role: 'city_admin', regionCode: city }];
   return [
     { username: 'admin', displayName: '市民政局管理员', role: 'city_admin', regionCode: '3503' },
@@ -34,7 +36,13 @@ export async function seedDemoAccounts(db: Kysely<DB>, city: string): Promise<bo
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await recordAudit(trx, { action: 'user.create', entity: 'user', entityId: row.id, regionCode: a.regionCode, detail: { role: a.role, demo: true } });
+      await recordAudit(trx, {
+        action: 'user.create',
+        entity: 'user',
+        entityId: row.id,
+        regionCode: a.regionCode,
+        detail: { role: a.role, demo: true },
+      });
     }
   });
   return true;

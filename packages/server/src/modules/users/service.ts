@@ -76,7 +76,9 @@ export async function listUsers(db: Kysely<DB>, q: UserListQuery): Promise<{ ite
   let query = baseQuery(db);
   if (q.q) {
     const pattern = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) => eb.or([eb('users.username', 'like', pattern), eb('users.display_name', 'like', pattern)]));
+    query = query.where((eb) =>
+      eb.or([eb('users.username', 'like', pattern), eb('users.display_name', 'like', pattern)]),
+    );
   }
   if (q.role) query = query.where('users.role', '=', q.role);
   if (q.regionCode) query = query.where('users.region_code', 'like', `${q.regionCode}%`);
@@ -99,9 +101,14 @@ async function checkGrant(db: Kysely<DB>, actor: Actor, role: Role, regionCode: 
   if (!isInScope(regionCode)) throw Forbidden('error.outOfRegion');
   const level = regionLevelOf(regionCode);
   if (!level || !ROLE_LEVELS[role].includes(level)) {
-    throw InvalidField('regionCode', 'error.roleLevel', { levels: ROLE_LEVELS[role].join('/') });
+    throw InvalidField('regionCode', 'error.roleLevel', { levels: `levels.${ROLE_LEVELS[role].join('/')}` });
   }
-  const region = await db.selectFrom('regions').select('code').where('code', '=', regionCode).where(inScope('code')).executeTakeFirst();
+  const region = await db
+    .selectFrom('regions')
+    .select('code')
+    .where('code', '=', regionCode)
+    .where(inScope('code'))
+    .executeTakeFirst();
   if (!region) throw InvalidField('regionCode', 'error.regionUnknown');
 }
 
@@ -123,7 +130,10 @@ export async function createUser(db: Kysely<DB>, actor: Actor, body: CreateUserB
       .onConflict((oc) => oc.column('username').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!row) throw new AppError(409, 'CONFLICT', 'error.usernameTaken', {}, [{ path: 'username', message: 'error.usernameTaken' }]);
+    if (!row)
+      throw new AppError(409, 'CONFLICT', 'error.usernameTaken', {}, [
+        { path: 'username', message: 'error.usernameTaken' },
+      ]);
     await recordAudit(trx, {
       action: 'user.create',
       entity: 'user',
@@ -139,7 +149,8 @@ export async function createUser(db: Kysely<DB>, actor: Actor, body: CreateUserB
 export async function updateUser(db: Kysely<DB>, actor: Actor, id: string, body: UpdateUserBody): Promise<User> {
   const current = await getUser(db, id);
   if (!canAssignRole(actor.role, current.role)) throw Forbidden();
-  const changesSelf = id === actor.id && (body.role !== undefined || body.regionCode !== undefined || body.active !== undefined);
+  const changesSelf =
+    id === actor.id && (body.role !== undefined || body.regionCode !== undefined || body.active !== undefined);
   if (changesSelf) throw Conflict('error.selfChange');
   const role = body.role ?? current.role;
   const regionCode = body.regionCode ?? current.regionCode;
@@ -167,7 +178,11 @@ export async function updateUser(db: Kysely<DB>, actor: Actor, id: string, body:
       entity: 'user',
       entityId: id,
       regionCode,
-      detail: { fields: changed, ...(body.role ? { role: body.role } : {}), ...(body.active !== undefined ? { active: body.active } : {}) },
+      detail: {
+        fields: changed,
+        ...(body.role ? { role: body.role } : {}),
+        ...(body.active !== undefined ? { active: body.active } : {}),
+      },
     });
   });
   return getUser(db, id);
@@ -181,12 +196,24 @@ export async function resetPassword(db: Kysely<DB>, actor: Actor, id: string, ne
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
-      .set({ password_hash: passwordHash, demo_password: false, must_change_password: true, failed_logins: 0, locked_until: null, updated_at: new Date() })
+      .set({
+        password_hash: passwordHash,
+        demo_password: false,
+        must_change_password: true,
+        failed_logins: 0,
+        locked_until: null,
+        updated_at: new Date(),
+      })
       .where('id', '=', id)
       .where(inScope('region_code'))
       .execute();
     await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
-    await recordAudit(trx, { action: 'user.reset_password', entity: 'user', entityId: id, regionCode: target.regionCode });
+    await recordAudit(trx, {
+      action: 'user.reset_password',
+      entity: 'user',
+      entityId: id,
+      regionCode: target.regionCode,
+    });
   });
 }
 

@@ -1,0 +1,233 @@
+import path from 'node:path';
+import readline from 'node:readline';
+import { Command, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import pino from 'pino';
+import { ROLES, type Role } from '@jiuzhu/shared';
+import { openAndPrepare } from '../boot';
+import { ConfigError, loadConfig, type Config } from '../config';
+import type { Database } from '../db/database';
+import { migrate } from '../db/migrate';
+import { openDatabase } from '../db/database';
+import { runAsSystem, type Actor } from '../context';
+import { AppError, describeError } from '../errors';
+import { verifyAudit } from '../modules/audit/service';
+import { seedDemoAccounts } from '../modules/users/seed';
+import { createUser, listUsers, resetPassword, unlockUser } from '../modules/users/service';
+
+const log = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+
+function config(): Config {
+  return loadConfig();
+}
+
+/** Opens the configured database; `prepare` also migrates, loads regions and seeds demo accounts as at boot. */
+async function withDatabase<T>(fn: (db: Database, cfg: Config) => Promise<T>, prepare = true): Promise<T> {
+  const cfg = config();
+  const database = prepare
+    ? await openAndPrepare(cfg, log)
+    : await openDatabase({
+        databaseUrl: cfg.databaseUrl,
+        pgliteDir: path.join(cfg.dataDir, 'pglite'),
+        ...(cfg.dbSchema ? { schema: cfg.dbSchema } : {}),
+      });
+  try {
+    return await fn(database, cfg);
+  } finally {
+    await database.close();
+  }
+}
+
+/** The CLI acts with the system scope, as a city-level administrator of the configured city. */
+function systemActor(cfg: Config): Actor {
+  return { id: 'cli', username: 'cli', role: 'city_admin', regionCode: cfg.city };
+}
+
+function progressBar(label: string) {
+  if (!process.stderr.isTTY) return null;
+  return new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {percentage}% {value}/{total}`, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+async function readPassword(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    // Piped: the first line of standard input (keeps the password out of argv and shell history).
+    const rl = readline.createInterface({ input: process.stdin });
+    for await (const line of rl) {
+      rl.close();
+      return line.trim();
+    }
+    throw new Error('no password on standard input');
+  }
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const muted = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
+  let asked = false;
+  muted._writeToOutput = (s: string) => {
+    if (!asked) muted.output.write(s);
+  };
+  return new Promise((resolve) => {
+    rl.question(prompt, (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+    asked = true;
+  });
+}
+
+function parseRole(value: string): Role {
+  if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`one of ${ROLES.join(', ')}`);
+  return value as Role;
+}
+
+const program = new Command('jiuzhu').description('Jiuzhu (救助) command line').showHelpAfterError();
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(() =>
+    withDatabase(async (database) => {
+      const res = await migrate(database, (m) => console.error(`applying ${m.version}_${m.name}`));
+      console.log(
+        res.applied.length
+          ? `applied ${res.applied.join(', ')}; now at ${res.current}`
+          : `up to date at ${res.current}`,
+      );
+    }, false),
+  );
+
+program
+  .command('seed')
+  .description('load the division tree and the demo accounts into an empty database')
+  .option('--size <size>', 'demo data size', 'demo')
+  .action((opts: { size: string }) =>
+    withDatabase(async (database, cfg) => {
+      if (opts.size !== 'demo') throw new InvalidArgumentError('only --size demo is available so far');
+      if (cfg.env === 'production') throw new ConfigError('refusing to seed demo data in production');
+      const created = await seedDemoAccounts(database.db, cfg.city);
+      console.log(created ? 'demo accounts created (password jiuzhu-demo)' : 'accounts exist already: nothing seeded');
+    }),
+  );
+
+const users = program.command('users').description('manage staff accounts');
+
+users
+  .command('list')
+  .option('--region <code>', 'only this region and below')
+  .option('--role <role>', 'only this role', parseRole)
+  .action((opts: { region?: string; role?: Role }) =>
+    withDatabase((database) =>
+      runAsSystem('cli users list', log, async () => {
+        const res = await listUsers(database.db, {
+          page: 1,
+          pageSize: 200,
+          ...(opts.region ? { regionCode: opts.region } : {}),
+          ...(opts.role ? { role: opts.role } : {}),
+        });
+        for (const u of res.items)
+          console.log(
+            [
+              u.username,
+              u.role,
+              u.regionCode,
+              u.regionName,
+              u.active ? 'active' : 'disabled',
+              u.lockedUntil ? `locked until ${u.lockedUntil}` : '',
+            ].join('\t'),
+          );
+        if (res.total > res.items.length) console.log(`… ${res.total - res.items.length} more`);
+      }),
+    ),
+  );
+
+users
+  .command('create')
+  .description('create an account; the password is read from standard input or asked for')
+  .requiredOption('--username <username>')
+  .requiredOption('--name <displayName>')
+  .requiredOption('--role <role>', ROLES.join('|'), parseRole)
+  .requiredOption('--region <code>')
+  .action((opts: { username: string; name: string; role: Role; region: string }) =>
+    withDatabase(async (database, cfg) => {
+      const password = await readPassword('password: ');
+      await runAsSystem('cli users create', log, async () => {
+        const u = await createUser(database.db, systemActor(cfg), {
+          username: opts.username,
+          displayName: opts.name,
+          role: opts.role,
+          regionCode: opts.region,
+          password,
+        });
+        console.log(`created ${u.username} (${u.role}, ${u.regionName})`);
+      });
+    }),
+  );
+
+async function byUsername(database: Database, username: string) {
+  const row = await database.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+  if (!row) throw new InvalidArgumentError(`no user ${username}`);
+  return row.id;
+}
+
+users
+  .command('reset-password <username>')
+  .description('set a new password (read from standard input or asked for); the user must change it at next login')
+  .action((username: string) =>
+    withDatabase(async (database, cfg) => {
+      const id = await byUsername(database, username);
+      const password = await readPassword('new password: ');
+      await runAsSystem('cli users reset-password', log, () =>
+        resetPassword(database.db, systemActor(cfg), id, password),
+      );
+      console.log(`password of ${username} reset`);
+    }),
+  );
+
+users.command('unlock <username>').action((username: string) =>
+  withDatabase(async (database, cfg) => {
+    const id = await byUsername(database, username);
+    await runAsSystem('cli users unlock', log, () => unlockUser(database.db, systemActor(cfg), id));
+    console.log(`${username} unlocked`);
+  }),
+);
+
+program
+  .command('audit')
+  .description('audit trail')
+  .command('verify')
+  .description('walk the hash chain; exits 1 naming the first broken row')
+  .action(() =>
+    withDatabase(async (database) => {
+      const bar = progressBar('verifying');
+      let started = false;
+      const res = await verifyAudit(database.db, (checked, total) => {
+        if (!bar) return;
+        if (!started) bar.start(total, 0);
+        started = true;
+        bar.update(checked);
+      });
+      bar?.stop();
+      if (res.ok) {
+        console.log(`audit chain intact: ${res.checked} rows verified`);
+      } else {
+        console.error(
+          `audit chain BROKEN at row seq=${res.brokenAt}: ${res.reason} (${res.checked} rows before it verified)`,
+        );
+        process.exitCode = 1;
+      }
+    }, false),
+  );
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof AppError) {
+    const e = describeError(err, 'zh-CN');
+    console.error([`error: ${e.message}`, ...(e.fields ?? []).map((f) => `  ${f.path}: ${f.message}`)].join('\n'));
+  } else if (err instanceof ConfigError || err instanceof InvalidArgumentError) {
+    console.error(`error: ${err.message}`);
+  } else {
+    console.error(err);
+  }
+  process.exitCode = 2;
+});

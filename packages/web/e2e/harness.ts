@@ -1,0 +1,56 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createTestApp, type TestApp } from '@jiuzhu/server/test/harness';
+// @ts-expect-error: a plain ESM script shared with `npm start`
+import { ensureWebBuilt, webDist } from '../../../scripts/web-build.mjs';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+// Flags for a closed network: without the background-networking ones Chromium keeps dialling out.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export type BrowserEnv = {
+  t: TestApp;
+  baseUrl: string;
+  browser: Browser;
+  /** A fresh browser context (own cookies) with one page, zh-CN unless told otherwise. */
+  newPage(locale?: string): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+};
+
+/**
+ * The real product for a browser test: the built web app served by the real server
+ * (on a fresh database) on a free port, and Debian's Chromium driven by playwright-core.
+ */
+export async function startBrowserEnv(): Promise<BrowserEnv> {
+  ensureWebBuilt();
+  const t = await createTestApp({ JIUZHU_WEB_DIST: webDist as string });
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not bind a port');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  // playwright-core gives every launch a fresh, empty profile directory of its own.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return {
+    t,
+    baseUrl,
+    browser,
+    async newPage(locale = 'zh-CN') {
+      const context = await browser.newContext({ baseURL: baseUrl, locale, viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      return { context, page };
+    },
+    async close() {
+      await browser.close();
+      await t.close();
+    },
+  };
+}
