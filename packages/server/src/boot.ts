@@ -48,7 +48,7 @@ async function refuseUnsafeProduction(database: Database): Promise<void> {
   if (demo.length > 0) {
     throw new ConfigError(
       `Refusing to start in production: accounts still have the demo password: ${demo.map((u) => u.username).join(', ')}. ` +
-        'Change them (jiuzhu users reset-password <username>) or disable them first.',
+        'Give each a new password first (jiuzhu users reset-password <username>).',
     );
   }
 }

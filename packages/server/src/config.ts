@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import path from 'node:path';
+import { KeyringError, parseKeyring, type CipherAlgorithm, type Keyring } from './crypto/index';
 
 const DEV_DATA_KEY = Buffer.alloc(32, 'jiuzhu-development-data-key-0001').toString('base64');
 const DEV_INDEX_KEY = Buffer.alloc(32, 'jiuzhu-development-index-key-001').toString('base64');
@@ -24,8 +25,12 @@ const EnvSchema = z.object({
     .regex(/^\d{4}$/, 'a 4-digit city division code, e.g. 3503')
     .default('3503'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** AES-256 key for personal data at rest. */
+  /** The current key for personal data at rest (AES-256-GCM or SM4, per JIUZHU_DATA_CIPHER). */
   JIUZHU_DATA_KEY: Key32.optional(),
+  JIUZHU_DATA_KEY_VERSION: z.coerce.number().int().min(1).max(999_999).default(1),
+  /** Earlier keys still needed to read rows not yet rotated: "1:<base64>,2:<base64>". */
+  JIUZHU_DATA_KEYS_OLD: z.string().optional(),
+  JIUZHU_DATA_CIPHER: z.enum(['aes-256-gcm', 'sm4']).default('aes-256-gcm'),
   /** HMAC key of the ID-number blind index. */
   JIUZHU_INDEX_KEY: Key32.optional(),
   JIUZHU_SESSION_HOURS: z.coerce
@@ -47,7 +52,8 @@ export type Config = {
   dataDir: string;
   city: string;
   logLevel: string;
-  dataKey: Buffer;
+  dataKeyring: Keyring;
+  dataCipher: CipherAlgorithm;
   indexKey: Buffer;
   sessionHours: number;
   loginRateLimit: number;
@@ -75,6 +81,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       `Missing secrets in production: ${defaultedSecrets.join(', ')} (each: openssl rand -base64 32)`,
     );
   }
+  const dataKey = Buffer.from(e.JIUZHU_DATA_KEY ?? DEV_DATA_KEY, 'base64');
+  const indexKey = Buffer.from(e.JIUZHU_INDEX_KEY ?? DEV_INDEX_KEY, 'base64');
+  if (dataKey.equals(indexKey)) throw new ConfigError('JIUZHU_INDEX_KEY must differ from JIUZHU_DATA_KEY');
+  let dataKeyring: Keyring;
+  try {
+    dataKeyring = parseKeyring({ dataKey, version: e.JIUZHU_DATA_KEY_VERSION, old: e.JIUZHU_DATA_KEYS_OLD });
+  } catch (err) {
+    if (err instanceof KeyringError) throw new ConfigError(`Invalid configuration: ${err.message}`);
+    throw err;
+  }
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -84,8 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir: path.resolve(e.JIUZHU_DATA_DIR),
     city: e.JIUZHU_CITY,
     logLevel: e.LOG_LEVEL,
-    dataKey: Buffer.from(e.JIUZHU_DATA_KEY ?? DEV_DATA_KEY, 'base64'),
-    indexKey: Buffer.from(e.JIUZHU_INDEX_KEY ?? DEV_INDEX_KEY, 'base64'),
+    dataKeyring,
+    dataCipher: e.JIUZHU_DATA_CIPHER,
+    indexKey,
     sessionHours: e.JIUZHU_SESSION_HOURS,
     loginRateLimit: e.JIUZHU_LOGIN_RATE_LIMIT,
     cookieSecure: e.JIUZHU_COOKIE_SECURE ? e.JIUZHU_COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',

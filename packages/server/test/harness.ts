@@ -84,7 +84,13 @@ export async function createTestApp(
     overrides,
   );
   const log = pino({ level: 'silent' });
-  const database = await openAndPrepare(config, log, { inMemory: !onPostgres && !dataDir, seedDemo: true });
+  let database: Database;
+  try {
+    database = await openAndPrepare(config, log, { inMemory: !onPostgres && !dataDir, seedDemo: true });
+  } catch (err) {
+    if (schema) await dropSchema(process.env.DATABASE_URL!, schema);
+    throw err;
+  }
   const app = await buildApp({ config, database, logger: false });
   await app.ready();
 

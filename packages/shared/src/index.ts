@@ -1,2 +1,3 @@
 export * from './schemas/index';
 export * from './calendar/index';
+export * from './idcard/index';

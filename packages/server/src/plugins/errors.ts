@@ -1,10 +1,31 @@
 import fp from 'fastify-plugin';
+import { z } from 'zod';
 import '@fastify/static';
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody, FieldError } from '@jiuzhu/shared';
 import { AppError, describeError } from '../errors';
 import { langOf, t, type Lang, type MessageKey } from '../i18n/messages';
+
+const zodLocales = { 'zh-CN': z.locales.zhCN().localeError, 'en-US': z.locales.en().localeError };
+
+/**
+ * zod's default messages are English; a message a schema wrote itself is kept as written.
+ * The validation entry carries the issue's fields in `params`, enough to re-render it.
+ */
+function localiseZodMessage(
+  lang: Lang,
+  v: { keyword: string; message?: string; params: Record<string, unknown> },
+): string {
+  const issue = { ...v.params, code: v.keyword, message: v.message } as unknown as Parameters<
+    (typeof zodLocales)['en-US']
+  >[0];
+  const asDefault = zodLocales['en-US'](issue);
+  const defaultMessage = typeof asDefault === 'string' ? asDefault : asDefault?.message;
+  if (v.message !== undefined && v.message !== defaultMessage) return v.message;
+  const localised = zodLocales[lang](issue);
+  return (typeof localised === 'string' ? localised : localised?.message) ?? v.message ?? v.keyword;
+}
 
 /** Turns a zod validation failure into field errors with dotted paths; unknown keys get one entry each. */
 function zodFields(
@@ -20,7 +41,7 @@ function zodFields(
       for (const k of v.params.keys as string[])
         out.push({ path: `${prefix}${base ? `${base}.` : ''}${k}`, message: t(lang, 'error.unknownField') });
     } else {
-      out.push({ path: `${prefix}${base}`, message: v.message ?? v.keyword });
+      out.push({ path: `${prefix}${base}`, message: localiseZodMessage(lang, v) });
     }
   }
   return out;
@@ -36,13 +57,11 @@ export default fp(async (app) => {
     const lang = req.ctx?.lang ?? langOf(req.headers['accept-language']);
     if (err instanceof AppError) return reply.status(err.status).send({ error: describeError(err, lang) });
     if (hasZodFastifySchemaValidationErrors(err)) {
-      return reply
-        .status(400)
-        .send(
-          body('VALIDATION_FAILED', t(lang, 'error.validation'), {
-            fields: zodFields(lang, err.validationContext, err.validation),
-          }),
-        );
+      return reply.status(400).send(
+        body('VALIDATION_FAILED', t(lang, 'error.validation'), {
+          fields: zodFields(lang, err.validationContext, err.validation),
+        }),
+      );
     }
     const status = err.statusCode ?? 500;
     if (status === 429) return reply.status(429).send(body('RATE_LIMITED', t(lang, 'error.rateLimited')));

@@ -6,3 +6,4 @@ export * from './users';
 export * from './regions';
 export * from './audit';
 export * from './calendar';
+export * from './registry';

@@ -25,18 +25,23 @@ export async function calendarMonth(db: Kysely<DB>, month: string): Promise<Cale
   return { month, yearKnown: calendar.isYearKnown(y), days };
 }
 
+/** Dates the calendar handles: real calendar dates of 2000–2100 (the overrides' and deadlines' range). */
 function validDate(calendar: WorkingCalendar, path: string, date: string): void {
+  const year = Number(date.slice(0, 4));
   try {
     calendar.dayInfo(date);
   } catch {
     throw InvalidField(path, 'error.validation');
   }
+  if (year < 2000 || year > 2100) throw InvalidField(path, 'error.validation');
 }
 
 export async function addWorkingDays(db: Kysely<DB>, from: string, days: number): Promise<string> {
   const calendar = await getCalendar(db);
   validDate(calendar, 'query.from', from);
-  return calendar.addWorkingDays(from, days);
+  const date = calendar.addWorkingDays(from, days);
+  if (Number(date.slice(0, 4)) > 2100) throw InvalidField('query.days', 'error.validation');
+  return date;
 }
 
 export async function listOverrides(db: Kysely<DB>, year: number): Promise<CalendarOverride[]> {
@@ -87,6 +92,8 @@ export async function putOverride(
 }
 
 export async function deleteOverride(db: Kysely<DB>, city: string, date: string): Promise<void> {
+  // The route only checks the shape; PostgreSQL would fail on 2025-02-30 with a 500.
+  validDate(createCalendar([]), 'date', date);
   await db.transaction().execute(async (trx) => {
     const res = await trx.deleteFrom('calendar_overrides').where('date', '=', date).executeTakeFirst();
     if (Number(res.numDeletedRows) === 0) throw NotFound('entity.calendarOverride');

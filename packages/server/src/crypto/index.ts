@@ -1,0 +1,12 @@
+export {
+  CIPHER_ALGORITHMS,
+  FieldCipher,
+  FieldCipherError,
+  MAX_KEY_VERSION,
+  type CipherAlgorithm,
+  type FieldCipherErrorCode,
+  type Keyring,
+} from './cipher';
+export { blindIndex, idHash, type BlindIndexDomain } from './blind-index';
+export { KeyringError, parseKeyring } from './keyring';
+export { maskAddress, maskBankAccount, maskIdNumber, maskName, maskPhone } from './mask';

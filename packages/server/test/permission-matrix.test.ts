@@ -1,0 +1,818 @@
+/**
+ * The permission matrix: every route of the OpenAPI document × every role × {own region,
+ * other region}. Allowed roles succeed in their own region and are denied (with nothing of
+ * the other region in the answer, and nothing written) in the other one; roles not allowed
+ * get 403 everywhere. A route added without an entry here fails the first test.
+ *
+ * Two "sides" of the city face each other: A = 城厢区 / 灵川镇 / 云庄村, B = 涵江区 / 萩芦镇 /
+ * 东张村. Each county-, township- and village-level role has one account on each side and is
+ * checked against both. City-level roles (city_admin, insurer, auditor) have no "other
+ * region" in a one-city system: they are checked in their own region only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { ROLE_LEVELS, ROLES, USER_MANAGER_ROLES, type RegionLevel, type Role } from '@jiuzhu/shared';
+import { createTestApp, type Agent, type TestApp } from './harness';
+
+const PASSWORD = 'matrix-password-1';
+
+type Place = {
+  code: string;
+  name: string;
+  /** a name fragment that finds this place and nothing else on either side */ search: string;
+};
+type Side = { key: 'A' | 'B'; county: Place; township: Place; village: Place };
+
+const CITY: Place = { code: '3503', name: '莆田市', search: '莆田' };
+const SIDES: Record<'A' | 'B', Side> = {
+  A: {
+    key: 'A',
+    county: { code: '350302', name: '城厢区', search: '城厢' },
+    township: { code: '350302102', name: '灵川镇', search: '灵川' },
+    village: { code: '350302102201', name: '云庄村委会', search: '云庄' },
+  },
+  B: {
+    key: 'B',
+    county: { code: '350303', name: '涵江区', search: '涵江' },
+    township: { code: '350303105', name: '萩芦镇', search: '萩芦' },
+    village: { code: '350303105201', name: '东张村委会', search: '东张' },
+  },
+};
+const opposite = (s: Side) => (s.key === 'A' ? SIDES.B : SIDES.A);
+
+/** The level each role's matrix account is bound at (finance_officer may be city or county: county here). */
+const MATRIX_LEVEL: Record<Role, RegionLevel> = {
+  city_admin: 'city',
+  insurer: 'city',
+  auditor: 'city',
+  county_officer: 'county',
+  finance_officer: 'county',
+  township_officer: 'township',
+  grid_worker: 'village',
+};
+
+/** The spec of who may do what; deliberately written out, not read from the code under test. */
+const MANAGERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
+const AUDIT_READERS: readonly Role[] = ['city_admin', 'auditor'];
+const CALENDAR_ADMINS: readonly Role[] = ['city_admin'];
+
+type Method = Parameters<Agent['request']>[0];
+
+type Actor = {
+  role: Role;
+  side: Side | null; // null: city level
+  place: Place;
+  username: string;
+  agent: Agent;
+  id: string;
+};
+
+/** What a probe can refer to: the actor, its own side and the other side (null at city level). */
+type Ctx = {
+  actor: Actor;
+  home: Side;
+  away: Side | null;
+  targets: Record<'A' | 'B', { id: string; username: string }>;
+};
+
+type Probe = {
+  label: string;
+  method: Method;
+  url: string;
+  body?: unknown;
+  /** The status an allowed caller gets. */
+  status: number;
+  check?: (res: LightMyRequestResponse, c: Ctx) => void;
+  /** Runs before the state snapshot (e.g. the override a DELETE removes). */
+  prepare?: () => Promise<void>;
+};
+
+type Entry =
+  | { access: 'public'; anonymous: (c: Ctx) => Probe }
+  | {
+      access: 'staff' | readonly Role[];
+      /** Writes something on success: exactly one audit row is expected. */
+      mutating: boolean;
+      own: (c: Ctx) => Probe;
+      /** Requests aimed at the other region. Absent: the route has no region dimension (city-wide data, one's own account). */
+      other?: (c: Ctx) => Probe[];
+    };
+
+let t: TestApp;
+let admin: Agent;
+let routes: string[] = [];
+const actors: Actor[] = [];
+const targets = {} as Ctx['targets'];
+let seq = 0;
+const unique = (prefix: string) => `${prefix}${++seq}`;
+
+const within = (code: string, region: string) => code.startsWith(region);
+type Item = { code?: string; name?: string; regionCode?: string; username?: string; parentCode?: string | null };
+const items = (res: LightMyRequestResponse) => res.json().items as Item[];
+
+function ctxOf(actor: Actor): Ctx {
+  const home = actor.side ?? SIDES.A;
+  return { actor, home, away: actor.side ? opposite(actor.side) : null, targets };
+}
+
+/** Everything a probe might touch; compared before and after every denied request. */
+async function snapshot() {
+  const db = t.database.db;
+  const users = await db.selectFrom('users').selectAll().orderBy('id').execute();
+  const sessions = await db.selectFrom('sessions').select(['id', 'user_id', 'expires_at']).orderBy('id').execute();
+  const overrides = await db.selectFrom('calendar_overrides').selectAll().orderBy('date').execute();
+  return { users, sessions, overrides, audit: await auditCount() };
+}
+
+async function auditCount() {
+  const r = await t.database.db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Strings that must never appear in an answer to a caller of the other side. */
+function secretsOf(side: Side): string[] {
+  const accounts = actors.filter((a) => a.side === side);
+  return [
+    side.county.code,
+    side.county.name,
+    side.township.name,
+    side.village.name,
+    targets[side.key].username,
+    targets[side.key].id,
+    ...accounts.flatMap((a) => [a.username, a.id]),
+  ];
+}
+
+const MATRIX: Record<string, Entry> = {
+  // ---- public: no role dimension ----
+  'GET /api/health': {
+    access: 'public',
+    anonymous: () => ({ label: 'health', method: 'GET', url: '/api/health', status: 200 }),
+  },
+  'POST /api/auth/login': {
+    access: 'public',
+    anonymous: () => ({
+      label: 'login',
+      method: 'POST',
+      url: '/api/auth/login',
+      body: { username: 'admin', password: 'jiuzhu-demo' },
+      status: 200,
+    }),
+  },
+  'POST /api/auth/logout': {
+    access: 'public',
+    anonymous: () => ({ label: 'logout', method: 'POST', url: '/api/auth/logout', status: 204 }),
+  },
+
+  // ---- one's own account: no region dimension ----
+  'GET /api/auth/me': {
+    access: 'staff',
+    mutating: false,
+    own: () => ({
+      label: 'me',
+      method: 'GET',
+      url: '/api/auth/me',
+      status: 200,
+      check: (res, c) => expect(res.json().user.username).toBe(c.actor.username),
+    }),
+  },
+  'POST /api/auth/password': {
+    access: 'staff',
+    mutating: true,
+    // Runs once per actor; the current session survives the change.
+    own: () => ({
+      label: 'change own password',
+      method: 'POST',
+      url: '/api/auth/password',
+      body: { currentPassword: PASSWORD, newPassword: 'matrix-password-2' },
+      status: 204,
+    }),
+  },
+
+  // ---- regions ----
+  'GET /api/regions/search': {
+    access: 'staff',
+    mutating: false,
+    own: (c) => ({
+      label: `search ${c.actor.place.search}`,
+      method: 'GET',
+      url: `/api/regions/search?q=${encodeURIComponent(c.actor.place.search)}&limit=100`,
+      status: 200,
+      check: (res) => {
+        const found = items(res);
+        expect(found.map((i) => i.code)).toContain(c.actor.place.code);
+        for (const i of found)
+          expect(within(i.code!, c.actor.place.code), `${i.code} outside ${c.actor.place.code}`).toBe(true);
+      },
+    }),
+    other: (c) => [
+      {
+        label: `search ${c.away!.village.search} (a village only in the other township)`,
+        method: 'GET',
+        url: `/api/regions/search?q=${encodeURIComponent(c.away!.village.search)}`,
+        status: 200,
+        check: (res) => expect(items(res)).toEqual([]),
+      },
+      {
+        label: 'search 村 (many villages)',
+        method: 'GET',
+        url: `/api/regions/search?q=${encodeURIComponent('村')}&limit=100`,
+        status: 200,
+        check: (res) => {
+          for (const i of items(res))
+            expect(within(i.code!, c.actor.place.code), `${i.code} outside ${c.actor.place.code}`).toBe(true);
+        },
+      },
+    ],
+  },
+  'GET /api/regions/{code}': {
+    access: 'staff',
+    mutating: false,
+    own: (c) => ({
+      label: 'own region',
+      method: 'GET',
+      url: `/api/regions/${c.actor.place.code}`,
+      status: 200,
+      check: (res) => expect(res.json()).toMatchObject({ code: c.actor.place.code, name: c.actor.place.name }),
+    }),
+    other: (c) => [
+      {
+        label: 'other region',
+        method: 'GET',
+        url: `/api/regions/${placeAtLevel(c.away!, c.actor.role).code}`,
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/regions/{code}/children': {
+    access: 'staff',
+    mutating: false,
+    own: (c) => ({
+      label: 'own region',
+      method: 'GET',
+      url: `/api/regions/${c.actor.place.code}/children`,
+      status: 200,
+      check: (res) => {
+        for (const i of items(res)) expect(i.parentCode).toBe(c.actor.place.code);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'other region',
+        method: 'GET',
+        url: `/api/regions/${placeAtLevel(c.away!, c.actor.role).code}/children`,
+        status: 403,
+      },
+    ],
+  },
+
+  // ---- users ----
+  'GET /api/users': {
+    access: MANAGERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'list',
+      method: 'GET',
+      url: '/api/users?pageSize=200',
+      status: 200,
+      check: (res) => {
+        const found = items(res);
+        expect(found.map((u) => u.username)).toContain(c.targets[c.home.key].username);
+        for (const u of found) expect(within(u.regionCode!, c.actor.place.code), `${u.username} outside`).toBe(true);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'list everything',
+        method: 'GET',
+        url: '/api/users?pageSize=200',
+        status: 200,
+        check: (res) => {
+          for (const u of items(res))
+            expect(within(u.regionCode!, c.away!.county.code), `${u.username} of the other region listed`).toBe(false);
+        },
+      },
+      {
+        label: 'filter on the other region',
+        method: 'GET',
+        url: `/api/users?regionCode=${c.away!.county.code}`,
+        status: 200,
+        check: (res) => expect(res.json()).toEqual({ items: [], total: 0 }),
+      },
+      {
+        label: 'search a user of the other region',
+        method: 'GET',
+        url: `/api/users?q=${c.targets[c.away!.key].username}`,
+        status: 200,
+        check: (res) => expect(res.json()).toEqual({ items: [], total: 0 }),
+      },
+    ],
+  },
+  'POST /api/users': {
+    access: MANAGERS,
+    mutating: true,
+    own: (c) => {
+      const username = unique('mx.created.');
+      return {
+        label: 'create a grid worker in own village',
+        method: 'POST',
+        url: '/api/users',
+        body: {
+          username,
+          displayName: '新网格员',
+          role: 'grid_worker',
+          regionCode: c.home.village.code,
+          password: PASSWORD,
+        },
+        status: 201,
+        check: (res) => expect(res.json()).toMatchObject({ username, regionCode: c.home.village.code }),
+      };
+    },
+    other: (c) => [
+      {
+        label: 'create a grid worker in the other village',
+        method: 'POST',
+        url: '/api/users',
+        body: {
+          username: unique('mx.denied.'),
+          displayName: '越权',
+          role: 'grid_worker',
+          regionCode: c.away!.village.code,
+          password: PASSWORD,
+        },
+        status: 403,
+      },
+      {
+        label: 'create a township officer in the other township',
+        method: 'POST',
+        url: '/api/users',
+        body: {
+          username: unique('mx.denied.'),
+          displayName: '越权',
+          role: 'township_officer',
+          regionCode: c.away!.township.code,
+          password: PASSWORD,
+        },
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/users/{id}': {
+    access: MANAGERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'own target',
+      method: 'GET',
+      url: `/api/users/${c.targets[c.home.key].id}`,
+      status: 200,
+      check: (res) => expect(res.json().id).toBe(c.targets[c.home.key].id),
+    }),
+    other: (c) => [
+      { label: 'other target', method: 'GET', url: `/api/users/${c.targets[c.away!.key].id}`, status: 404 },
+    ],
+  },
+  'PATCH /api/users/{id}': {
+    access: MANAGERS,
+    mutating: true,
+    own: (c) => ({
+      label: 'rename own target',
+      method: 'PATCH',
+      url: `/api/users/${c.targets[c.home.key].id}`,
+      body: { displayName: unique('网格员') },
+      status: 200,
+    }),
+    other: (c) => [
+      {
+        label: 'rename and deactivate other target',
+        method: 'PATCH',
+        url: `/api/users/${c.targets[c.away!.key].id}`,
+        body: { displayName: '越权修改', active: false },
+        status: 404,
+      },
+      {
+        label: 'move own target into the other region',
+        method: 'PATCH',
+        url: `/api/users/${c.targets[c.home.key].id}`,
+        body: { regionCode: c.away!.village.code },
+        status: 403,
+      },
+    ],
+  },
+  'POST /api/users/{id}/password': {
+    access: MANAGERS,
+    mutating: true,
+    own: (c) => ({
+      label: 'reset own target',
+      method: 'POST',
+      url: `/api/users/${c.targets[c.home.key].id}/password`,
+      body: { newPassword: 'matrix-reset-1' },
+      status: 204,
+    }),
+    other: (c) => [
+      {
+        label: 'reset other target',
+        method: 'POST',
+        url: `/api/users/${c.targets[c.away!.key].id}/password`,
+        body: { newPassword: 'matrix-reset-1' },
+        status: 404,
+      },
+    ],
+  },
+  'POST /api/users/{id}/unlock': {
+    access: MANAGERS,
+    mutating: true,
+    own: (c) => ({
+      label: 'unlock own target',
+      method: 'POST',
+      url: `/api/users/${c.targets[c.home.key].id}/unlock`,
+      status: 204,
+    }),
+    other: (c) => [
+      {
+        label: 'unlock other target',
+        method: 'POST',
+        url: `/api/users/${c.targets[c.away!.key].id}/unlock`,
+        status: 404,
+      },
+    ],
+  },
+
+  // ---- calendar: city-wide, no region dimension ----
+  'GET /api/calendar/month': {
+    access: 'staff',
+    mutating: false,
+    own: () => ({ label: 'month', method: 'GET', url: '/api/calendar/month?month=2025-10', status: 200 }),
+  },
+  'GET /api/calendar/add-working-days': {
+    access: 'staff',
+    mutating: false,
+    own: () => ({
+      label: 'add',
+      method: 'GET',
+      url: '/api/calendar/add-working-days?from=2025-09-26&days=10',
+      status: 200,
+      check: (res) => expect(res.json().date).toBe('2025-10-16'),
+    }),
+  },
+  'GET /api/calendar/overrides': {
+    access: 'staff',
+    mutating: false,
+    own: () => ({ label: 'list', method: 'GET', url: '/api/calendar/overrides?year=2031', status: 200 }),
+  },
+  'PUT /api/calendar/overrides/{date}': {
+    access: CALENDAR_ADMINS,
+    mutating: true,
+    own: () => ({
+      label: 'set',
+      method: 'PUT',
+      url: '/api/calendar/overrides/2031-05-06',
+      body: { isWorkingDay: false, note: '矩阵测试' },
+      status: 204,
+    }),
+  },
+  'DELETE /api/calendar/overrides/{date}': {
+    access: CALENDAR_ADMINS,
+    mutating: true,
+    own: () => ({
+      label: 'delete',
+      method: 'DELETE',
+      url: '/api/calendar/overrides/2031-05-07',
+      status: 204,
+      prepare: async () => {
+        await t.database.db
+          .insertInto('calendar_overrides')
+          .values({ date: '2031-05-07', is_working_day: false, note: 'matrix fixture', updated_by: 'test' })
+          .onConflict((oc) => oc.column('date').doNothing())
+          .execute();
+      },
+    }),
+  },
+
+  // ---- audit ----
+  'GET /api/audit': {
+    access: AUDIT_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'trail',
+      method: 'GET',
+      url: '/api/audit?pageSize=200',
+      status: 200,
+      check: (res) => {
+        for (const r of items(res))
+          expect(within(r.regionCode!, c.actor.place.code), `audit row of ${r.regionCode}`).toBe(true);
+      },
+    }),
+    // Only city-level roles read the trail today; should a county role get it, its list must stay in its region.
+    other: (c) => [
+      {
+        label: 'trail holds no row of the other region',
+        method: 'GET',
+        url: '/api/audit?pageSize=200',
+        status: 200,
+        check: (res) => {
+          for (const r of items(res))
+            expect(within(r.regionCode!, c.away!.county.code), `audit row of ${r.regionCode}`).toBe(false);
+        },
+      },
+    ],
+  },
+  // Recomputes the whole chain and answers counts only (no rows): no region dimension.
+  'GET /api/audit/verify': {
+    access: AUDIT_READERS,
+    mutating: false,
+    own: () => ({
+      label: 'verify',
+      method: 'GET',
+      url: '/api/audit/verify',
+      status: 200,
+      check: (res) => expect(res.json().ok).toBe(true),
+    }),
+  },
+};
+
+function placeAtLevel(side: Side, role: Role): Place {
+  const level = MATRIX_LEVEL[role];
+  return level === 'county' ? side.county : level === 'township' ? side.township : side.village;
+}
+
+function isAllowed(entry: Entry, role: Role): boolean {
+  if (entry.access === 'public' || entry.access === 'staff') return true;
+  return entry.access.includes(role);
+}
+
+/** Fails unless the probe's URL is an instance of the route template it stands for. */
+function assertMatchesRoute(route: string, probe: Probe) {
+  const [method, template] = route.split(' ') as [string, string];
+  const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+  expect(probe.method, `${route}: probe method`).toBe(method);
+  expect(probe.url.split('?')[0], `${route}: probe URL`).toMatch(pattern);
+}
+
+/** A denial carries the error contract only, and nothing of the other side. */
+function expectBareDenial(res: LightMyRequestResponse, status: number, away: Side | null, where: string) {
+  expect(res.statusCode, `${where}: status (body ${res.body})`).toBe(status);
+  const body = res.json();
+  expect(Object.keys(body), where).toEqual(['error']);
+  expect(body.error.code, where).toBe(status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'UNAUTHENTICATED');
+  expect(Object.keys(body.error).sort(), where).toEqual(['code', 'message']);
+  if (away) for (const s of secretsOf(away)) expect(res.body, `${where}: leaks ${s}`).not.toContain(s);
+}
+
+async function send(agent: Agent, p: Probe) {
+  return agent.request(p.method, p.url, p.body);
+}
+
+/** Runs one probe expecting a denial; the database must be exactly as before. */
+async function expectDenied(agent: Agent, p: Probe, status: number, away: Side | null, where: string) {
+  await p.prepare?.();
+  const before = await snapshot();
+  const res = await send(agent, p);
+  expectBareDenial(res, status, away, where);
+  expect(await snapshot(), `${where}: the request changed the database`).toEqual(before);
+}
+
+async function expectAllowed(agent: Agent, p: Probe, c: Ctx, mutating: boolean, where: string) {
+  await p.prepare?.();
+  const before = mutating ? await auditCount() : 0;
+  const res = await send(agent, p);
+  expect(res.statusCode, `${where}: status (body ${res.body.slice(0, 300)})`).toBe(p.status);
+  p.check?.(res, c);
+  if (mutating) expect(await auditCount(), `${where}: audit rows written`).toBe(before + 1);
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await t.login('admin');
+
+  const create = async (username: string, role: Role, regionCode: string) => {
+    const res = await admin.request('POST', '/api/users', {
+      username,
+      displayName: username,
+      role,
+      regionCode,
+      password: PASSWORD,
+    });
+    if (res.statusCode !== 201) throw new Error(`creating ${username}: ${res.statusCode} ${res.body}`);
+    return res.json().id as string;
+  };
+
+  for (const side of [SIDES.A, SIDES.B]) {
+    const username = `mx.target.${side.key.toLowerCase()}`;
+    targets[side.key] = { username, id: await create(username, 'grid_worker', side.village.code) };
+  }
+  // Locked, so that an unlock which slipped through would show in the database.
+  await t.database.db
+    .updateTable('users')
+    .set({ locked_until: new Date(Date.now() + 3_600_000), failed_logins: 0 })
+    .where('username', 'like', 'mx.target.%')
+    .execute();
+
+  for (const role of ROLES) {
+    const level = MATRIX_LEVEL[role];
+    const sides: (Side | null)[] = level === 'city' ? [null] : [SIDES.A, SIDES.B];
+    for (const side of sides) {
+      const place = side ? placeAtLevel(side, role) : CITY;
+      const username = `mx.${role}.${side ? side.key.toLowerCase() : 'city'}`;
+      const id = await create(username, role, place.code);
+      actors.push({ role, side, place, username, id, agent: await t.login(username, PASSWORD) });
+    }
+  }
+
+  const doc = (await t.anonymous.request('GET', '/api/openapi.json')).json() as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const methods = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
+  routes = Object.entries(doc.paths).flatMap(([p, item]) =>
+    Object.keys(item)
+      .filter((m) => methods.includes(m))
+      .map((m) => `${m.toUpperCase()} ${p}`),
+  );
+});
+afterAll(() => t?.close());
+
+describe('permission matrix', () => {
+  it('has an entry for every route of the OpenAPI document, and none for a route that is gone', () => {
+    expect(routes.length).toBeGreaterThan(10);
+    expect(routes.filter((r) => !(r in MATRIX)).map((r) => `route ${r} has no matrix entry`)).toEqual([]);
+    expect(
+      Object.keys(MATRIX)
+        .filter((r) => !routes.includes(r))
+        .map((r) => `matrix entry ${r} matches no route`),
+    ).toEqual([]);
+  });
+
+  it('agrees with the shared role tables', () => {
+    expect([...USER_MANAGER_ROLES].sort()).toEqual([...MANAGERS].sort());
+    for (const role of ROLES) expect(ROLE_LEVELS[role], role).toContain(MATRIX_LEVEL[role]);
+  });
+
+  it('answers 401 to an anonymous caller on every non-public route, and writes nothing', async () => {
+    const failures: string[] = [];
+    const ctx = ctxOf(actors.find((a) => a.role === 'city_admin')!);
+    for (const route of routes) {
+      const entry = MATRIX[route];
+      if (!entry || entry.access === 'public') continue;
+      const probe = entry.own(ctx);
+      try {
+        assertMatchesRoute(route, probe);
+        await expectDenied(t.anonymous, probe, 401, null, `${route} anonymous`);
+      } catch (err) {
+        failures.push((err as Error).message.split('\n')[0]!);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('lets anyone call the public routes', async () => {
+    const ctx = ctxOf(actors.find((a) => a.role === 'city_admin')!);
+    for (const route of routes) {
+      const entry = MATRIX[route];
+      if (entry?.access !== 'public') continue;
+      const probe = entry.anonymous(ctx);
+      assertMatchesRoute(route, probe);
+      expect((await send(t.anonymous, probe)).statusCode, route).toBe(probe.status);
+    }
+  });
+
+  const cases = ROLES.flatMap((role) =>
+    MATRIX_LEVEL[role] === 'city'
+      ? [{ role, side: null as 'A' | 'B' | null, where: '莆田市 (no other region at city level)' }]
+      : [
+          { role, side: 'A' as const, where: 'side A vs side B' },
+          { role, side: 'B' as const, where: 'side B vs side A' },
+        ],
+  );
+
+  for (const { role, side, where } of cases)
+    it(`${role}, ${where}`, async () => {
+      const actor = actors.find((a) => a.role === role && (a.side?.key ?? null) === side)!;
+      const c = ctxOf(actor);
+      const failures: string[] = [];
+      for (const route of routes) {
+        const entry = MATRIX[route];
+        if (!entry || entry.access === 'public') continue;
+        const allowed = isAllowed(entry, role);
+        const probes: [Probe, 'own' | 'other'][] = [[entry.own(c), 'own']];
+        if (entry.other && c.away) for (const p of entry.other(c)) probes.push([p, 'other']);
+        for (const [probe, aim] of probes) {
+          const label = `${route} [${aim}: ${probe.label}]`;
+          try {
+            assertMatchesRoute(route, probe);
+            if (!allowed) await expectDenied(actor.agent, probe, 403, c.away, label);
+            else if (aim === 'own') await expectAllowed(actor.agent, probe, c, entry.mutating, label);
+            else if (probe.status >= 400) await expectDenied(actor.agent, probe, probe.status, c.away, label);
+            else {
+              // Allowed and answered (a list, a search): nothing written, nothing of the other side in it.
+              const before = await snapshot();
+              await expectAllowed(actor.agent, probe, c, false, label);
+              expect(await snapshot(), `${label}: the request changed the database`).toEqual(before);
+            }
+          } catch (err) {
+            const message = (err as Error).message.split('\n')[0]!;
+            failures.push(message.startsWith(label) ? message : `${label}: ${message}`);
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
+  it('lingchuan (灵川镇) can never see or change anything of 萩芦镇, qiulu’s township', async () => {
+    const lingchuan = await t.login('lingchuan');
+    const qiulu = await t.database.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', 'qiulu')
+      .executeTakeFirstOrThrow();
+    const villages = items(await admin.request('GET', '/api/regions/350303105/children'));
+    expect(villages.length).toBeGreaterThan(10);
+    const B = SIDES.B;
+    const secret = [B.township.code, B.township.name, 'qiulu', qiulu.id, ...villages.flatMap((v) => [v.code!])];
+    const noLeak = (res: LightMyRequestResponse, what: string) => {
+      for (const s of secret) expect(res.body, `${what} leaks ${s}`).not.toContain(s);
+    };
+    const before = await snapshot();
+
+    // The township, its county and each of its villages: 403, children too.
+    for (const code of [B.township.code, B.county.code, ...villages.map((v) => v.code!)]) {
+      for (const url of [`/api/regions/${code}`, `/api/regions/${code}/children`]) {
+        const res = await lingchuan.request('GET', url);
+        expect(res.statusCode, url).toBe(403);
+        noLeak(res, url);
+      }
+    }
+    // Searching by any of its names finds nothing.
+    for (const q of [B.township.search, B.county.search, ...villages.map((v) => v.name!.slice(0, 2))]) {
+      const res = await lingchuan.request('GET', `/api/regions/search?q=${encodeURIComponent(q)}&limit=100`);
+      expect(res.statusCode).toBe(200);
+      for (const i of items(res)) expect(within(i.code!, '350302102'), `search ${q} found ${i.code}`).toBe(true);
+      noLeak(res, `search ${q}`);
+    }
+    // qiulu is invisible: not listed, not found, not changeable.
+    for (const url of [
+      '/api/users?pageSize=200',
+      '/api/users?q=qiulu',
+      `/api/users?regionCode=${B.township.code}`,
+      `/api/users?regionCode=${B.county.code}`,
+    ]) {
+      const res = await lingchuan.request('GET', url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.json().items.map((u: { username: string }) => u.username)).not.toContain('qiulu');
+      noLeak(res, url);
+    }
+    const attempts: [Method, string, unknown, number][] = [
+      ['GET', `/api/users/${qiulu.id}`, undefined, 404],
+      ['PATCH', `/api/users/${qiulu.id}`, { displayName: '被改名', active: false }, 404],
+      ['PATCH', `/api/users/${qiulu.id}`, { role: 'grid_worker', regionCode: '350302102201' }, 404],
+      ['POST', `/api/users/${qiulu.id}/password`, { newPassword: 'taken-over-1' }, 404],
+      ['POST', `/api/users/${qiulu.id}/unlock`, undefined, 404],
+      [
+        'POST',
+        '/api/users',
+        {
+          username: 'lc.intruder',
+          displayName: '越权',
+          role: 'township_officer',
+          regionCode: B.township.code,
+          password: PASSWORD,
+        },
+        403,
+      ],
+      [
+        'POST',
+        '/api/users',
+        {
+          username: 'lc.intruder',
+          displayName: '越权',
+          role: 'grid_worker',
+          regionCode: villages[0]!.code,
+          password: PASSWORD,
+        },
+        403,
+      ],
+      ['PATCH', `/api/users/${targets.A.id}`, { regionCode: villages[1]!.code }, 403],
+      ['GET', '/api/audit?pageSize=200', undefined, 403],
+    ];
+    for (const [method, url, body, status] of attempts) {
+      const res = await lingchuan.request(method, url, body);
+      expectBareDenial(res, status, null, `${method} ${url}`);
+      noLeak(res, `${method} ${url}`);
+    }
+    expect(await snapshot()).toEqual(before);
+    // qiulu still works as before.
+    const q = await t.login('qiulu');
+    expect((await q.request('GET', '/api/auth/me')).json().user).toMatchObject({
+      username: 'qiulu',
+      displayName: qiulu.display_name,
+      regionCode: B.township.code,
+    });
+    // And the other way round.
+    const lingchuanId = (
+      await t.database.db.selectFrom('users').select('id').where('username', '=', 'lingchuan').executeTakeFirstOrThrow()
+    ).id;
+    expect((await q.request('GET', `/api/users/${lingchuanId}`)).statusCode).toBe(404);
+    expect((await q.request('GET', '/api/regions/350302102')).statusCode).toBe(403);
+  });
+});

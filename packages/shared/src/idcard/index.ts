@@ -1,0 +1,16 @@
+export {
+  computeCheckCharacter,
+  isPlausibleRegionCode,
+  isValidIdNumber,
+  makeIdNumber,
+  maskIdNumber,
+  normalizeIdNumber,
+  validateIdNumber,
+  type IdNumberFailureReason,
+  type IdNumberInvalid,
+  type IdNumberMessage,
+  type IdNumberOptions,
+  type IdNumberSex,
+  type IdNumberValid,
+  type IdNumberValidation,
+} from './idcard.ts';

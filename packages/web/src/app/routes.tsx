@@ -1,0 +1,115 @@
+import { lazy, Suspense } from 'react';
+import { createBrowserRouter, Outlet } from 'react-router-dom';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  CalendarOutlined,
+  HomeOutlined,
+  LockOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import { USER_MANAGER_ROLES } from '@jiuzhu/shared';
+import type { AppRoute } from './access';
+import { SessionProvider } from './session';
+import { RequireAuth } from './RequireAuth';
+import { RouteGuard } from './RouteGuard';
+import { RouteError } from './RouteError';
+import { AppLayout } from './layout/AppLayout';
+import { NotFoundPage } from '../pages/errors/not-found';
+import { FullPageSpin } from '../components/FullPageSpin';
+
+/**
+ * Every page of the staff app, with who may open it. The side menu, the home shortcuts and
+ * the 403 page are all derived from this list: a new page is one entry here.
+ */
+export const APP_ROUTES: readonly AppRoute[] = [
+  {
+    key: 'home',
+    path: '/',
+    titleKey: 'nav.home',
+    descKey: 'nav.home.desc',
+    icon: <HomeOutlined />,
+    roles: 'all',
+    menu: true,
+    Page: lazy(() => import('../pages/home/welcome')),
+  },
+  {
+    key: 'regions',
+    path: '/regions',
+    titleKey: 'nav.regions',
+    descKey: 'nav.regions.desc',
+    icon: <ApartmentOutlined />,
+    roles: 'all',
+    menu: true,
+    Page: lazy(() => import('../pages/regions/browser')),
+  },
+  {
+    key: 'users',
+    path: '/users',
+    titleKey: 'nav.users',
+    descKey: 'nav.users.desc',
+    icon: <TeamOutlined />,
+    roles: USER_MANAGER_ROLES,
+    menu: true,
+    Page: lazy(() => import('../pages/users/list')),
+  },
+  {
+    key: 'calendar',
+    path: '/calendar',
+    titleKey: 'nav.calendar',
+    descKey: 'nav.calendar.desc',
+    icon: <CalendarOutlined />,
+    roles: ['city_admin'],
+    menu: true,
+    Page: lazy(() => import('../pages/calendar/month')),
+  },
+  {
+    key: 'audit',
+    path: '/audit',
+    titleKey: 'nav.audit',
+    descKey: 'nav.audit.desc',
+    icon: <AuditOutlined />,
+    roles: ['auditor', 'city_admin'],
+    menu: true,
+    Page: lazy(() => import('../pages/audit/trail')),
+  },
+  {
+    key: 'password',
+    path: '/account/password',
+    titleKey: 'nav.password',
+    descKey: 'nav.password.desc',
+    icon: <LockOutlined />,
+    roles: 'all',
+    menu: false,
+    Page: lazy(() => import('../pages/account/password')),
+  },
+];
+
+const LoginPage = lazy(() => import('../pages/auth/login'));
+
+export const router = createBrowserRouter([
+  {
+    element: (
+      <SessionProvider>
+        <Suspense fallback={<FullPageSpin />}>
+          <Outlet />
+        </Suspense>
+      </SessionProvider>
+    ),
+    errorElement: <RouteError />,
+    children: [
+      { path: '/login', element: <LoginPage /> },
+      {
+        element: (
+          <RequireAuth>
+            <AppLayout routes={APP_ROUTES} />
+          </RequireAuth>
+        ),
+        children: [
+          ...APP_ROUTES.map((route) => ({ path: route.path, element: <RouteGuard route={route} /> })),
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
