@@ -20,8 +20,10 @@ import regionRoutes from './modules/regions/routes';
 import userRoutes from './modules/users/routes';
 import calendarRoutes from './modules/calendar/routes';
 import auditRoutes from './modules/audit/routes';
+import registryRoutes from './modules/registry/routes';
+import { Protector } from './crypto/index';
 
-export type Deps = { config: Config; database: Database; db: Kysely<DB> };
+export type Deps = { config: Config; database: Database; db: Kysely<DB>; protector: Protector };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,7 +54,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   } as never) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.decorate('deps', { config, database, db: database.db });
+  app.decorate('deps', { config, database, db: database.db, protector: new Protector(config) });
 
   await app.register(contextPlugin);
   await app.register(errorsPlugin);
@@ -66,6 +68,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(userRoutes);
   await app.register(calendarRoutes);
   await app.register(auditRoutes);
+  await app.register(registryRoutes);
 
   await serveWeb(app, config);
   return app;

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { ROLE_LEVELS, ROLES, USER_MANAGER_ROLES, type RegionLevel, type Role } from '@jiuzhu/shared';
+import { makeIdNumber, ROLE_LEVELS, ROLES, USER_MANAGER_ROLES, type RegionLevel, type Role } from '@jiuzhu/shared';
 import { createTestApp, type Agent, type TestApp } from './harness';
 
 const PASSWORD = 'matrix-password-1';
@@ -55,6 +55,15 @@ const MATRIX_LEVEL: Record<Role, RegionLevel> = {
 const MANAGERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
 const AUDIT_READERS: readonly Role[] = ['city_admin', 'auditor'];
 const CALENDAR_ADMINS: readonly Role[] = ['city_admin'];
+const REGISTRY_READERS: readonly Role[] = [
+  'city_admin',
+  'county_officer',
+  'township_officer',
+  'grid_worker',
+  'auditor',
+];
+const REGISTRY_EDITORS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
+const REGISTRY_REVEALERS = REGISTRY_EDITORS;
 
 type Method = Parameters<Agent['request']>[0];
 
@@ -121,7 +130,10 @@ async function snapshot() {
   const users = await db.selectFrom('users').selectAll().orderBy('id').execute();
   const sessions = await db.selectFrom('sessions').select(['id', 'user_id', 'expires_at']).orderBy('id').execute();
   const overrides = await db.selectFrom('calendar_overrides').selectAll().orderBy('date').execute();
-  return { users, sessions, overrides, audit: await auditCount() };
+  const householdRows = await db.selectFrom('households').selectAll().orderBy('id').execute();
+  const members = await db.selectFrom('members').selectAll().orderBy('id').execute();
+  const relativeRows = await db.selectFrom('staff_relatives').selectAll().orderBy('id').execute();
+  return { users, sessions, overrides, householdRows, members, relativeRows, audit: await auditCount() };
 }
 
 async function auditCount() {
@@ -531,7 +543,268 @@ const MATRIX: Record<string, Entry> = {
       check: (res) => expect(res.json().ok).toBe(true),
     }),
   },
+
+  // ---- household registry ----
+  'GET /api/households': {
+    access: REGISTRY_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'search',
+      method: 'GET',
+      url: '/api/households?pageSize=200',
+      status: 200,
+      check: (res) => {
+        const found = items(res);
+        if (within(c.home.village.code, c.actor.place.code))
+          expect(found.map((h) => h.regionCode)).toContain(c.home.village.code);
+        for (const h of found) expect(within(h.regionCode!, c.actor.place.code), `${h.regionCode} outside`).toBe(true);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'filter on the other region',
+        method: 'GET',
+        url: `/api/households?regionCode=${c.away!.county.code}`,
+        status: 200,
+        check: (res) => expect(res.json()).toEqual({ items: [], total: 0 }),
+      },
+      {
+        label: 'the other side’s head by ID number',
+        method: 'GET',
+        url: `/api/households?idNumber=${households[c.away!.key].headId}`,
+        status: 200,
+        check: (res) => expect(res.json()).toEqual({ items: [], total: 0 }),
+      },
+    ],
+  },
+  'POST /api/households': {
+    access: REGISTRY_EDITORS,
+    mutating: true,
+    own: (c) => ({
+      label: 'register in own area',
+      method: 'POST',
+      url: '/api/households',
+      body: householdBody(placeVillage(c)),
+      status: 201,
+    }),
+    other: (c) => [
+      {
+        label: 'register in the other village',
+        method: 'POST',
+        url: '/api/households',
+        body: householdBody(c.away!.village.code),
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/households/{id}': {
+    access: REGISTRY_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'own household',
+      method: 'GET',
+      url: `/api/households/${households[c.home.key].id}`,
+      status: within(c.home.village.code, c.actor.place.code) ? 200 : 404,
+    }),
+    other: (c) => [
+      { label: 'other household', method: 'GET', url: `/api/households/${households[c.away!.key].id}`, status: 404 },
+    ],
+  },
+  'PUT /api/households/{id}': {
+    access: REGISTRY_EDITORS,
+    mutating: true,
+    own: (c) => {
+      let body: unknown;
+      return {
+        label: 'edit own household',
+        method: 'PUT',
+        url: `/api/households/${households[c.home.key].id}`,
+        get body() {
+          return body;
+        },
+        prepare: async () => {
+          body = await editBody(households[c.home.key].id);
+        },
+        status: 200,
+      };
+    },
+    other: (c) => {
+      let body: unknown;
+      return [
+        {
+          label: 'edit the other household',
+          method: 'PUT',
+          url: `/api/households/${households[c.away!.key].id}`,
+          get body() {
+            return body;
+          },
+          prepare: async () => {
+            body = await editBody(households[c.away!.key].id);
+          },
+          status: 404,
+        },
+      ];
+    },
+  },
+  'POST /api/households/{id}/reveal': {
+    access: REGISTRY_REVEALERS,
+    mutating: true,
+    own: (c) => ({
+      label: 'reveal own address',
+      method: 'POST',
+      url: `/api/households/${households[c.home.key].id}/reveal`,
+      body: { field: 'address', reason: '入户核对住址' },
+      status: 200,
+    }),
+    other: (c) => [
+      {
+        label: 'reveal the other address',
+        method: 'POST',
+        url: `/api/households/${households[c.away!.key].id}/reveal`,
+        body: { field: 'address', reason: '入户核对住址' },
+        status: 404,
+      },
+    ],
+  },
+  'POST /api/households/{id}/members/{memberId}/reveal': {
+    access: REGISTRY_REVEALERS,
+    mutating: true,
+    own: (c) => ({
+      label: 'reveal own ID number',
+      method: 'POST',
+      url: `/api/households/${households[c.home.key].id}/members/${households[c.home.key].headMemberId}/reveal`,
+      body: { field: 'idNumber', reason: '核对身份证号' },
+      status: 200,
+      check: (res) => expect(res.json().value).toBe(households[c.home.key].headId),
+    }),
+    other: (c) => [
+      {
+        label: 'reveal the other ID number',
+        method: 'POST',
+        url: `/api/households/${households[c.away!.key].id}/members/${households[c.away!.key].headMemberId}/reveal`,
+        body: { field: 'idNumber', reason: '核对身份证号' },
+        status: 404,
+      },
+    ],
+  },
+  'GET /api/staff-relatives': {
+    access: MANAGERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'list',
+      method: 'GET',
+      url: '/api/staff-relatives?pageSize=200',
+      status: 200,
+      check: (res) => {
+        for (const r of items(res)) expect(within(r.regionCode!, c.actor.place.code)).toBe(true);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'list',
+        method: 'GET',
+        url: '/api/staff-relatives?pageSize=200',
+        status: 200,
+        check: (res) => {
+          for (const r of items(res)) expect(within(r.regionCode!, c.away!.county.code)).toBe(false);
+        },
+      },
+    ],
+  },
+  'POST /api/staff-relatives': {
+    access: MANAGERS,
+    mutating: true,
+    own: (c) => ({
+      label: 'register',
+      method: 'POST',
+      url: '/api/staff-relatives',
+      body: relativeBody(c.actor.place.code),
+      status: 201,
+    }),
+    other: (c) => [
+      {
+        label: 'register in the other region',
+        method: 'POST',
+        url: '/api/staff-relatives',
+        body: relativeBody(c.away!.township.code),
+        status: 403,
+      },
+    ],
+  },
+  'DELETE /api/staff-relatives/{id}': {
+    access: MANAGERS,
+    mutating: true,
+    own: (c) => {
+      let id = '';
+      return {
+        label: 'remove own',
+        method: 'DELETE',
+        get url() {
+          return `/api/staff-relatives/${id || '00000000-0000-0000-0000-000000000000'}`;
+        },
+        prepare: async () => {
+          const res = await admin.request('POST', '/api/staff-relatives', relativeBody(c.actor.place.code));
+          id = res.json().id;
+        },
+        status: 204,
+      };
+    },
+    other: (c) => [
+      {
+        label: 'remove the other',
+        method: 'DELETE',
+        url: `/api/staff-relatives/${relatives[c.away!.key]}`,
+        status: 404,
+      },
+    ],
+  },
 };
+
+/** Registry probes: one household and one relative registration on each side, created in setup. */
+const households = {} as Record<'A' | 'B', { id: string; headId: string; headMemberId: string }>;
+const relatives = {} as Record<'A' | 'B', string>;
+let idSeq = 100;
+const newId = (county: string) => makeIdNumber(county, '1960-05-01', ++idSeq);
+
+function householdBody(village: string) {
+  return {
+    regionCode: village,
+    address: '测试地址1号',
+    members: [{ name: '林测试', idNumber: newId(village.slice(0, 6)), relation: 'head', hukouType: 'rural' }],
+  };
+}
+
+function relativeBody(regionCode: string) {
+  return {
+    regionCode,
+    staffName: unique('干部'),
+    staffPosition: '村委会主任',
+    relativeName: '林亲属',
+    relativeIdNumber: newId('350302'),
+    relation: '配偶',
+  };
+}
+
+/** The village a role registers households in: its own village, or side A's village inside its region. */
+function placeVillage(c: Ctx): string {
+  return within(c.home.village.code, c.actor.place.code) ? c.home.village.code : c.actor.place.code;
+}
+
+/** A no-change edit of a household at its current version (read as admin, so it works for denied probes too). */
+async function editBody(id: string) {
+  const h = (await admin.request('GET', `/api/households/${id}`)).json();
+  return {
+    version: h.version,
+    regionCode: h.regionCode,
+    assistanceStatus: h.assistanceStatus,
+    members: h.members.map((m: { id: string; name: string; relation: string; hukouType: string }) => ({
+      id: m.id,
+      name: m.name,
+      relation: m.relation,
+      hukouType: m.hukouType,
+    })),
+  };
+}
 
 function placeAtLevel(side: Side, role: Role): Place {
   const level = MATRIX_LEVEL[role];
@@ -602,6 +875,15 @@ beforeAll(async () => {
   for (const side of [SIDES.A, SIDES.B]) {
     const username = `mx.target.${side.key.toLowerCase()}`;
     targets[side.key] = { username, id: await create(username, 'grid_worker', side.village.code) };
+  }
+  for (const side of [SIDES.A, SIDES.B]) {
+    const body = householdBody(side.village.code);
+    const res = await admin.request('POST', '/api/households', body);
+    if (res.statusCode !== 201) throw new Error(`household ${side.key}: ${res.statusCode} ${res.body}`);
+    const h = res.json();
+    households[side.key] = { id: h.id, headId: body.members[0]!.idNumber, headMemberId: h.members[0].id };
+    const rel = await admin.request('POST', '/api/staff-relatives', relativeBody(side.township.code));
+    relatives[side.key] = rel.json().id;
   }
   // Locked, so that an unlock which slipped through would show in the database.
   await t.database.db

@@ -10,3 +10,4 @@ export {
 export { blindIndex, idHash, type BlindIndexDomain } from './blind-index';
 export { KeyringError, parseKeyring } from './keyring';
 export { maskAddress, maskBankAccount, maskIdNumber, maskName, maskPhone } from './mask';
+export { Protector, type FieldContext } from './protector';

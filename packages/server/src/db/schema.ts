@@ -59,6 +59,75 @@ export interface CalendarOverridesTable {
   updated_at: DefaultTimestamp;
 }
 
+type Json<T> = ColumnType<T, string, string>;
+
+export interface HouseholdsTable {
+  id: Generated<string>;
+  household_no: string;
+  region_code: string;
+  address_enc: string;
+  source_key: string | null;
+  assistance_status: Generated<string>;
+  version: Generated<number>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface MembersTable {
+  id: Generated<string>;
+  household_id: string;
+  region_code: string;
+  name: string;
+  id_number_enc: string;
+  id_hash: string;
+  id_masked: string;
+  sex: 'male' | 'female';
+  birth_date: string;
+  relation: string;
+  hukou_type: string;
+  phone_enc: string | null;
+  bank_account_enc: string | null;
+  bank_name: string | null;
+  disability_type: string | null;
+  disability_grade: number | null;
+  disability_cert_enc: string | null;
+  serious_illness: string | null;
+  work_ability: string;
+  adl: Json<Record<string, boolean>>;
+  self_care: string;
+  school_status: string;
+  income: Json<Record<string, number>>;
+  assets: Json<Record<string, number>>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface RegistryHistoryTable {
+  id: Generated<number>;
+  household_id: string;
+  member_id: string | null;
+  region_code: string;
+  at: DefaultTimestamp;
+  actor_username: string;
+  action: string;
+  changes: Json<{ field: string; old: unknown; new: unknown }[]>;
+}
+
+export interface StaffRelativesTable {
+  id: Generated<string>;
+  region_code: string;
+  staff_name: string;
+  staff_position: string;
+  staff_user_id: string | null;
+  relative_name: string;
+  relative_id_enc: string;
+  relative_id_hash: string;
+  relative_id_masked: string;
+  relation: string;
+  created_by: string;
+  created_at: DefaultTimestamp;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -71,9 +140,15 @@ export interface DB {
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   calendar_overrides: CalendarOverridesTable;
+  households: HouseholdsTable;
+  members: MembersTable;
+  registry_history: RegistryHistoryTable;
+  staff_relatives: StaffRelativesTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
 export type RegionRow = Selectable<RegionsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type HouseholdRow = Selectable<HouseholdsTable>;
+export type MemberRow = Selectable<MembersTable>;

@@ -91,3 +91,5 @@ create table staff_relatives (
   unique (relative_id_hash, staff_name)
 );
 create index staff_relatives_hash_idx on staff_relatives (relative_id_hash);
+
+create sequence household_no_seq;

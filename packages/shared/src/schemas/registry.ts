@@ -50,7 +50,7 @@ export function selfCareOf(adl: Adl | undefined): SelfCare {
   return unmet === 0 ? 'self' : unmet <= 3 ? 'partial' : 'complete';
 }
 
-const Fen = z.number().int().min(0, '金额不能为负数').max(10_000_000_00);
+const Fen = z.number().int().min(0, '金额不能为负数').max(100_000_000_00);
 
 export const IncomeTypes = ['wage', 'business', 'property', 'transfer', 'pension', 'other'] as const;
 export const Income = z.strictObject(
@@ -107,6 +107,24 @@ export const HouseholdInput = z.strictObject({
   members: z.array(MemberInput).min(1).max(30),
 });
 export type HouseholdInput = z.infer<typeof HouseholdInput>;
+
+/** A member in an edit: an existing one is named by `id` (its ID number stays as registered), a new one by `idNumber`. */
+export const MemberUpdateInput = MemberInput.extend({
+  id: z.uuid().optional(),
+  idNumber: z.string().min(1).max(30).optional(),
+});
+export type MemberUpdateInput = z.infer<typeof MemberUpdateInput>;
+
+export const HouseholdUpdateInput = z.strictObject({
+  /** The version the editor started from; a newer one in the database is a conflict. */
+  version: z.number().int().min(1),
+  regionCode: RegionCode,
+  /** Omitted: the address stays as it is. */
+  address: z.string().trim().min(1).max(200).optional(),
+  assistanceStatus: AssistanceStatus,
+  members: z.array(MemberUpdateInput).min(1).max(30),
+});
+export type HouseholdUpdateInput = z.infer<typeof HouseholdUpdateInput>;
 
 /** A member as lists and details show it: personal numbers masked. */
 export const Member = z.object({

@@ -1,0 +1,169 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  Household,
+  HouseholdInput,
+  HouseholdPage,
+  HouseholdSearchQuery,
+  HouseholdUpdateInput,
+  PageQuery,
+  RevealBody,
+  RevealResult,
+  StaffRelative,
+  StaffRelativeInput,
+  type Role,
+} from '@jiuzhu/shared';
+import { addStaffRelative, listStaffRelatives, removeStaffRelative } from './relatives';
+import { createHousehold, getHousehold, reveal, searchHouseholds, updateHousehold } from './service';
+
+const IdParams = z.strictObject({ id: z.string().max(64) });
+const MemberParams = z.strictObject({ id: z.string().max(64), memberId: z.string().max(64) });
+
+/** Who reads the registry, who edits it, who may see a protected value in plaintext. */
+export const REGISTRY_READERS: readonly Role[] = [
+  'city_admin',
+  'county_officer',
+  'township_officer',
+  'grid_worker',
+  'auditor',
+];
+export const REGISTRY_EDITORS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
+export const REGISTRY_REVEALERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
+export const RELATIVE_MANAGERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
+
+export default async function registryRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db, protector } = app.deps;
+  const tags = ['registry'];
+  const read = { access: REGISTRY_READERS };
+  const edit = { access: REGISTRY_EDITORS };
+  const revealAccess = { access: REGISTRY_REVEALERS };
+
+  r.get(
+    '/api/households',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Search households in the caller’s region',
+        querystring: HouseholdSearchQuery,
+        response: { 200: HouseholdPage },
+      },
+    },
+    (req) => searchHouseholds(db, protector, req.query),
+  );
+  r.post(
+    '/api/households',
+    {
+      config: edit,
+      schema: {
+        tags,
+        summary: 'Register a household with its members',
+        body: HouseholdInput,
+        response: { 201: Household },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await createHousehold(db, protector, req.body)),
+  );
+  r.get(
+    '/api/households/:id',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'A household: members (masked), flags, history',
+        params: IdParams,
+        response: { 200: Household },
+      },
+    },
+    (req) => getHousehold(db, protector, req.params.id),
+  );
+  r.put(
+    '/api/households/:id',
+    {
+      config: edit,
+      schema: {
+        tags,
+        summary: 'Edit a household (optimistic: send the version you started from)',
+        params: IdParams,
+        body: HouseholdUpdateInput,
+        response: { 200: Household },
+      },
+    },
+    (req) => updateHousehold(db, protector, req.params.id, req.body),
+  );
+  r.post(
+    '/api/households/:id/reveal',
+    {
+      config: revealAccess,
+      schema: {
+        tags,
+        summary: 'Show the address in plaintext (audited, reason required)',
+        params: IdParams,
+        body: RevealBody,
+        response: { 200: RevealResult },
+      },
+    },
+    async (req) => ({
+      field: req.body.field,
+      value: await reveal(db, protector, req.params.id, null, req.body.field, req.body.reason),
+    }),
+  );
+  r.post(
+    '/api/households/:id/members/:memberId/reveal',
+    {
+      config: revealAccess,
+      schema: {
+        tags,
+        summary: 'Show a member’s protected value in plaintext (audited, reason required)',
+        params: MemberParams,
+        body: RevealBody,
+        response: { 200: RevealResult },
+      },
+    },
+    async (req) => ({
+      field: req.body.field,
+      value: await reveal(db, protector, req.params.id, req.params.memberId, req.body.field, req.body.reason),
+    }),
+  );
+
+  const relatives = { access: RELATIVE_MANAGERS };
+  r.get(
+    '/api/staff-relatives',
+    {
+      config: relatives,
+      schema: {
+        tags,
+        summary: 'Registered relatives of staff (近亲属备案)',
+        querystring: PageQuery,
+        response: { 200: z.object({ items: z.array(StaffRelative), total: z.number().int() }) },
+      },
+    },
+    (req) => listStaffRelatives(db, req.query.page, req.query.pageSize),
+  );
+  r.post(
+    '/api/staff-relatives',
+    {
+      config: relatives,
+      schema: {
+        tags,
+        summary: 'Register a relative of a staff member or village cadre',
+        body: StaffRelativeInput,
+        response: { 201: z.object({ id: z.string() }) },
+      },
+    },
+    async (req, reply) => reply.status(201).send({ id: await addStaffRelative(db, protector, req.body) }),
+  );
+  r.delete(
+    '/api/staff-relatives/:id',
+    {
+      config: relatives,
+      schema: { tags, summary: 'Remove a registration', params: IdParams, response: { 204: z.null() } },
+    },
+    async (req, reply) => {
+      await removeStaffRelative(db, req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}

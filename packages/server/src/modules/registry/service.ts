@@ -1,0 +1,631 @@
+import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import {
+  maskIdNumber,
+  regionLevelOf,
+  validateIdNumber,
+  type FieldError,
+  type Household,
+  type HouseholdInput,
+  type HouseholdSearchQuery,
+  type HouseholdSummary,
+  type HouseholdUpdateInput,
+  type HistoryEntry,
+  type Member,
+  type MemberInput,
+  type MemberUpdateInput,
+} from '@jiuzhu/shared';
+import { getContext } from '../../context';
+import { maskAddress, maskBankAccount, maskPhone, type Protector } from '../../crypto/index';
+import { inScope, isInScope } from '../../db/scope';
+import type { DB, MemberRow } from '../../db/schema';
+import { AppError, Conflict, Forbidden, Invalid, InvalidField, NotFound } from '../../errors';
+import { t } from '../../i18n/messages';
+import { recordAudit } from '../audit/service';
+import { checkMembers, type CheckedMember } from './validation';
+
+type Flag = HouseholdSummary['flags'][number];
+export const FLAGS: readonly Flag[] = ['staff_relative', 'disability', 'serious_illness', 'elderly', 'minor'];
+
+/** One SQL condition per flag, on a household aliased `h`. */
+function flagCondition(flag: Flag): Expression<SqlBool> {
+  switch (flag) {
+    case 'staff_relative':
+      return sql<SqlBool>`exists (select 1 from members fm join staff_relatives fs on fs.relative_id_hash = fm.id_hash where fm.household_id = h.id)`;
+    case 'disability':
+      return sql<SqlBool>`exists (select 1 from members fm where fm.household_id = h.id and fm.disability_grade is not null)`;
+    case 'serious_illness':
+      return sql<SqlBool>`exists (select 1 from members fm where fm.household_id = h.id and fm.serious_illness is not null)`;
+    case 'elderly':
+      return sql<SqlBool>`exists (select 1 from members fm where fm.household_id = h.id and fm.birth_date <= current_date - interval '60 years')`;
+    case 'minor':
+      return sql<SqlBool>`exists (select 1 from members fm where fm.household_id = h.id and fm.birth_date > current_date - interval '18 years')`;
+  }
+}
+
+function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function summaryQuery(db: Kysely<DB>) {
+  return db
+    .selectFrom('households as h')
+    .innerJoin('regions as r', 'r.code', 'h.region_code')
+    .where(inScope('h.region_code'));
+}
+
+type SummaryRow = {
+  id: string;
+  household_no: string;
+  region_code: string;
+  region_name: string;
+  assistance_status: string;
+  updated_at: Date;
+  head_name: string | null;
+  head_id_masked: string | null;
+  member_count: number;
+} & Record<`flag_${Flag}`, boolean>;
+
+function selectSummary(q: ReturnType<typeof summaryQuery>) {
+  return q.select([
+    'h.id',
+    'h.household_no',
+    'h.region_code',
+    'r.name as region_name',
+    'h.assistance_status',
+    'h.updated_at',
+    sql<string | null>`(select m.name from members m where m.household_id = h.id and m.relation = 'head')`.as(
+      'head_name',
+    ),
+    sql<string | null>`(select m.id_masked from members m where m.household_id = h.id and m.relation = 'head')`.as(
+      'head_id_masked',
+    ),
+    sql<number>`(select count(*)::int from members m where m.household_id = h.id)`.as('member_count'),
+    ...FLAGS.map((f) => sql<boolean>`${flagCondition(f)}`.as(`flag_${f}`)),
+  ]);
+}
+
+function toSummary(r: SummaryRow): HouseholdSummary {
+  return {
+    id: r.id,
+    householdNo: r.household_no,
+    regionCode: r.region_code,
+    regionName: r.region_name,
+    headName: r.head_name ?? '',
+    headIdMasked: r.head_id_masked ?? '',
+    memberCount: Number(r.member_count),
+    assistanceStatus: r.assistance_status as HouseholdSummary['assistanceStatus'],
+    flags: FLAGS.filter((f) => r[`flag_${f}`]),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+/** Households in the caller's region, by name (partial), ID number (exact, via the blind index), place, status, flag. */
+export async function searchHouseholds(
+  db: Kysely<DB>,
+  protector: Protector,
+  q: HouseholdSearchQuery,
+): Promise<{ items: HouseholdSummary[]; total: number }> {
+  let query = summaryQuery(db);
+  if (q.name) {
+    const pattern = likePattern(q.name.trim());
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('members as m')
+          .select('m.id')
+          .whereRef('m.household_id', '=', 'h.id')
+          .where('m.name', 'like', pattern),
+      ),
+    );
+  }
+  if (q.idNumber) {
+    const v = validateIdNumber(q.idNumber);
+    if (!v.ok) throw Invalid([{ path: 'query.idNumber', message: v.message[getContext().lang] }]);
+    const hash = protector.idHash(v.idNumber);
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('members as m').select('m.id').whereRef('m.household_id', '=', 'h.id').where('m.id_hash', '=', hash),
+      ),
+    );
+  }
+  if (q.regionCode) query = query.where('h.region_code', 'like', `${q.regionCode}%`);
+  if (q.status) query = query.where('h.assistance_status', '=', q.status);
+  if (q.flag) query = query.where(flagCondition(q.flag));
+  const [rows, count] = await Promise.all([
+    selectSummary(query)
+      .orderBy('h.household_no')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: (rows as SummaryRow[]).map(toSummary), total: Number(count.n) };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function ageOn(birthDate: string, today: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}
+
+/** Today's date in China, YYYY-MM-DD. */
+export function chinaToday(): string {
+  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+function toMember(protector: Protector, m: MemberRow, staffRelative: boolean, today: string): Member {
+  const adl = m.adl as Member['adl'];
+  return {
+    id: m.id,
+    name: m.name,
+    idMasked: m.id_masked,
+    sex: m.sex,
+    birthDate: m.birth_date,
+    age: ageOn(m.birth_date, today),
+    relation: m.relation as Member['relation'],
+    hukouType: m.hukou_type as Member['hukouType'],
+    phoneMasked: m.phone_enc ? maskPhone(protector.decrypt(m.phone_enc, 'member.phone')) : null,
+    bankAccountMasked: m.bank_account_enc
+      ? maskBankAccount(protector.decrypt(m.bank_account_enc, 'member.bank_account'))
+      : null,
+    bankName: m.bank_name,
+    disability:
+      m.disability_type && m.disability_grade
+        ? { type: m.disability_type as NonNullable<Member['disability']>['type'], grade: m.disability_grade }
+        : null,
+    seriousIllness: m.serious_illness,
+    workAbility: m.work_ability as Member['workAbility'],
+    adl: adl && Object.keys(adl).length === 6 ? adl : null,
+    selfCare: m.self_care as Member['selfCare'],
+    schoolStatus: m.school_status as Member['schoolStatus'],
+    income: m.income,
+    assets: m.assets,
+    staffRelative,
+  };
+}
+
+const RELATION_ORDER = [
+  'head',
+  'spouse',
+  'child',
+  'daughter_in_law',
+  'son_in_law',
+  'grandchild',
+  'parent',
+  'grandparent',
+  'sibling',
+  'other',
+];
+
+/** A household of the caller's region with its members (masked) and history; 404 outside the region. */
+export async function getHousehold(db: Kysely<DB>, protector: Protector, id: string): Promise<Household> {
+  if (!UUID.test(id)) throw NotFound('entity.household');
+  const row = await selectSummary(summaryQuery(db).where('h.id', '=', id))
+    .select(['h.address_enc', 'h.version'])
+    .executeTakeFirst();
+  if (!row) throw NotFound('entity.household');
+  const [members, relatives, history] = await Promise.all([
+    db.selectFrom('members').selectAll().where('household_id', '=', id).where(inScope('region_code')).execute(),
+    db
+      .selectFrom('members as m')
+      .innerJoin('staff_relatives as s', 's.relative_id_hash', 'm.id_hash')
+      .select('m.id')
+      .where('m.household_id', '=', id)
+      .execute(),
+    db
+      .selectFrom('registry_history')
+      .selectAll()
+      .where('household_id', '=', id)
+      .orderBy('id', 'desc')
+      .limit(200)
+      .execute(),
+  ]);
+  const relativeIds = new Set(relatives.map((r) => r.id));
+  const today = chinaToday();
+  members.sort(
+    (a, b) =>
+      RELATION_ORDER.indexOf(a.relation) - RELATION_ORDER.indexOf(b.relation) ||
+      a.birth_date.localeCompare(b.birth_date),
+  );
+  return {
+    ...toSummary(row as SummaryRow),
+    addressMasked: maskAddress(protector.decrypt(row.address_enc, 'household.address')),
+    version: row.version,
+    members: members.map((m) => toMember(protector, m, relativeIds.has(m.id), today)),
+    history: history.map((h): HistoryEntry => ({
+      id: Number(h.id),
+      at: h.at.toISOString(),
+      actorUsername: h.actor_username,
+      action: h.action,
+      memberId: h.member_id,
+      changes: h.changes,
+    })),
+  };
+}
+
+/** A village in the caller's region, or a field error. */
+async function checkVillage(db: Kysely<DB>, regionCode: string): Promise<void> {
+  if (!isInScope(regionCode)) throw Forbidden('error.outOfRegion');
+  if (regionLevelOf(regionCode) !== 'village') throw InvalidField('regionCode', 'registry.villageRequired');
+  const region = await db.selectFrom('regions').select('code').where('code', '=', regionCode).executeTakeFirst();
+  if (!region) throw InvalidField('regionCode', 'error.regionUnknown');
+}
+
+/** ID numbers already registered in another household: each a field error naming the household when visible. */
+async function checkNotRegisteredElsewhere(
+  db: Kysely<DB>,
+  protector: Protector,
+  members: CheckedMember<MemberInput | MemberUpdateInput>[],
+  ownHouseholdId: string | null,
+  fields: FieldError[],
+): Promise<void> {
+  const byHash = new Map<string, number>();
+  members.forEach((m, i) => m.normalisedId && byHash.set(protector.idHash(m.normalisedId), i));
+  if (byHash.size === 0) return;
+  // Deliberately unscoped: a person in a household of another region must still be refused, without naming it.
+  let q = db
+    .selectFrom('members as m')
+    .innerJoin('households as h', 'h.id', 'm.household_id')
+    .select(['m.id_hash', 'h.household_no', 'h.region_code'])
+    .where('m.id_hash', 'in', [...byHash.keys()]);
+  if (ownHouseholdId) q = q.where('m.household_id', '!=', ownHouseholdId);
+  const lang = getContext().lang;
+  for (const r of await q.execute()) {
+    const i = byHash.get(r.id_hash)!;
+    fields.push({
+      path: `members.${i}.idNumber`,
+      message: isInScope(r.region_code)
+        ? t(lang, 'registry.idRegisteredElsewhere', { householdNo: r.household_no })
+        : t(lang, 'registry.idRegisteredOutside'),
+    });
+  }
+}
+
+type MemberValues = Omit<
+  MemberRow,
+  | 'id'
+  | 'household_id'
+  | 'created_at'
+  | 'updated_at'
+  | 'id_number_enc'
+  | 'id_hash'
+  | 'id_masked'
+  | 'sex'
+  | 'birth_date'
+  | 'adl'
+  | 'income'
+  | 'assets'
+> & { adl: string; income: string; assets: string };
+
+/** The columns of a member that an edit may change (everything but the identity). */
+function memberValues(
+  protector: Protector,
+  m: CheckedMember<MemberInput | MemberUpdateInput>,
+  regionCode: string,
+): MemberValues {
+  return {
+    region_code: regionCode,
+    name: m.name,
+    relation: m.relation,
+    hukou_type: m.hukouType,
+    phone_enc: protector.encryptOptional(m.phone, 'member.phone'),
+    bank_account_enc: protector.encryptOptional(m.bankAccount, 'member.bank_account'),
+    bank_name: m.bankName ?? null,
+    disability_type: m.disability?.type ?? null,
+    disability_grade: m.disability?.grade ?? null,
+    disability_cert_enc: protector.encryptOptional(m.disability?.certificateNo, 'member.disability_cert'),
+    serious_illness: m.seriousIllness ?? null,
+    work_ability: m.workAbility,
+    adl: JSON.stringify(m.adl ?? {}),
+    self_care: m.selfCare,
+    school_status: m.schoolStatus,
+    income: JSON.stringify(m.income ?? {}),
+    assets: JSON.stringify(m.assets ?? {}),
+  };
+}
+
+function identityValues(protector: Protector, normalisedId: string, sex: 'male' | 'female', birthDate: string) {
+  return {
+    id_number_enc: protector.encrypt(normalisedId, 'member.id_number'),
+    id_hash: protector.idHash(normalisedId),
+    id_masked: maskIdNumber(normalisedId),
+    sex,
+    birth_date: birthDate,
+  };
+}
+
+async function history(
+  trx: Transaction<DB>,
+  householdId: string,
+  regionCode: string,
+  action: string,
+  changes: HistoryEntry['changes'],
+  memberId: string | null = null,
+): Promise<void> {
+  await trx
+    .insertInto('registry_history')
+    .values({
+      household_id: householdId,
+      member_id: memberId,
+      region_code: regionCode,
+      actor_username: getContext().actor?.username ?? 'system',
+      action,
+      changes: JSON.stringify(changes),
+    })
+    .execute();
+}
+
+/** Unique-constraint races (two clerks registering one person at once) become the same field error as the check. */
+function mapUniqueViolation(err: unknown): never {
+  const e = err as { code?: string; constraint?: string };
+  if (e.code === '23505' && e.constraint === 'members_id_hash_key') {
+    throw new AppError(409, 'CONFLICT', 'registry.idRegisteredOutside');
+  }
+  throw err;
+}
+
+export async function createHousehold(db: Kysely<DB>, protector: Protector, input: HouseholdInput): Promise<Household> {
+  const lang = getContext().lang;
+  await checkVillage(db, input.regionCode);
+  const fields: FieldError[] = [];
+  const members = checkMembers(input.members, lang, fields);
+  await checkNotRegisteredElsewhere(db, protector, members, null, fields);
+  if (fields.length > 0) throw Invalid(fields);
+  const id = await db
+    .transaction()
+    .execute(async (trx) => {
+      const seq = await sql<{ n: number }>`select nextval('household_no_seq')::int as n`.execute(trx);
+      const householdNo = `${input.regionCode}${String(seq.rows[0]!.n).padStart(6, '0')}`;
+      const h = await trx
+        .insertInto('households')
+        .values({
+          household_no: householdNo,
+          region_code: input.regionCode,
+          address_enc: protector.encrypt(input.address, 'household.address'),
+          assistance_status: input.assistanceStatus,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('members')
+        .values(
+          members.map((m) => ({
+            household_id: h.id,
+            ...identityValues(protector, m.normalisedId!, m.sex!, m.birthDate!),
+            ...memberValues(protector, m, input.regionCode),
+          })),
+        )
+        .execute();
+      await history(trx, h.id, input.regionCode, 'household.create', [
+        { field: 'members', old: null, new: members.map((m) => `${m.name} ${maskIdNumber(m.normalisedId!)}`) },
+        { field: 'assistanceStatus', old: null, new: input.assistanceStatus },
+      ]);
+      await recordAudit(trx, {
+        action: 'household.create',
+        entity: 'household',
+        entityId: h.id,
+        regionCode: input.regionCode,
+        detail: { members: members.length },
+      });
+      return h.id;
+    })
+    .catch(mapUniqueViolation);
+  return getHousehold(db, protector, id);
+}
+
+const TRACKED: {
+  field: string;
+  column: keyof MemberValues;
+  mask?: (v: string) => string;
+  context?: Parameters<Protector['decrypt']>[1];
+}[] = [
+  { field: 'name', column: 'name' },
+  { field: 'relation', column: 'relation' },
+  { field: 'hukouType', column: 'hukou_type' },
+  { field: 'phone', column: 'phone_enc', mask: maskPhone, context: 'member.phone' },
+  { field: 'bankAccount', column: 'bank_account_enc', mask: maskBankAccount, context: 'member.bank_account' },
+  { field: 'bankName', column: 'bank_name' },
+  { field: 'disabilityType', column: 'disability_type' },
+  { field: 'disabilityGrade', column: 'disability_grade' },
+  {
+    field: 'disabilityCertificate',
+    column: 'disability_cert_enc',
+    mask: () => '******',
+    context: 'member.disability_cert',
+  },
+  { field: 'seriousIllness', column: 'serious_illness' },
+  { field: 'workAbility', column: 'work_ability' },
+  { field: 'selfCare', column: 'self_care' },
+  { field: 'schoolStatus', column: 'school_status' },
+  { field: 'income', column: 'income' },
+  { field: 'assets', column: 'assets' },
+];
+
+/** Field-by-field changes of a member, encrypted values compared in plaintext and recorded masked. */
+function memberChanges(protector: Protector, before: MemberRow, after: MemberValues): HistoryEntry['changes'] {
+  const changes: HistoryEntry['changes'] = [];
+  for (const f of TRACKED) {
+    let old: unknown = before[f.column as keyof MemberRow];
+    let now: unknown = after[f.column];
+    if (f.context) {
+      old = old ? protector.decrypt(old as string, f.context) : null;
+      now = now ? protector.decrypt(now as string, f.context) : null;
+    }
+    if (f.column === 'income' || f.column === 'assets') now = JSON.parse(now as string);
+    if (JSON.stringify(old ?? null) === JSON.stringify(now ?? null)) continue;
+    changes.push({
+      field: f.field,
+      old: f.mask && old ? f.mask(old as string) : (old ?? null),
+      new: f.mask && now ? f.mask(now as string) : (now ?? null),
+    });
+  }
+  return changes;
+}
+
+/**
+ * Replaces a household's data with an edited version: existing members (by id) are updated,
+ * new ones added, missing ones removed; each change is recorded in the history. The version
+ * the editor started from must still be current.
+ */
+export async function updateHousehold(
+  db: Kysely<DB>,
+  protector: Protector,
+  id: string,
+  input: HouseholdUpdateInput,
+): Promise<Household> {
+  const current = await getHousehold(db, protector, id);
+  const lang = getContext().lang;
+  if (input.regionCode !== current.regionCode) await checkVillage(db, input.regionCode);
+  const fields: FieldError[] = [];
+  const members = checkMembers(input.members, lang, fields);
+  const existingIds = new Set(current.members.map((m) => m.id));
+  members.forEach((m, i) => {
+    if (m.id && !existingIds.has(m.id)) fields.push({ path: `members.${i}.id`, message: 'registry.unknownMember' });
+  });
+  await checkNotRegisteredElsewhere(db, protector, members, id, fields);
+  if (fields.length > 0) throw Invalid(fields);
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      const bumped = await trx
+        .updateTable('households')
+        .set({
+          version: sql`version + 1`,
+          region_code: input.regionCode,
+          assistance_status: input.assistanceStatus,
+          ...(input.address ? { address_enc: protector.encrypt(input.address, 'household.address') } : {}),
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .where('version', '=', input.version)
+        .where(inScope('region_code'))
+        .executeTakeFirst();
+      if (Number(bumped.numUpdatedRows) === 0) throw Conflict('error.versionConflict');
+      const householdChanges: HistoryEntry['changes'] = [];
+      if (input.regionCode !== current.regionCode)
+        householdChanges.push({ field: 'regionCode', old: current.regionCode, new: input.regionCode });
+      if (input.assistanceStatus !== current.assistanceStatus)
+        householdChanges.push({
+          field: 'assistanceStatus',
+          old: current.assistanceStatus,
+          new: input.assistanceStatus,
+        });
+      if (input.address)
+        householdChanges.push({ field: 'address', old: current.addressMasked, new: maskAddress(input.address) });
+      if (householdChanges.length > 0) await history(trx, id, input.regionCode, 'household.update', householdChanges);
+
+      const rows = await trx.selectFrom('members').selectAll().where('household_id', '=', id).execute();
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const kept = new Set<string>();
+      for (const m of members) {
+        const values = memberValues(protector, m, input.regionCode);
+        if (m.id) {
+          kept.add(m.id);
+          const before = byId.get(m.id)!;
+          const changes = memberChanges(protector, before, values);
+          const moved = before.region_code !== input.regionCode;
+          if (changes.length === 0 && !moved) continue;
+          await trx
+            .updateTable('members')
+            .set({ ...values, updated_at: new Date() })
+            .where('id', '=', m.id)
+            .execute();
+          if (changes.length > 0) await history(trx, id, input.regionCode, 'member.update', changes, m.id);
+        } else {
+          const added = await trx
+            .insertInto('members')
+            .values({
+              household_id: id,
+              ...identityValues(protector, m.normalisedId!, m.sex!, m.birthDate!),
+              ...values,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          await history(
+            trx,
+            id,
+            input.regionCode,
+            'member.add',
+            [{ field: 'member', old: null, new: `${m.name} ${maskIdNumber(m.normalisedId!)}` }],
+            added.id,
+          );
+        }
+      }
+      for (const r of rows) {
+        if (kept.has(r.id)) continue;
+        await trx.deleteFrom('members').where('id', '=', r.id).execute();
+        await history(
+          trx,
+          id,
+          input.regionCode,
+          'member.remove',
+          [{ field: 'member', old: `${r.name} ${r.id_masked}`, new: null }],
+          r.id,
+        );
+      }
+      await recordAudit(trx, {
+        action: 'household.update',
+        entity: 'household',
+        entityId: id,
+        regionCode: input.regionCode,
+        detail: { version: input.version + 1, members: members.length },
+      });
+    })
+    .catch(mapUniqueViolation);
+  return getHousehold(db, protector, id);
+}
+
+export type RevealField = 'idNumber' | 'phone' | 'bankAccount' | 'disabilityCertificate' | 'address';
+
+/** Shows one protected value in plaintext to a permitted role, with a reason; the reveal is audited. */
+export async function reveal(
+  db: Kysely<DB>,
+  protector: Protector,
+  householdId: string,
+  memberId: string | null,
+  field: RevealField,
+  reason: string,
+): Promise<string | null> {
+  if (!UUID.test(householdId) || (memberId !== null && !UUID.test(memberId))) throw NotFound('entity.household');
+  const household = await db
+    .selectFrom('households')
+    .select(['id', 'region_code', 'address_enc'])
+    .where('id', '=', householdId)
+    .where(inScope('region_code'))
+    .executeTakeFirst();
+  if (!household) throw NotFound('entity.household');
+  let value: string | null;
+  if (memberId === null) {
+    if (field !== 'address') throw InvalidField('field', 'error.validation');
+    value = protector.decrypt(household.address_enc, 'household.address');
+  } else {
+    const m = await db
+      .selectFrom('members')
+      .select(['id_number_enc', 'phone_enc', 'bank_account_enc', 'disability_cert_enc'])
+      .where('id', '=', memberId)
+      .where('household_id', '=', householdId)
+      .where(inScope('region_code'))
+      .executeTakeFirst();
+    if (!m) throw NotFound('entity.member');
+    const sources = {
+      idNumber: [m.id_number_enc, 'member.id_number'],
+      phone: [m.phone_enc, 'member.phone'],
+      bankAccount: [m.bank_account_enc, 'member.bank_account'],
+      disabilityCertificate: [m.disability_cert_enc, 'member.disability_cert'],
+    } as const;
+    if (field === 'address') throw InvalidField('field', 'error.validation');
+    const [token, context] = sources[field];
+    value = token ? protector.decrypt(token, context) : null;
+  }
+  await db.transaction().execute((trx) =>
+    recordAudit(trx, {
+      action: 'registry.reveal',
+      entity: memberId ? 'member' : 'household',
+      entityId: memberId ?? householdId,
+      regionCode: household.region_code,
+      detail: { field, reason },
+    }),
+  );
+  return value;
+}
