@@ -11,7 +11,9 @@ import { migrate } from '../db/migrate';
 import { openDatabase } from '../db/database';
 import { runAsSystem, type Actor } from '../context';
 import { AppError, describeError } from '../errors';
-import { verifyAudit } from '../modules/audit/service';
+import { recordAudit, verifyAudit } from '../modules/audit/service';
+import { Protector } from '../crypto/index';
+import { rotateKeys } from '../modules/registry/keys';
 import { seedDemoAccounts } from '../modules/users/seed';
 import { createUser, listUsers, resetPassword, unlockUser } from '../modules/users/service';
 
@@ -192,6 +194,34 @@ users.command('unlock <username>').action((username: string) =>
     console.log(`${username} unlocked`);
   }),
 );
+
+program
+  .command('keys')
+  .description('encryption keys of personal data')
+  .command('rotate')
+  .description('re-encrypt every value written under an older key (JIUZHU_DATA_KEYS_OLD) or another cipher')
+  .action(() =>
+    withDatabase(async (database, cfg) => {
+      const protector = new Protector(cfg);
+      const bar = progressBar('re-encrypting');
+      const n = await rotateKeys(database.db, protector, (done, total) => {
+        if (!bar) return;
+        if (done === 0) bar.start(total, 0);
+        else bar.update(done);
+      });
+      bar?.stop();
+      await database.db.transaction().execute((trx) =>
+        recordAudit(trx, {
+          action: 'keys.rotate',
+          entity: 'keyring',
+          entityId: String(cfg.dataKeyring.current),
+          regionCode: cfg.city,
+          detail: { values: n, cipher: cfg.dataCipher },
+        }),
+      );
+      console.log(`${n} values re-encrypted under key v${cfg.dataKeyring.current} (${cfg.dataCipher})`);
+    }),
+  );
 
 program
   .command('audit')

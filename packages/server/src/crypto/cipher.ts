@@ -134,6 +134,11 @@ export class FieldCipher {
     return this.#current;
   }
 
+  /** The prefix every token written now starts with, e.g. `v2.sm4.`: anything else needs rotation. */
+  get currentPrefix(): string {
+    return `v${this.#current}.${ALG_ID[this.#algorithm]}.`;
+  }
+
   get algorithm(): CipherAlgorithm {
     return this.#algorithm;
   }
