@@ -89,6 +89,7 @@ type Probe = {
   method: Method;
   url: string;
   body?: unknown;
+  headers?: Record<string, string>;
   /** The status an allowed caller gets. */
   status: number;
   check?: (res: LightMyRequestResponse, c: Ctx) => void;
@@ -687,6 +688,70 @@ const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+  'GET /api/households/import/template.xlsx': {
+    access: MANAGERS,
+    mutating: false,
+    own: () => ({ label: 'template', method: 'GET', url: '/api/households/import/template.xlsx', status: 200 }),
+  },
+  // A dry run checks and reports only (no audit row); a file for the other region imports nothing.
+  'POST /api/households/import': {
+    access: MANAGERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'dry run',
+      method: 'POST',
+      url: '/api/households/import?dryRun=true',
+      body: registerFile(placeVillage(c)),
+      headers: { 'content-type': 'text/csv' },
+      status: 200,
+      check: (res) => expect(res.json()).toMatchObject({ households: 1, validHouseholds: 1, errors: [] }),
+    }),
+    other: (c) => [
+      {
+        label: 'import into the other village',
+        method: 'POST',
+        url: '/api/households/import?dryRun=false',
+        body: registerFile(c.away!.village.code),
+        headers: { 'content-type': 'text/csv' },
+        status: 200,
+        check: (res) => expect(res.json()).toMatchObject({ validHouseholds: 0, importedHouseholds: 0 }),
+      },
+    ],
+  },
+  'GET /api/households/import/{id}/errors.csv': {
+    access: MANAGERS,
+    mutating: false,
+    own: (c) => {
+      let id = '';
+      return {
+        label: 'own import report',
+        method: 'GET',
+        get url() {
+          return `/api/households/import/${id || '00000000-0000-0000-0000-000000000000'}/errors.csv`;
+        },
+        prepare: async () => {
+          const res = await c.actor.agent.request(
+            'POST',
+            '/api/households/import?dryRun=true',
+            registerFile(placeVillage(c)),
+            {
+              'content-type': 'text/csv',
+            },
+          );
+          id = res.json().importId;
+        },
+        status: 200,
+      };
+    },
+    other: (c) => [
+      {
+        label: 'the other side’s report',
+        method: 'GET',
+        url: `/api/households/import/${imports[c.away!.key]}/errors.csv`,
+        status: 404,
+      },
+    ],
+  },
   'GET /api/staff-relatives': {
     access: MANAGERS,
     mutating: false,
@@ -763,6 +828,13 @@ const MATRIX: Record<string, Entry> = {
 /** Registry probes: one household and one relative registration on each side, created in setup. */
 const households = {} as Record<'A' | 'B', { id: string; headId: string; headMemberId: string }>;
 const relatives = {} as Record<'A' | 'B', string>;
+const imports = {} as Record<'A' | 'B', string>;
+
+/** A one-household register file (CSV) for a village. */
+function registerFile(village: string) {
+  const headers = '户编号,村居代码,家庭住址,姓名,身份证号,与户主关系,户口类型';
+  return Buffer.from(`${headers}\nK${++idSeq},${village},测试地址,林导入,${newId(village.slice(0, 6))},户主,农业\n`);
+}
 let idSeq = 100;
 const newId = (county: string) => makeIdNumber(county, '1960-05-01', ++idSeq);
 
@@ -835,7 +907,7 @@ function expectBareDenial(res: LightMyRequestResponse, status: number, away: Sid
 }
 
 async function send(agent: Agent, p: Probe) {
-  return agent.request(p.method, p.url, p.body);
+  return agent.request(p.method, p.url, p.body, p.headers);
 }
 
 /** Runs one probe expecting a denial; the database must be exactly as before. */
@@ -901,6 +973,19 @@ beforeAll(async () => {
       const id = await create(username, role, place.code);
       actors.push({ role, side, place, username, id, agent: await t.login(username, PASSWORD) });
     }
+  }
+
+  for (const side of [SIDES.A, SIDES.B]) {
+    const township = actors.find((a) => a.role === 'township_officer' && a.side === side)!;
+    const res = await township.agent.request(
+      'POST',
+      '/api/households/import?dryRun=true',
+      registerFile(side.village.code),
+      {
+        'content-type': 'text/csv',
+      },
+    );
+    imports[side.key] = res.json().importId;
   }
 
   const doc = (await t.anonymous.request('GET', '/api/openapi.json')).json() as {

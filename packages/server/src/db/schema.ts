@@ -128,6 +128,23 @@ export interface StaffRelativesTable {
   created_at: DefaultTimestamp;
 }
 
+export interface RegistryImportsTable {
+  id: Generated<string>;
+  region_code: string;
+  created_by: string;
+  file_name: string;
+  file_sha256: string;
+  dry_run: boolean;
+  rows: number;
+  households: number;
+  valid: number;
+  imported: number;
+  unchanged: number;
+  errors: Json<{ row: number; column: string; reason: string }[]>;
+  duration_ms: number;
+  created_at: DefaultTimestamp;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -144,6 +161,7 @@ export interface DB {
   members: MembersTable;
   registry_history: RegistryHistoryTable;
   staff_relatives: StaffRelativesTable;
+  registry_imports: RegistryImportsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

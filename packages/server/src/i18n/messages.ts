@@ -59,7 +59,10 @@ export const messages = {
     'zh-CN': '与本户第 {n} 位成员的身份证号重复',
     'en-US': 'Same ID number as member {n} of this household',
   },
-  'registry.oneHead': { 'zh-CN': '每户必须有且只有一位户主（现有 {n} 位）', 'en-US': 'A household needs exactly one head (has {n})' },
+  'registry.oneHead': {
+    'zh-CN': '每户必须有且只有一位户主（现有 {n} 位）',
+    'en-US': 'A household needs exactly one head (has {n})',
+  },
   'registry.idRegisteredElsewhere': {
     'zh-CN': '此人已登记在户 {householdNo}，一人只能属于一个家庭',
     'en-US': 'This person is already registered in household {householdNo}; a person belongs to one household',
@@ -68,10 +71,42 @@ export const messages = {
     'zh-CN': '此人已登记在其他辖区的家庭，一人只能属于一个家庭，请联系上级核实',
     'en-US': 'This person is registered in a household of another region; ask your supervisor to check',
   },
-  'registry.villageRequired': { 'zh-CN': '请选择家庭所在的村（社区）', 'en-US': 'Choose the household’s village or community' },
+  'registry.villageRequired': {
+    'zh-CN': '请选择家庭所在的村（社区）',
+    'en-US': 'Choose the household’s village or community',
+  },
   'registry.unknownMember': { 'zh-CN': '该成员不属于本户', 'en-US': 'This member is not in this household' },
   'registry.fieldEmpty': { 'zh-CN': '该项未登记', 'en-US': 'Nothing is registered for this field' },
   'registry.relativeExists': { 'zh-CN': '该近亲属已备案', 'en-US': 'This relative is registered already' },
+  'import.badValue': { 'zh-CN': '“{value}”不是可选值（{allowed}）', 'en-US': '"{value}" is not one of {allowed}' },
+  'import.badAmount': {
+    'zh-CN': '“{value}”不是有效金额（元，最多两位小数，不能为负数）',
+    'en-US': '"{value}" is not an amount in yuan (2 decimals, not negative)',
+  },
+  'import.idAsNumber': {
+    'zh-CN': '身份证号被 Excel 存成了数字，后几位已丢失，请把该列设为文本格式后重新填写',
+    'en-US': 'Excel stored the ID number as a number and lost digits; format the column as text and re-enter it',
+  },
+  'import.householdFieldDiffers': {
+    'zh-CN': '与本户第一行不一致（户级信息以第一行为准）',
+    'en-US': 'Differs from the household’s first row',
+  },
+  'import.notAVillage': {
+    'zh-CN': '{code} 不是本市的村（社区）代码',
+    'en-US': '{code} is not a village code of this city',
+  },
+  'import.missingColumn': {
+    'zh-CN': '缺少必填列，请使用导入模板',
+    'en-US': 'Required column missing; use the template',
+  },
+  'import.unknownColumn': { 'zh-CN': '模板中没有此列，已忽略', 'en-US': 'Not a template column; ignored' },
+  'import.keyMissing': { 'zh-CN': '户编号不能为空', 'en-US': 'The household key is empty' },
+  'import.keyNotContiguous': {
+    'zh-CN': '同一户的成员应连续排列，此户编号在前面已出现',
+    'en-US': 'Rows of one household must be consecutive',
+  },
+  'import.noFile': { 'zh-CN': '请选择要导入的文件', 'en-US': 'Choose a file to import' },
+  'entity.import': { 'zh-CN': '导入记录', 'en-US': 'Import' },
   'error.versionConflict': {
     'zh-CN': '该记录已被他人修改，请刷新后重新编辑',
     'en-US': 'Someone else changed this record; reload and edit again',

@@ -1,31 +1,11 @@
 import fp from 'fastify-plugin';
-import { z } from 'zod';
 import '@fastify/static';
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody, FieldError } from '@jiuzhu/shared';
 import { AppError, describeError } from '../errors';
 import { langOf, t, type Lang, type MessageKey } from '../i18n/messages';
-
-const zodLocales = { 'zh-CN': z.locales.zhCN().localeError, 'en-US': z.locales.en().localeError };
-
-/**
- * zod's default messages are English; a message a schema wrote itself is kept as written.
- * The validation entry carries the issue's fields in `params`, enough to re-render it.
- */
-function localiseZodMessage(
-  lang: Lang,
-  v: { keyword: string; message?: string; params: Record<string, unknown> },
-): string {
-  const issue = { ...v.params, code: v.keyword, message: v.message } as unknown as Parameters<
-    (typeof zodLocales)['en-US']
-  >[0];
-  const asDefault = zodLocales['en-US'](issue);
-  const defaultMessage = typeof asDefault === 'string' ? asDefault : asDefault?.message;
-  if (v.message !== undefined && v.message !== defaultMessage) return v.message;
-  const localised = zodLocales[lang](issue);
-  return (typeof localised === 'string' ? localised : localised?.message) ?? v.message ?? v.keyword;
-}
+import { localiseZodMessage } from '../i18n/zod';
 
 /** Turns a zod validation failure into field errors with dotted paths; unknown keys get one entry each. */
 function zodFields(

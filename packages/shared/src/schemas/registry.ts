@@ -223,3 +223,17 @@ export const StaffRelative = z.object({
   createdAt: z.string(),
 });
 export type StaffRelative = z.infer<typeof StaffRelative>;
+
+export const ImportError = z.object({ row: z.number().int(), column: z.string(), reason: z.string() });
+export type ImportError = z.infer<typeof ImportError>;
+export const ImportReport = z.object({
+  importId: z.string(),
+  dryRun: z.boolean(),
+  rows: z.number().int(),
+  households: z.number().int(),
+  validHouseholds: z.number().int(),
+  importedHouseholds: z.number().int(),
+  unchangedHouseholds: z.number().int(),
+  errors: z.array(ImportError),
+});
+export type ImportReport = z.infer<typeof ImportReport>;

@@ -7,6 +7,7 @@ import {
   HouseholdPage,
   HouseholdSearchQuery,
   HouseholdUpdateInput,
+  ImportReport,
   PageQuery,
   RevealBody,
   RevealResult,
@@ -14,6 +15,8 @@ import {
   StaffRelativeInput,
   type Role,
 } from '@jiuzhu/shared';
+import { InvalidField } from '../../errors';
+import { importErrorsCsv, importRegister, importTemplate } from './import';
 import { addStaffRelative, listStaffRelatives, removeStaffRelative } from './relatives';
 import { createHousehold, getHousehold, reveal, searchHouseholds, updateHousehold } from './service';
 
@@ -126,6 +129,56 @@ export default async function registryRoutes(app: FastifyInstance) {
       field: req.body.field,
       value: await reveal(db, protector, req.params.id, req.params.memberId, req.body.field, req.body.reason),
     }),
+  );
+
+  // Register files arrive as the raw bytes of an .xlsx or .csv (the browser sends the file as it is).
+  const FILE_TYPES = [
+    'application/octet-stream',
+    'text/csv',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ];
+  app.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: 200 * 1024 * 1024 }, (_req, body, done) =>
+    done(null, body),
+  );
+  const importers = { access: RELATIVE_MANAGERS };
+  r.get(
+    '/api/households/import/template.xlsx',
+    {
+      config: importers,
+      schema: { tags, summary: 'The register import template (XLSX, with a sheet explaining each column)' },
+    },
+    async (_req, reply) =>
+      reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent('家庭成员导入模板.xlsx')}`)
+        .send(await importTemplate()),
+  );
+  r.post(
+    '/api/households/import',
+    {
+      config: importers,
+      schema: {
+        tags,
+        summary: 'Import a register file (XLSX or CSV, raw bytes); dryRun=true only checks and reports',
+        querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).default('true') }),
+        headers: z.object({ 'x-filename': z.string().max(300).optional() }),
+        response: { 200: ImportReport },
+      },
+    },
+    async (req) => {
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw InvalidField('file', 'import.noFile');
+      const fileName = decodeURIComponent(req.headers['x-filename'] ?? 'upload.csv');
+      return importRegister(db, protector, { buffer: req.body, fileName }, req.query.dryRun === 'true');
+    },
+  );
+  r.get(
+    '/api/households/import/:id/errors.csv',
+    { config: importers, schema: { tags, summary: 'The row errors of an import as CSV', params: IdParams } },
+    async (req, reply) =>
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent('导入错误报告.csv')}`)
+        .send(await importErrorsCsv(db, req.params.id)),
   );
 
   const relatives = { access: RELATIVE_MANAGERS };

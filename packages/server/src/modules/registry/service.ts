@@ -365,53 +365,111 @@ function mapUniqueViolation(err: unknown): never {
   throw err;
 }
 
+/** A household ready to store: input checked, ID numbers normalised. */
+export type PreparedHousehold = {
+  regionCode: string;
+  address: string;
+  assistanceStatus: HouseholdInput['assistanceStatus'];
+  /** An import file's household key: the same key again is the same household. */
+  sourceKey?: string;
+  members: CheckedMember<MemberInput>[];
+};
+
+/**
+ * Stores checked households set-based: one INSERT for the households, one for all their
+ * members, one for their history, one audit row for the batch. Returns the new ids in order.
+ */
+export async function insertHouseholds(
+  trx: Transaction<DB>,
+  protector: Protector,
+  batch: PreparedHousehold[],
+  auditAction = 'household.create',
+): Promise<string[]> {
+  if (batch.length === 0) return [];
+  const numbers = await sql<{
+    n: number;
+  }>`select nextval('household_no_seq')::int as n from generate_series(1, ${batch.length})`.execute(trx);
+  const households = await trx
+    .insertInto('households')
+    .values(
+      batch.map((h, i) => ({
+        household_no: `${h.regionCode}${String(numbers.rows[i]!.n).padStart(6, '0')}`,
+        region_code: h.regionCode,
+        address_enc: protector.encrypt(h.address, 'household.address'),
+        assistance_status: h.assistanceStatus,
+        source_key: h.sourceKey ?? null,
+      })),
+    )
+    .returning('id')
+    .execute();
+  const ids = households.map((r) => r.id);
+  const members = batch.flatMap((h, i) =>
+    h.members.map((m) => ({
+      household_id: ids[i]!,
+      ...identityValues(protector, m.normalisedId!, m.sex!, m.birthDate!),
+      ...memberValues(protector, m, h.regionCode),
+    })),
+  );
+  // Bounded statement size: PostgreSQL takes at most 65,535 parameters in one statement.
+  for (let i = 0; i < members.length; i += 2000)
+    await trx
+      .insertInto('members')
+      .values(members.slice(i, i + 2000))
+      .execute();
+  const actor = getContext().actor?.username ?? 'system';
+  await trx
+    .insertInto('registry_history')
+    .values(
+      batch.map((h, i) => ({
+        household_id: ids[i]!,
+        region_code: h.regionCode,
+        actor_username: actor,
+        action: 'household.create',
+        changes: JSON.stringify([
+          { field: 'members', old: null, new: h.members.map((m) => `${m.name} ${maskIdNumber(m.normalisedId!)}`) },
+          { field: 'assistanceStatus', old: null, new: h.assistanceStatus },
+        ]),
+      })),
+    )
+    .execute();
+  await recordAudit(trx, {
+    action: auditAction,
+    entity: 'household',
+    entityId: batch.length === 1 ? ids[0]! : null,
+    regionCode: batch.length === 1 ? batch[0]!.regionCode : commonPrefix(batch.map((h) => h.regionCode)),
+    detail: { households: batch.length, members: members.length },
+  });
+  return ids;
+}
+
+function commonPrefix(codes: string[]): string {
+  let p = codes[0] ?? '';
+  for (const c of codes) while (!c.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
+
+/** Checks one household as a clerk entered it; collects field errors instead of stopping at the first. */
+export async function prepareHousehold(
+  db: Kysely<DB>,
+  protector: Protector,
+  input: HouseholdInput,
+  fields: FieldError[],
+): Promise<PreparedHousehold> {
+  const members = checkMembers(input.members, getContext().lang, fields);
+  await checkNotRegisteredElsewhere(db, protector, members, null, fields);
+  return { regionCode: input.regionCode, address: input.address, assistanceStatus: input.assistanceStatus, members };
+}
+
 export async function createHousehold(db: Kysely<DB>, protector: Protector, input: HouseholdInput): Promise<Household> {
-  const lang = getContext().lang;
   await checkVillage(db, input.regionCode);
   const fields: FieldError[] = [];
-  const members = checkMembers(input.members, lang, fields);
-  await checkNotRegisteredElsewhere(db, protector, members, null, fields);
+  const prepared = await prepareHousehold(db, protector, input, fields);
   if (fields.length > 0) throw Invalid(fields);
-  const id = await db
+  const [id] = await db
     .transaction()
-    .execute(async (trx) => {
-      const seq = await sql<{ n: number }>`select nextval('household_no_seq')::int as n`.execute(trx);
-      const householdNo = `${input.regionCode}${String(seq.rows[0]!.n).padStart(6, '0')}`;
-      const h = await trx
-        .insertInto('households')
-        .values({
-          household_no: householdNo,
-          region_code: input.regionCode,
-          address_enc: protector.encrypt(input.address, 'household.address'),
-          assistance_status: input.assistanceStatus,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('members')
-        .values(
-          members.map((m) => ({
-            household_id: h.id,
-            ...identityValues(protector, m.normalisedId!, m.sex!, m.birthDate!),
-            ...memberValues(protector, m, input.regionCode),
-          })),
-        )
-        .execute();
-      await history(trx, h.id, input.regionCode, 'household.create', [
-        { field: 'members', old: null, new: members.map((m) => `${m.name} ${maskIdNumber(m.normalisedId!)}`) },
-        { field: 'assistanceStatus', old: null, new: input.assistanceStatus },
-      ]);
-      await recordAudit(trx, {
-        action: 'household.create',
-        entity: 'household',
-        entityId: h.id,
-        regionCode: input.regionCode,
-        detail: { members: members.length },
-      });
-      return h.id;
-    })
+    .execute((trx) => insertHouseholds(trx, protector, [prepared]))
     .catch(mapUniqueViolation);
-  return getHousehold(db, protector, id);
+  return getHousehold(db, protector, id!);
 }
 
 const TRACKED: {
