@@ -6,12 +6,17 @@ import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
 import { ensureRegionsLoaded } from './modules/regions/service';
 import { seedDemoAccounts } from './modules/users/seed';
+import { seedRegistry } from './modules/registry/seed';
+import { Protector } from './crypto/index';
+import { runAsSystem } from './context';
 
 export type BootOptions = {
   /** Use an in-memory PGlite instead of the data directory (tests). */
   inMemory?: boolean;
   /** Seed demo accounts into an empty database (default: outside production). */
   seedDemo?: boolean;
+  /** Seed the demo-size synthetic city with the demo accounts (default: in development). */
+  seedDemoRegistry?: boolean;
 };
 
 /**
@@ -33,8 +38,16 @@ export async function openAndPrepare(config: Config, log: Logger, opts: BootOpti
     const loaded = await ensureRegionsLoaded(database.db, config.city);
     if (loaded > 0) log.info({ city: config.city, regions: loaded }, 'division tree loaded');
     const seedDemo = opts.seedDemo ?? config.env !== 'production';
-    if (seedDemo && (await seedDemoAccounts(database.db, config.city)))
+    if (seedDemo && (await seedDemoAccounts(database.db, config.city))) {
       log.info('demo accounts created (password: jiuzhu-demo)');
+      // A new demo database also gets a small synthetic city (tests start from an empty registry).
+      if (opts.seedDemoRegistry ?? config.env === 'development') {
+        const res = await runAsSystem('boot demo seed', log, () =>
+          seedRegistry(database.db, new Protector(config), { city: config.city, size: 'demo', seed: 1 }),
+        );
+        log.info({ households: res.inserted }, 'demo households created');
+      }
+    }
     if (config.env === 'production') await refuseUnsafeProduction(database);
   } catch (err) {
     await database.close();

@@ -14,6 +14,9 @@ import { AppError, describeError } from '../errors';
 import { recordAudit, verifyAudit } from '../modules/audit/service';
 import { Protector } from '../crypto/index';
 import { rotateKeys } from '../modules/registry/keys';
+import { seedRegistry, seedTarget } from '../modules/registry/seed';
+import { formatSummary } from '../modules/registry/generator/index';
+import { loadCityDivisions } from '../modules/regions/divisions';
 import { seedDemoAccounts } from '../modules/users/seed';
 import { createUser, listUsers, resetPassword, unlockUser } from '../modules/users/service';
 
@@ -102,14 +105,40 @@ program
 
 program
   .command('seed')
-  .description('load the division tree and the demo accounts into an empty database')
-  .option('--size <size>', 'demo data size', 'demo')
-  .action((opts: { size: string }) =>
+  .description(
+    'load a synthetic city (households on the real division tree) and, into an empty database, the demo accounts',
+  )
+  .option(
+    '--size <size>',
+    'demo (seconds) | city (the reference city: ~58,000 recipients, ~150,000 people) | province',
+    'demo',
+  )
+  .option('--seed <n>', 'random seed: the same seed gives the same city', '1')
+  .option('--scale <n>', 'province size as a multiple of the city size', '10')
+  .action((opts: { size: string; seed: string; scale: string }) =>
     withDatabase(async (database, cfg) => {
-      if (opts.size !== 'demo') throw new InvalidArgumentError('only --size demo is available so far');
-      if (cfg.env === 'production') throw new ConfigError('refusing to seed demo data in production');
+      if (!['demo', 'city', 'province'].includes(opts.size))
+        throw new InvalidArgumentError('--size is demo, city or province');
+      if (cfg.env === 'production') throw new ConfigError('refusing to seed synthetic data in production');
+      const size = opts.size as 'demo' | 'city' | 'province';
       const created = await seedDemoAccounts(database.db, cfg.city);
-      console.log(created ? 'demo accounts created (password jiuzhu-demo)' : 'accounts exist already: nothing seeded');
+      if (created) console.log('demo accounts created (password jiuzhu-demo)');
+      const bar = progressBar('people');
+      bar?.start(seedTarget(size, Number(opts.scale)), 0);
+      const started = Date.now();
+      const res = await runAsSystem('cli seed', log, () =>
+        seedRegistry(
+          database.db,
+          new Protector(cfg),
+          { city: cfg.city, size, seed: Number(opts.seed), scale: Number(opts.scale) },
+          (n) => bar?.update(n),
+        ),
+      );
+      bar?.stop();
+      console.log(formatSummary(res.summary, await loadCityDivisions(cfg.city)));
+      console.log(
+        `${res.inserted} households stored, ${res.skipped} already present, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
     }),
   );
 
