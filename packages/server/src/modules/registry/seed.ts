@@ -31,12 +31,13 @@ export async function seedRegistry(
   protector: Protector,
   opts: SeedOptions,
   onProgress: (people: number) => void = () => {},
-): Promise<{ summary: CitySummary; inserted: number; skipped: number }> {
+): Promise<{ summary: CitySummary; inserted: number; skipped: number; conflicts: number }> {
   const divisions = await loadCityDivisions(opts.city);
   const summary = emptySummary();
   let people = 0;
   let inserted = 0;
   let skipped = 0;
+  let conflicts = 0;
   for (const batch of generateCity({
     city: opts.city,
     divisions,
@@ -44,7 +45,9 @@ export async function seedRegistry(
     seed: opts.seed,
     ...(opts.scale ? { scale: opts.scale } : {}),
   })) {
-    const keys = batch.map((h) => h.key);
+    // The size is part of the key: sizes share a seed's random stream, not its households.
+    const keyOf = (key: string) => `${opts.size}-${key}`;
+    const keys = batch.map((h) => keyOf(h.key));
     const existing = new Set(
       (await db.selectFrom('households').select('source_key').where('source_key', 'in', keys).execute()).map(
         (r) => r.source_key,
@@ -52,7 +55,7 @@ export async function seedRegistry(
     );
     const prepared: PreparedHousehold[] = [];
     for (const h of batch) {
-      if (existing.has(h.key)) {
+      if (existing.has(keyOf(h.key))) {
         skipped++;
         continue;
       }
@@ -64,9 +67,23 @@ export async function seedRegistry(
         regionCode: h.regionCode,
         address: h.address,
         assistanceStatus: h.assistanceStatus,
-        sourceKey: h.key,
+        sourceKey: keyOf(h.key),
         members,
       });
+    }
+    // A person already registered (another seed or size loaded before) keeps their household: skip this one.
+    const hashes = new Map(
+      prepared.flatMap((p) => p.members.map((m) => [protector.idHash(m.normalisedId!), p] as const)),
+    );
+    if (hashes.size > 0) {
+      const taken = await db
+        .selectFrom('members')
+        .select('id_hash')
+        .where('id_hash', 'in', [...hashes.keys()])
+        .execute();
+      const clashing = new Set(taken.map((r) => hashes.get(r.id_hash)!));
+      conflicts += clashing.size;
+      prepared.splice(0, prepared.length, ...prepared.filter((p) => !clashing.has(p)));
     }
     if (prepared.length > 0) {
       await db.transaction().execute((trx) => insertHouseholds(trx, protector, prepared, 'household.seed'));
@@ -76,5 +93,5 @@ export async function seedRegistry(
     people += batch.reduce((n, h) => n + h.members.length, 0);
     onProgress(people);
   }
-  return { summary, inserted, skipped };
+  return { summary, inserted, skipped, conflicts };
 }
