@@ -139,7 +139,7 @@ export async function benchRegistry(base: Config, opts: { size: CitySize; seed: 
       (i: number) => `name=${encodeURIComponent(names[i % names.length]!.slice(0, 1))}&regionCode=350302`,
       (i: number) => `name=${encodeURIComponent(names[i % names.length]!)}`,
       (i: number) => `status=tekun&regionCode=${['350302', '350303', '350304', '350305', '350322'][i % 5]}`,
-      (i: number) => `flag=disability&regionCode=350303105`,
+      () => `flag=disability&regionCode=350303105`,
     ];
     const latencies: number[] = [];
     for (let i = 0; i < opts.searches; i++) {
