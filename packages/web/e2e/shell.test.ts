@@ -17,7 +17,9 @@ async function login(page: Page, username: string, password = 'jiuzhu-demo') {
 
 async function menuKeys(page: Page): Promise<string[]> {
   await page.getByTestId('menu-home').waitFor();
-  const ids = await page.locator('[data-testid^="menu-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!));
+  const ids = await page
+    .locator('[data-testid^="menu-"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!));
   return ids.map((id) => id.replace('menu-', '')).sort();
 }
 
@@ -25,7 +27,15 @@ describe('staff web shell', () => {
   it('admin signs in and sees every page of a city administrator', async () => {
     const { context, page } = await env.newPage();
     await login(page, 'admin');
-    expect(await menuKeys(page)).toEqual(['audit', 'calendar', 'home', 'regions', 'users']);
+    expect(await menuKeys(page)).toEqual([
+      'audit',
+      'calendar',
+      'home',
+      'households',
+      'regions',
+      'staff-relatives',
+      'users',
+    ]);
     await expect.poll(() => page.getByTestId('header-region').textContent()).toContain('莆田市');
     await page.getByTestId('menu-users').click();
     await page.getByTestId('user-row-lingchuan').waitFor();
@@ -36,7 +46,7 @@ describe('staff web shell', () => {
   it('lingchuan sees only a township officer’s menu and only 灵川镇', async () => {
     const { context, page } = await env.newPage();
     await login(page, 'lingchuan');
-    expect(await menuKeys(page)).toEqual(['home', 'regions', 'users']);
+    expect(await menuKeys(page)).toEqual(['home', 'households', 'regions', 'staff-relatives', 'users']);
     await expect.poll(() => page.getByTestId('header-region').textContent()).toContain('灵川镇');
     await page.getByTestId('menu-users').click();
     await page.getByTestId('user-row-lingchuan').waitFor();

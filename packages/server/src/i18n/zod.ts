@@ -14,6 +14,10 @@ export function localiseZodMessage(
   const issue = { ...v.params, code: v.keyword, message: v.message } as unknown as Parameters<
     (typeof zodLocales)['en-US']
   >[0];
+  // A missing value: say so plainly instead of "expected string, received undefined".
+  if (v.keyword === 'invalid_type' && /received undefined/.test(v.message ?? '')) {
+    return lang === 'zh-CN' ? '此项为必填项' : 'Required';
+  }
   const asDefault = zodLocales['en-US'](issue);
   const defaultMessage = typeof asDefault === 'string' ? asDefault : asDefault?.message;
   if (v.message !== undefined && v.message !== defaultMessage) return v.message;

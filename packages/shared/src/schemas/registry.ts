@@ -70,27 +70,23 @@ export const Assets = z.strictObject(
 );
 export type Assets = z.infer<typeof Assets>;
 
+const Phone = z.string().regex(/^1\d{10}$/, '手机号应为11位数字');
+const BankAccount = z.string().regex(/^\d{12,19}$/, '银行账号应为12–19位数字');
+const Disability = z.strictObject({
+  type: DisabilityType,
+  grade: z.number().int().min(1).max(4),
+  certificateNo: z.string().min(1).max(30),
+});
+
 export const MemberInput = z.strictObject({
   name: z.string().trim().min(1).max(50),
   idNumber: z.string().min(1).max(30),
   relation: Relation,
   hukouType: HukouType,
-  phone: z
-    .string()
-    .regex(/^1\d{10}$/, '手机号应为11位数字')
-    .optional(),
-  bankAccount: z
-    .string()
-    .regex(/^\d{12,19}$/, '银行账号应为12–19位数字')
-    .optional(),
+  phone: Phone.optional(),
+  bankAccount: BankAccount.optional(),
   bankName: z.string().max(50).optional(),
-  disability: z
-    .strictObject({
-      type: DisabilityType,
-      grade: z.number().int().min(1).max(4),
-      certificateNo: z.string().min(1).max(30),
-    })
-    .optional(),
+  disability: Disability.optional(),
   seriousIllness: z.string().max(100).optional(),
   workAbility: WorkAbility.default('full'),
   adl: Adl.optional(),
@@ -112,6 +108,10 @@ export type HouseholdInput = z.infer<typeof HouseholdInput>;
 export const MemberUpdateInput = MemberInput.extend({
   id: z.uuid().optional(),
   idNumber: z.string().min(1).max(30).optional(),
+  // For an existing member the edit form only has masked values: omitted keeps the stored one, null removes it.
+  phone: Phone.nullable().optional(),
+  bankAccount: BankAccount.nullable().optional(),
+  disability: Disability.extend({ certificateNo: z.string().min(1).max(30).optional() }).optional(),
 });
 export type MemberUpdateInput = z.infer<typeof MemberUpdateInput>;
 

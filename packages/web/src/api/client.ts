@@ -45,7 +45,10 @@ export interface RequestOptions<T = unknown> {
   query?: Query;
   /** Validates the 2xx body; the call then resolves to the schema's type. */
   schema?: Schema<T>;
+  /** JSON-encoded, except a `Blob` (an uploaded file), which is sent as is. */
   body?: unknown;
+  /** Extra request headers (an upload's file name). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
   /** False for calls whose 401 means "wrong credentials" rather than "session gone" (login). */
   authRedirect?: boolean;
@@ -104,10 +107,14 @@ async function request<T = unknown>(method: Method, path: string, opts: RequestO
   const headers: Record<string, string> = {
     Accept: 'application/json',
     'Accept-Language': currentLang(),
+    ...opts.headers,
   };
-  let body: string | undefined;
-  // Only send a JSON content type with a body: Fastify rejects an empty JSON body.
-  if (opts.body !== undefined) {
+  let body: string | Blob | undefined;
+  if (opts.body instanceof Blob) {
+    headers['Content-Type'] = 'application/octet-stream';
+    body = opts.body;
+  } else if (opts.body !== undefined) {
+    // Only send a JSON content type with a body: Fastify rejects an empty JSON body.
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }

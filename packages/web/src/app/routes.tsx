@@ -4,11 +4,13 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   CalendarOutlined,
+  FolderOpenOutlined,
   HomeOutlined,
   LockOutlined,
+  SafetyCertificateOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
-import { USER_MANAGER_ROLES } from '@jiuzhu/shared';
+import { USER_MANAGER_ROLES, type Role } from '@jiuzhu/shared';
 import type { AppRoute } from './access';
 import { SessionProvider } from './session';
 import { RequireAuth } from './RequireAuth';
@@ -17,6 +19,21 @@ import { RouteError } from './RouteError';
 import { AppLayout } from './layout/AppLayout';
 import { NotFoundPage } from '../pages/errors/not-found';
 import { FullPageSpin } from '../components/FullPageSpin';
+
+/** Who may read household files (家庭档案): the staff who handle assistance, and auditors. */
+const REGISTRY_READERS: readonly Role[] = [
+  'city_admin',
+  'county_officer',
+  'township_officer',
+  'grid_worker',
+  'auditor',
+];
+/** Who may create and edit them: village workers register families too; auditors only read. */
+const REGISTRY_EDITORS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
+/** Bulk import and the staff-relative filings: township level and above. */
+const TOWNSHIP_AND_ABOVE: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
+
+const HouseholdEditPage = lazy(() => import('../pages/households/edit'));
 
 /**
  * Every page of the staff app, with who may open it. The side menu, the home shortcuts and
@@ -32,6 +49,70 @@ export const APP_ROUTES: readonly AppRoute[] = [
     roles: 'all',
     menu: true,
     Page: lazy(() => import('../pages/home/welcome')),
+  },
+  {
+    key: 'households',
+    path: '/households',
+    titleKey: 'nav.households',
+    descKey: 'nav.households.desc',
+    icon: <FolderOpenOutlined />,
+    roles: REGISTRY_READERS,
+    menu: true,
+    Page: lazy(() => import('../pages/households/list')),
+  },
+  {
+    key: 'households-new',
+    path: '/households/new',
+    titleKey: 'nav.households.new',
+    descKey: 'nav.households.new.desc',
+    icon: <FolderOpenOutlined />,
+    roles: REGISTRY_EDITORS,
+    menu: false,
+    parentKey: 'households',
+    Page: HouseholdEditPage,
+  },
+  {
+    key: 'households-import',
+    path: '/households/import',
+    titleKey: 'nav.households.import',
+    descKey: 'nav.households.import.desc',
+    icon: <FolderOpenOutlined />,
+    roles: TOWNSHIP_AND_ABOVE,
+    menu: false,
+    parentKey: 'households',
+    Page: lazy(() => import('../pages/households/import')),
+  },
+  {
+    key: 'households-detail',
+    path: '/households/:id',
+    titleKey: 'nav.households.detail',
+    descKey: 'nav.households.detail.desc',
+    icon: <FolderOpenOutlined />,
+    roles: REGISTRY_READERS,
+    menu: false,
+    parentKey: 'households',
+    Page: lazy(() => import('../pages/households/detail')),
+  },
+  {
+    key: 'households-edit',
+    path: '/households/:id/edit',
+    titleKey: 'nav.households.edit',
+    descKey: 'nav.households.edit.desc',
+    icon: <FolderOpenOutlined />,
+    roles: REGISTRY_EDITORS,
+    menu: false,
+    parentKey: 'households',
+    Page: HouseholdEditPage,
+  },
+  {
+    key: 'staff-relatives',
+    path: '/staff-relatives',
+    titleKey: 'nav.staffRelatives',
+    descKey: 'nav.staffRelatives.desc',
+    icon: <SafetyCertificateOutlined />,
+    roles: TOWNSHIP_AND_ABOVE,
+    menu: true,
+    Page: lazy(() => import('../pages/staff-relatives/list')),
   },
   {
     key: 'regions',

@@ -215,6 +215,38 @@ describe('household registry', () => {
       members,
     });
     expect(stale.statusCode).toBe(409);
+
+    // Numbers the editor only saw masked: omitted keeps them, null removes them.
+    const keep = (await lingchuan.request('GET', `/api/households/${householdId}`)).json();
+    const same = keep.members.map((m: Record<string, unknown>) => ({
+      id: m.id,
+      name: m.name,
+      relation: m.relation,
+      hukouType: m.hukouType,
+    }));
+    const kept = (
+      await lingchuan.request('PUT', `/api/households/${householdId}`, {
+        version: keep.version,
+        regionCode: YUNZHUANG,
+        assistanceStatus: 'dibao',
+        members: same,
+      })
+    ).json();
+    const headAfter = kept.members.find((m: { relation: string }) => m.relation === 'head');
+    expect(headAfter).toMatchObject({ phoneMasked: '136****1111', bankAccountMasked: '6228 **** **** 8901' });
+    same.find((m: { relation: string }) => m.relation === 'head').phone = null;
+    const removed = (
+      await lingchuan.request('PUT', `/api/households/${householdId}`, {
+        version: kept.version,
+        regionCode: YUNZHUANG,
+        assistanceStatus: 'dibao',
+        members: same,
+      })
+    ).json();
+    expect(removed.members.find((m: { relation: string }) => m.relation === 'head')).toMatchObject({
+      phoneMasked: null,
+      bankAccountMasked: '6228 **** **** 8901',
+    });
     expect(stale.json().error.message).toBe('该记录已被他人修改，请刷新后重新编辑');
   });
 

@@ -581,6 +581,11 @@ export async function updateHousehold(
         if (m.id) {
           kept.add(m.id);
           const before = byId.get(m.id)!;
+          // The editor only saw masked numbers: omitted keeps the stored value (null removed it above).
+          if (m.phone === undefined) values.phone_enc = before.phone_enc;
+          if (m.bankAccount === undefined) values.bank_account_enc = before.bank_account_enc;
+          if (m.disability && m.disability.certificateNo === undefined)
+            values.disability_cert_enc = before.disability_cert_enc;
           const changes = memberChanges(protector, before, values);
           const moved = before.region_code !== input.regionCode;
           if (changes.length === 0 && !moved) continue;
