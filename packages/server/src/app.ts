@@ -49,6 +49,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     loggerInstance: typeof logger === 'object' ? logger : undefined,
     logger: typeof logger === 'object' ? undefined : (logger ?? false),
     genReqId: genRequestId,
+    // Requests are logged by the context plugin, with personal query parameters redacted.
+    disableRequestLogging: true,
     trustProxy: true,
     bodyLimit: 10 * 1024 * 1024,
   } as never) as unknown as FastifyInstance;

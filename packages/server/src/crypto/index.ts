@@ -9,5 +9,5 @@ export {
 } from './cipher';
 export { blindIndex, idHash, type BlindIndexDomain } from './blind-index';
 export { KeyringError, parseKeyring } from './keyring';
-export { maskAddress, maskBankAccount, maskIdNumber, maskName, maskPhone } from './mask';
+export { maskAddress, maskBankAccount, maskName, maskPhone } from './mask';
 export { Protector, type FieldContext } from './protector';

@@ -22,11 +22,6 @@ export function maskPhone(phone: string): string {
   return keepEnds(phone.replace(SEPARATORS, ''), 3, 4);
 }
 
-/** `350302199001011234` → `3503**********1234` (first and last four kept). */
-export function maskIdNumber(idNumber: string): string {
-  return keepEnds(idNumber.replace(SEPARATORS, ''), 4, 4);
-}
-
 /**
  * `6222021234567891234` → `6222 **** **** 1234`. The shape is fixed, so the mask does not reveal the length;
  * accounts shorter than 12 characters keep only the last four.

@@ -27,7 +27,24 @@ export default fp(async (app) => {
     reply.header('x-request-id', req.id);
     runWithContext(ctx, done);
   });
+
+  // One log line per request, written here (Fastify's own request logging is off) so the
+  // URL is redacted: search parameters can carry ID numbers and phone numbers.
+  app.addHook('onResponse', (req, reply, done) => {
+    req.log.info(
+      { method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+    done();
+  });
 });
+
+const PERSONAL_PARAMS = /([?&](?:idNumber|phone|bankAccount|relativeIdNumber)=)[^&]*/gi;
+
+/** A URL fit for a log line: values of personal query parameters replaced by ***. */
+export function redactUrl(url: string): string {
+  return url.replace(PERSONAL_PARAMS, '$1***');
+}
 
 export function genRequestId(req: { headers: Record<string, unknown> }): string {
   const given = req.headers['x-request-id'];

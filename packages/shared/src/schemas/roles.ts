@@ -68,3 +68,18 @@ export const USER_MANAGER_ROLES: readonly Role[] = ['city_admin', 'county_office
 export function canAssignRole(actor: Role, target: Role): boolean {
   return USER_MANAGER_ROLES.includes(actor) && ROLE_RANK[target] <= ROLE_RANK[actor];
 }
+
+/** Who reads household files (家庭档案): the staff who handle assistance, and auditors. */
+export const REGISTRY_READERS: readonly Role[] = [
+  'city_admin',
+  'county_officer',
+  'township_officer',
+  'grid_worker',
+  'auditor',
+];
+/** Who registers and edits households: village workers register families too; auditors only read. */
+export const REGISTRY_EDITORS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
+/** Who may see a protected value in plaintext (with a reason, audited). */
+export const REGISTRY_REVEALERS: readonly Role[] = REGISTRY_EDITORS;
+/** Register imports and staff-relative filings (近亲属备案): township level and above. */
+export const REGISTRY_MANAGERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];

@@ -10,7 +10,7 @@ import {
   SafetyCertificateOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
-import { USER_MANAGER_ROLES, type Role } from '@jiuzhu/shared';
+import { REGISTRY_EDITORS, REGISTRY_MANAGERS, REGISTRY_READERS, USER_MANAGER_ROLES } from '@jiuzhu/shared';
 import type { AppRoute } from './access';
 import { SessionProvider } from './session';
 import { RequireAuth } from './RequireAuth';
@@ -19,19 +19,6 @@ import { RouteError } from './RouteError';
 import { AppLayout } from './layout/AppLayout';
 import { NotFoundPage } from '../pages/errors/not-found';
 import { FullPageSpin } from '../components/FullPageSpin';
-
-/** Who may read household files (家庭档案): the staff who handle assistance, and auditors. */
-const REGISTRY_READERS: readonly Role[] = [
-  'city_admin',
-  'county_officer',
-  'township_officer',
-  'grid_worker',
-  'auditor',
-];
-/** Who may create and edit them: village workers register families too; auditors only read. */
-const REGISTRY_EDITORS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
-/** Bulk import and the staff-relative filings: township level and above. */
-const TOWNSHIP_AND_ABOVE: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
 
 const HouseholdEditPage = lazy(() => import('../pages/households/edit'));
 
@@ -77,7 +64,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     titleKey: 'nav.households.import',
     descKey: 'nav.households.import.desc',
     icon: <FolderOpenOutlined />,
-    roles: TOWNSHIP_AND_ABOVE,
+    roles: REGISTRY_MANAGERS,
     menu: false,
     parentKey: 'households',
     Page: lazy(() => import('../pages/households/import')),
@@ -110,7 +97,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     titleKey: 'nav.staffRelatives',
     descKey: 'nav.staffRelatives.desc',
     icon: <SafetyCertificateOutlined />,
-    roles: TOWNSHIP_AND_ABOVE,
+    roles: REGISTRY_MANAGERS,
     menu: true,
     Page: lazy(() => import('../pages/staff-relatives/list')),
   },

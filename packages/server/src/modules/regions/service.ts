@@ -98,14 +98,3 @@ export async function searchRegions(db: Kysely<DB>, q: string, limit: number): P
     ],
   }));
 }
-
-/** The region's name, for labels (no scope check: names of divisions are public). */
-export async function regionNames(db: Kysely<DB>, codes: string[]): Promise<Map<string, string>> {
-  if (codes.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('regions')
-    .select(['code', 'name'])
-    .where('code', 'in', [...new Set(codes)])
-    .execute();
-  return new Map(rows.map((r) => [r.code, r.name]));
-}

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '@jiuzhu/shared';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { buildApp } from '../../app';
 import { createTestApp, type Agent, type TestApp } from '../../../test/harness';
 
 const YUNZHUANG = '350302102201'; // 灵川镇 云庄村
@@ -300,6 +303,37 @@ describe('household registry', () => {
     });
     expect(again.statusCode).toBe(409);
     expect((await qiulu.request('GET', '/api/staff-relatives')).json().total).toBe(0);
+  });
+
+  it('writes no plaintext ID number or phone to the logs, even when they are searched for or wrong', async () => {
+    let logged = '';
+    const sink = new Writable({ write: (chunk, _enc, cb) => ((logged += chunk.toString()), cb()) });
+    const app = await buildApp({ config: t.config, database: t.database, logger: pino({ level: 'debug' }, sink) });
+    try {
+      await app.ready();
+      const cookie = lingchuan.cookie;
+      await app.inject({ method: 'GET', url: `/api/households?idNumber=${headId}`, headers: { cookie } });
+      await app.inject({ method: 'GET', url: `/api/households?idNumber=${headId.slice(0, 17)}`, headers: { cookie } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/households',
+        headers: { cookie },
+        payload: household(YUNZHUANG, [
+          {
+            name: '甲',
+            idNumber: `${headId.slice(0, 17)}0`,
+            relation: 'head',
+            hukouType: 'rural',
+            phone: '13905941234',
+          },
+        ]),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(logged).toContain('/api/households?idNumber=***');
+      for (const secret of [headId, headId.slice(0, 17), '13905941234']) expect(logged).not.toContain(secret);
+    } finally {
+      await app.close();
+    }
   });
 
   it('stores no plaintext ID number, phone, bank account or address anywhere in the database', async () => {

@@ -13,7 +13,10 @@ import {
   RevealResult,
   StaffRelative,
   StaffRelativeInput,
-  type Role,
+  REGISTRY_EDITORS,
+  REGISTRY_MANAGERS,
+  REGISTRY_READERS,
+  REGISTRY_REVEALERS,
 } from '@jiuzhu/shared';
 import { InvalidField } from '../../errors';
 import { importErrorsCsv, importRegister, importTemplate } from './import';
@@ -22,18 +25,6 @@ import { createHousehold, getHousehold, reveal, searchHouseholds, updateHousehol
 
 const IdParams = z.strictObject({ id: z.string().max(64) });
 const MemberParams = z.strictObject({ id: z.string().max(64), memberId: z.string().max(64) });
-
-/** Who reads the registry, who edits it, who may see a protected value in plaintext. */
-export const REGISTRY_READERS: readonly Role[] = [
-  'city_admin',
-  'county_officer',
-  'township_officer',
-  'grid_worker',
-  'auditor',
-];
-export const REGISTRY_EDITORS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
-export const REGISTRY_REVEALERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
-export const RELATIVE_MANAGERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
 
 export default async function registryRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -140,7 +131,7 @@ export default async function registryRoutes(app: FastifyInstance) {
   app.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: 200 * 1024 * 1024 }, (_req, body, done) =>
     done(null, body),
   );
-  const importers = { access: RELATIVE_MANAGERS };
+  const importers = { access: REGISTRY_MANAGERS };
   r.get(
     '/api/households/import/template.xlsx',
     {
@@ -181,7 +172,7 @@ export default async function registryRoutes(app: FastifyInstance) {
         .send(await importErrorsCsv(db, req.params.id)),
   );
 
-  const relatives = { access: RELATIVE_MANAGERS };
+  const relatives = { access: REGISTRY_MANAGERS };
   r.get(
     '/api/staff-relatives',
     {

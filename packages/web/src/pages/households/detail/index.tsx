@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Descriptions, Flex, Skeleton, Tooltip, Typography } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, EyeOutlined } from '@ant-design/icons';
-import { Household, type Role } from '@jiuzhu/shared';
+import { Household, REGISTRY_REVEALERS } from '@jiuzhu/shared';
 import { api, seg } from '../../../api/client';
 import { useRequest } from '../../../api/useRequest';
 import { useCanOpen } from '../../../app/useCanOpen';
@@ -17,7 +17,6 @@ import { HistoryTimeline } from './HistoryTimeline';
 import { RevealModal, type RevealTarget } from './RevealModal';
 
 /** Who may see a full personal number (the server checks again): auditors read masked data only. */
-const REVEAL_ROLES: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
 
 export default function HouseholdDetailPage() {
   const t = useT();
@@ -25,7 +24,7 @@ export default function HouseholdDetailPage() {
   const location = useLocation();
   const { id = '' } = useParams();
   const canEdit = useCanOpen('households-edit');
-  const canReveal = REVEAL_ROLES.includes(useMe().role);
+  const canReveal = REGISTRY_REVEALERS.includes(useMe().role);
   const detail = useRequest((signal) => api.get(`/api/households/${seg(id)}`, { schema: Household, signal }), [id]);
   const [revealing, setRevealing] = useState<RevealTarget | null>(null);
   const h = detail.data?.id === id ? detail.data : undefined;
