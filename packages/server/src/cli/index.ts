@@ -15,7 +15,7 @@ import { recordAudit, verifyAudit } from '../modules/audit/service';
 import { Protector } from '../crypto/index';
 import { rotateKeys } from '../modules/registry/keys';
 import { seedRegistry, seedTarget } from '../modules/registry/seed';
-import { formatSummary } from '../modules/registry/generator/index';
+import { formatSummary, generateCity, writeFeeds } from '../modules/registry/generator/index';
 import { loadCityDivisions } from '../modules/regions/divisions';
 import { benchRegistry } from './bench/registry';
 import { seedDemoAccounts } from '../modules/users/seed';
@@ -117,7 +117,8 @@ program
   )
   .option('--seed <n>', 'random seed: the same seed gives the same city', '1')
   .option('--scale <n>', 'province size as a multiple of the city size', '10')
-  .action((opts: { size: string; seed: string; scale: string }) =>
+  .option('--feeds <dir>', 'also write department feed files with planted events, decoys and ground-truth.json')
+  .action((opts: { size: string; seed: string; scale: string; feeds?: string }) =>
     withDatabase(async (database, cfg) => {
       if (!['demo', 'city', 'province'].includes(opts.size))
         throw new InvalidArgumentError('--size is demo, city or province');
@@ -141,6 +142,25 @@ program
       console.log(
         `${res.inserted} households stored, ${res.skipped} already present, ${res.conflicts} skipped (a member was registered already), in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
+      if (opts.feeds) {
+        // The same city again (deterministic), so the feeds' planted events point at the people just stored.
+        const divisions = await loadCityDivisions(cfg.city);
+        const feeds = await writeFeeds({
+          households: generateCity({
+            city: cfg.city,
+            divisions,
+            size,
+            seed: Number(opts.seed),
+            scale: Number(opts.scale),
+          }),
+          seed: Number(opts.seed),
+          outDir: opts.feeds,
+        });
+        for (const f of feeds.files) console.log(`${f.file}: ${f.rows} rows`);
+        console.log(`feeds and ground-truth.json written to ${feeds.outDir}`);
+        if (res.conflicts > 0)
+          console.log('note: some households were skipped, so parts of the ground truth do not apply to this database');
+      }
     }),
   );
 

@@ -24,3 +24,4 @@ export {
   type CountyCount,
 } from './summary';
 export { Random } from './random';
+export { writeFeeds, type WriteFeedsOptions, type WriteFeedsResult } from './feeds/index';
