@@ -75,6 +75,28 @@ describe('household registry pages', () => {
     await context.close();
   });
 
+  it('edits a household without retyping the numbers it only shows masked', async () => {
+    const { context, page } = await env.newPage();
+    await login(page, 'lingchuan');
+    await page.getByTestId('menu-households').click();
+    await page.getByTestId('households-filter-name').fill('林建国');
+    await page.getByTestId('households-search').click();
+    await page.locator('[data-testid^="household-row-"]').first().getByTestId('household-link').click();
+    await page.getByTestId('household-edit').click();
+    await page.getByTestId('household-form').waitFor();
+    await page.getByTestId('member-0-name').fill('林建国');
+    await page.getByTestId('household-address').fill('莆田市城厢区灵川镇云庄村5组12号');
+    await choose(page, 'household-status', '低保');
+    await page.getByTestId('household-submit').click();
+    await page.getByTestId('household-members').waitFor();
+    const clerk = await env.t.login('lingchuan');
+    const found = (await clerk.request('GET', `/api/households?idNumber=${headId}`)).json().items[0];
+    const detail = (await clerk.request('GET', `/api/households/${found.id}`)).json();
+    expect(detail).toMatchObject({ version: 2, assistanceStatus: 'dibao' });
+    expect(detail.members[0].phoneMasked).toBe('139****7788');
+    await context.close();
+  });
+
   it('reveals an ID number only with a reason, and says the reveal is audited', async () => {
     const { context, page } = await env.newPage();
     await login(page, 'lingchuan');

@@ -5,6 +5,7 @@ import { useT } from '../../../i18n';
 import { PageHeader } from '../../../components/PageHeader';
 import { FormErrorAlert } from '../../../components/FormErrorAlert';
 import { useChangePassword } from './useChangePassword';
+import { ConfirmPasswordItem } from '../../../components/ConfirmPasswordItem';
 
 interface Values {
   currentPassword: string;
@@ -71,22 +72,7 @@ export default function ChangePasswordPage() {
           >
             <Input.Password autoComplete="new-password" maxLength={128} data-testid="password-new" />
           </Form.Item>
-          <Form.Item
-            name="confirm"
-            label={t('password.confirm')}
-            dependencies={['newPassword']}
-            rules={[
-              { required: true, message: t('form.required') },
-              ({ getFieldValue }) => ({
-                validator: (_, v: string | undefined) =>
-                  !v || v === getFieldValue('newPassword')
-                    ? Promise.resolve()
-                    : Promise.reject(new Error(t('password.mismatch'))),
-              }),
-            ]}
-          >
-            <Input.Password autoComplete="new-password" maxLength={128} data-testid="password-confirm" />
-          </Form.Item>
+          <ConfirmPasswordItem matches="newPassword" testId="password-confirm" />
           <Button type="primary" htmlType="submit" loading={submitting} data-testid="password-submit">
             {t('password.submit')}
           </Button>

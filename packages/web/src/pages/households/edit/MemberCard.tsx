@@ -255,48 +255,35 @@ export function MemberCard({
         {t('households.form.section.contact')}
       </Divider>
       <Row gutter={16}>
-        <Col {...col}>
-          <Form.Item
-            name={[index, 'phone']}
-            label={t('member.field.phone')}
-            rules={clearPhone ? [] : [pattern(PHONE, t('member.rule.phone'))]}
-            extra={existing ? keepHint(existing.phoneMasked) : undefined}
-          >
-            <Input
-              maxLength={20}
-              disabled={!!clearPhone}
-              inputMode="numeric"
-              placeholder={existing?.phoneMasked ? t('households.form.keep.placeholder') : undefined}
-              data-testid={tid('phone')}
-            />
-          </Form.Item>
-          {existing?.phoneMasked && (
-            <Form.Item name={[index, 'clearPhone']} valuePropName="checked" style={{ marginTop: -16 }}>
-              <Checkbox data-testid={tid('phone-clear')}>{t('households.form.clearPhone')}</Checkbox>
+        {(
+          [
+            ['phone', 'clearPhone', clearPhone, existing?.phoneMasked, PHONE, 20],
+            ['bankAccount', 'clearBankAccount', clearBankAccount, existing?.bankAccountMasked, BANK_ACCOUNT, 30],
+          ] as const
+        ).map(([field, clearField, clearing, masked, re, maxLength]) => (
+          // A number the editor only sees masked: left empty it is kept, the checkbox removes it.
+          <Col {...col} key={field}>
+            <Form.Item
+              name={[index, field]}
+              label={t(`member.field.${field}`)}
+              rules={clearing ? [] : [pattern(re, t(`member.rule.${field}`))]}
+              extra={existing ? keepHint(masked) : undefined}
+            >
+              <Input
+                maxLength={maxLength}
+                disabled={!!clearing}
+                inputMode="numeric"
+                placeholder={masked ? t('households.form.keep.placeholder') : undefined}
+                data-testid={tid(field)}
+              />
             </Form.Item>
-          )}
-        </Col>
-        <Col {...col}>
-          <Form.Item
-            name={[index, 'bankAccount']}
-            label={t('member.field.bankAccount')}
-            rules={clearBankAccount ? [] : [pattern(BANK_ACCOUNT, t('member.rule.bankAccount'))]}
-            extra={existing ? keepHint(existing.bankAccountMasked) : undefined}
-          >
-            <Input
-              maxLength={30}
-              disabled={!!clearBankAccount}
-              inputMode="numeric"
-              placeholder={existing?.bankAccountMasked ? t('households.form.keep.placeholder') : undefined}
-              data-testid={tid('bankAccount')}
-            />
-          </Form.Item>
-          {existing?.bankAccountMasked && (
-            <Form.Item name={[index, 'clearBankAccount']} valuePropName="checked" style={{ marginTop: -16 }}>
-              <Checkbox data-testid={tid('bankAccount-clear')}>{t('households.form.clearBankAccount')}</Checkbox>
-            </Form.Item>
-          )}
-        </Col>
+            {masked && (
+              <Form.Item name={[index, clearField]} valuePropName="checked" style={{ marginTop: -16 }}>
+                <Checkbox data-testid={tid(`${field}-clear`)}>{t(`households.form.${clearField}`)}</Checkbox>
+              </Form.Item>
+            )}
+          </Col>
+        ))}
         <Col {...col}>
           <Form.Item name={[index, 'bankName']} label={t('member.field.bankName')}>
             <Input maxLength={50} disabled={!!clearBankAccount} data-testid={tid('bankName')} />

@@ -5,6 +5,7 @@ import { api, seg } from '../../../api/client';
 import { useFormSubmit } from '../../../api/useFormSubmit';
 import { useT } from '../../../i18n';
 import { FormErrorAlert } from '../../../components/FormErrorAlert';
+import { ConfirmPasswordItem } from '../../../components/ConfirmPasswordItem';
 
 interface Values {
   newPassword: string;
@@ -65,22 +66,7 @@ export function ResetPasswordModal({ user, onClose }: { user: User | undefined; 
         >
           <Input.Password autoComplete="new-password" maxLength={128} data-testid="reset-password-new" />
         </Form.Item>
-        <Form.Item
-          name="confirm"
-          label={t('password.confirm')}
-          dependencies={['newPassword']}
-          rules={[
-            { required: true, message: t('form.required') },
-            ({ getFieldValue }) => ({
-              validator: (_, v: string | undefined) =>
-                !v || v === getFieldValue('newPassword')
-                  ? Promise.resolve()
-                  : Promise.reject(new Error(t('password.mismatch'))),
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" maxLength={128} data-testid="reset-password-confirm" />
-        </Form.Item>
+        <ConfirmPasswordItem matches="newPassword" testId="reset-password-confirm" />
       </Form>
     </Modal>
   );

@@ -16,6 +16,7 @@ import { useT } from '../../../i18n';
 import { RegionTreeSelect } from '../../../components/regions/RegionTreeSelect';
 import { FormErrorAlert } from '../../../components/FormErrorAlert';
 import { assignableRoles, regionFitsRole } from './roles';
+import { ConfirmPasswordItem } from '../../../components/ConfirmPasswordItem';
 
 interface Values {
   username: string;
@@ -184,22 +185,7 @@ export function UserFormModal({
             >
               <Input.Password autoComplete="new-password" maxLength={128} data-testid="user-form-password" />
             </Form.Item>
-            <Form.Item
-              name="confirm"
-              label={t('password.confirm')}
-              dependencies={['password']}
-              rules={[
-                { required: true, message: t('form.required') },
-                ({ getFieldValue }) => ({
-                  validator: (_, v: string | undefined) =>
-                    !v || v === getFieldValue('password')
-                      ? Promise.resolve()
-                      : Promise.reject(new Error(t('password.mismatch'))),
-                }),
-              ]}
-            >
-              <Input.Password autoComplete="new-password" maxLength={128} data-testid="user-form-confirm" />
-            </Form.Item>
+            <ConfirmPasswordItem matches="password" testId="user-form-confirm" />
           </>
         )}
       </Form>
