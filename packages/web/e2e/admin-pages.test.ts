@@ -88,9 +88,10 @@ describe('administration pages', () => {
     await login(page, 'admin');
     await page.getByTestId('menu-calendar').click();
     await page.getByTestId('calendar-grid').waitFor();
-    // Back to October 2025 (National Day).
-    while ((await page.getByTestId('calendar-day-2025-10-01').count()) === 0)
-      await page.getByTestId('calendar-prev').click();
+    // October 2025 (National Day), typed into the month picker.
+    await page.getByTestId('calendar-month-picker').fill('2025-10');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('calendar-day-2025-10-01').waitFor();
     await expect.poll(() => page.getByTestId('calendar-day-2025-10-01').getAttribute('data-kind')).toBe('holiday');
     expect(await page.getByTestId('calendar-day-2025-10-11').getAttribute('data-kind')).toBe('makeup_workday');
     await page.getByTestId('override-add').click();
