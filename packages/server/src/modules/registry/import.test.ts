@@ -153,6 +153,19 @@ describe('register import', () => {
     expect(x).toMatchObject({ rows: 2, households: 1, importedHouseholds: 1, errors: [] });
   });
 
+  it('answers a malformed file name header or an empty body with a clear 4xx, not a crash', async () => {
+    const odd = await clerk.request('POST', '/api/households/import?dryRun=true', file, {
+      'content-type': 'text/csv',
+      'x-filename': '%E0%A4%A',
+    });
+    expect(odd.statusCode).toBe(200);
+    const empty = await clerk.request('POST', '/api/households/import?dryRun=true', Buffer.alloc(0), {
+      'content-type': 'application/octet-stream',
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.fields).toEqual([{ path: 'file', message: '请选择要导入的文件' }]);
+  });
+
   it('refuses a file without the required columns, naming them', async () => {
     const res = (await upload(clerk, Buffer.from('姓名,身份证号\n林,1\n'), 'bad.csv', true)).json();
     expect(res.households).toBe(0);

@@ -26,6 +26,16 @@ import { createHousehold, getHousehold, reveal, searchHouseholds, updateHousehol
 const IdParams = z.strictObject({ id: z.string().max(64) });
 const MemberParams = z.strictObject({ id: z.string().max(64), memberId: z.string().max(64) });
 
+/** The uploaded file's name as the browser sent it (percent-encoded); a malformed one is kept as it came. */
+function decodeFileName(raw: string | undefined): string {
+  if (!raw) return 'upload.csv';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 export default async function registryRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, protector } = app.deps;
@@ -158,7 +168,7 @@ export default async function registryRoutes(app: FastifyInstance) {
     },
     async (req) => {
       if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw InvalidField('file', 'import.noFile');
-      const fileName = decodeURIComponent(req.headers['x-filename'] ?? 'upload.csv');
+      const fileName = decodeFileName(req.headers['x-filename']);
       return importRegister(db, protector, { buffer: req.body, fileName }, req.query.dryRun === 'true');
     },
   );
