@@ -1,3 +1,4 @@
 export * from './schemas/index';
 export * from './calendar/index';
 export * from './idcard/index';
+export * from './money';

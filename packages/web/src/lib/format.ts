@@ -1,4 +1,5 @@
 import dayjs from 'dayjs';
+import { parseYuan } from '@jiuzhu/shared';
 
 export const DATE_TIME_FORMAT = 'YYYY-MM-DD HH:mm';
 export const DATE_FORMAT = 'YYYY-MM-DD';
@@ -39,7 +40,5 @@ export function yuanToFen(value: string | number | null | undefined): number | u
   if (value === null || value === undefined) return undefined;
   const text = typeof value === 'number' ? String(value) : value.trim();
   if (text === '') return undefined;
-  const m = /^(\d+)(?:\.(\d{0,2}))?$/.exec(text);
-  if (!m) return NaN;
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  return parseYuan(text) ?? NaN;
 }

@@ -1,4 +1,4 @@
-import type { MemberInput } from '@jiuzhu/shared';
+import { parseYuan, type MemberInput } from '@jiuzhu/shared';
 
 /**
  * The register import template: one row per member, a household key column, Chinese headers.
@@ -150,11 +150,9 @@ export function headerOf(field: string): string {
   return COLUMNS.find((c) => c.field === field)?.header ?? field;
 }
 
-/** Parses "1,234.5" yuan into integer fen; null when not a plain non-negative amount. */
+/** Parses "1,234.5" yuan as written in a spreadsheet into integer fen; null when not a plain non-negative amount. */
 export function yuanToFen(raw: string): number | null {
-  const s = raw.replace(/[,，\s]/g, '');
-  if (!/^-?\d+(\.\d{1,2})?$/.test(s)) return null;
-  return Math.round(Number(s) * 100);
+  return parseYuan(raw.replace(/[,，\s]/g, ''));
 }
 
 export type MemberDraft = Partial<MemberInput> & Record<string, unknown>;
