@@ -109,6 +109,22 @@ export function MemberCard({
       Number.isNaN(yuanToFen(v)) ? Promise.reject(new Error(t('member.rule.amount'))) : Promise.resolve(),
   };
   const required = { required: true, message: t('form.required') };
+  /** One amount in yuan (stored as fen) of the income or assets section. */
+  const amountField = (kind: 'income' | 'assets', k: string, label: string) => (
+    <Col key={k} xs={12} md={8} xl={4}>
+      <Form.Item name={[index, kind, k]} label={label} rules={[amountRule]}>
+        <InputNumber<string>
+          stringMode
+          min="0"
+          max={MAX_YUAN}
+          precision={2}
+          style={{ width: '100%' }}
+          placeholder="0.00"
+          data-testid={tid(`${kind}-${k}`)}
+        />
+      </Form.Item>
+    </Col>
+  );
   const keepHint = (masked: string | null | undefined) => (masked ? t('households.form.keep', { masked }) : undefined);
 
   const derived = existing
@@ -369,23 +385,7 @@ export function MemberCard({
       <Divider titlePlacement="start" plain>
         {t('households.form.section.income')}
       </Divider>
-      <Row gutter={16}>
-        {IncomeTypes.map((k) => (
-          <Col key={k} xs={12} md={8} xl={4}>
-            <Form.Item name={[index, 'income', k]} label={t(`registry.income.${k}`)} rules={[amountRule]}>
-              <InputNumber<string>
-                stringMode
-                min="0"
-                max={MAX_YUAN}
-                precision={2}
-                style={{ width: '100%' }}
-                placeholder="0.00"
-                data-testid={tid(`income-${k}`)}
-              />
-            </Form.Item>
-          </Col>
-        ))}
-      </Row>
+      <Row gutter={16}>{IncomeTypes.map((k) => amountField('income', k, t(`registry.income.${k}`)))}</Row>
       <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
         {t('households.form.incomeTotal')}
         <span data-testid={tid('income-total')}>{t('common.yuan', { amount: formatYuan(incomeTotal) })}</span>
@@ -394,23 +394,7 @@ export function MemberCard({
       <Divider titlePlacement="start" plain>
         {t('households.form.section.assets')}
       </Divider>
-      <Row gutter={16}>
-        {AssetTypes.map((k) => (
-          <Col key={k} xs={12} md={8} xl={4}>
-            <Form.Item name={[index, 'assets', k]} label={t(`registry.assets.${k}`)} rules={[amountRule]}>
-              <InputNumber<string>
-                stringMode
-                min="0"
-                max={MAX_YUAN}
-                precision={2}
-                style={{ width: '100%' }}
-                placeholder="0.00"
-                data-testid={tid(`assets-${k}`)}
-              />
-            </Form.Item>
-          </Col>
-        ))}
-      </Row>
+      <Row gutter={16}>{AssetTypes.map((k) => amountField('assets', k, t(`registry.assets.${k}`)))}</Row>
     </Card>
   );
 }
