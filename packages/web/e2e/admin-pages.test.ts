@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { startBrowserEnv, type BrowserEnv } from './harness';
+import { login, startBrowserEnv, type BrowserEnv } from './harness';
 
 let env: BrowserEnv;
 beforeAll(async () => {
   env = await startBrowserEnv();
 });
 afterAll(() => env?.close());
-
-async function login(page: Page, username: string, password = 'jiuzhu-demo') {
-  await page.goto('/login');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('menu-home').waitFor();
-}
 
 describe('administration pages', () => {
   it('region browser: the tree starts at the user’s region and the search shows the path', async () => {

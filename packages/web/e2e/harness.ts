@@ -54,3 +54,17 @@ export async function startBrowserEnv(): Promise<BrowserEnv> {
     },
   };
 }
+
+/** Fills and submits the login form (the outcome is the caller's to check). */
+export async function submitLogin(page: Page, username: string, password = 'jiuzhu-demo'): Promise<void> {
+  await page.goto('/login');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/** Signs in and waits for the app's menu. */
+export async function login(page: Page, username: string, password = 'jiuzhu-demo'): Promise<void> {
+  await submitLogin(page, username, password);
+  await page.getByTestId('menu-home').waitFor();
+}

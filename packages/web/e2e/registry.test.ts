@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeIdNumber } from '@jiuzhu/shared';
-import { startBrowserEnv, type BrowserEnv } from './harness';
+import { login, startBrowserEnv, type BrowserEnv } from './harness';
 
 let env: BrowserEnv;
 beforeAll(async () => {
   env = await startBrowserEnv();
 });
 afterAll(() => env?.close());
-
-async function login(page: Page, username: string) {
-  await page.goto('/login');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill('jiuzhu-demo');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('menu-home').waitFor();
-}
 
 /** Picks an option of the antd Select whose wrapper carries `testId`. */
 async function choose(page: Page, testId: string, title: string) {

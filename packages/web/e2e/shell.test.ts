@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startBrowserEnv, type BrowserEnv } from './harness';
+import { submitLogin, startBrowserEnv, type BrowserEnv } from './harness';
 
 let env: BrowserEnv;
 beforeAll(async () => {
   env = await startBrowserEnv();
 });
 afterAll(() => env?.close());
-
-async function login(page: Page, username: string, password = 'jiuzhu-demo') {
-  await page.goto('/login');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-}
 
 async function menuKeys(page: Page): Promise<string[]> {
   await page.getByTestId('menu-home').waitFor();
@@ -26,7 +19,7 @@ async function menuKeys(page: Page): Promise<string[]> {
 describe('staff web shell', () => {
   it('admin signs in and sees every page of a city administrator', async () => {
     const { context, page } = await env.newPage();
-    await login(page, 'admin');
+    await submitLogin(page, 'admin');
     expect(await menuKeys(page)).toEqual([
       'audit',
       'calendar',
@@ -45,7 +38,7 @@ describe('staff web shell', () => {
 
   it('lingchuan sees only a township officer’s menu and only 灵川镇', async () => {
     const { context, page } = await env.newPage();
-    await login(page, 'lingchuan');
+    await submitLogin(page, 'lingchuan');
     expect(await menuKeys(page)).toEqual(['home', 'households', 'regions', 'staff-relatives', 'users']);
     await expect.poll(() => page.getByTestId('header-region').textContent()).toContain('灵川镇');
     await page.getByTestId('menu-users').click();
@@ -59,7 +52,7 @@ describe('staff web shell', () => {
 
   it('switches the language to English and back', async () => {
     const { context, page } = await env.newPage();
-    await login(page, 'admin');
+    await submitLogin(page, 'admin');
     await page.getByTestId('menu-home').waitFor();
     expect(await page.getByTestId('menu-users').textContent()).toContain('用户管理');
     await page.getByTestId('lang-switch').click();
@@ -75,7 +68,7 @@ describe('staff web shell', () => {
 
   it('a failed login says so clearly and does not sign in', async () => {
     const { context, page } = await env.newPage();
-    await login(page, 'qiulu', 'not-the-password');
+    await submitLogin(page, 'qiulu', 'not-the-password');
     await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('用户名或密码错误');
     expect(page.url()).toContain('/login');
     await context.close();
@@ -83,7 +76,7 @@ describe('staff web shell', () => {
 
   it('a locked account is told when it unlocks', async () => {
     const { context, page } = await env.newPage();
-    for (let i = 0; i < 5; i++) await login(page, 'chengxiang', `wrong-${i}`);
+    for (let i = 0; i < 5; i++) await submitLogin(page, 'chengxiang', `wrong-${i}`);
     await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('账号已锁定');
     await page.getByTestId('login-locked-until').waitFor();
     await context.close();
