@@ -12,7 +12,7 @@ import { NotFound } from '../../errors';
 import { t, type Lang } from '../../i18n/messages';
 import { localiseZodMessage } from '../../i18n/zod';
 import { COLUMNS, headerOf, HOUSEHOLD_FIELDS, yuanToFen, type Column } from './import-format';
-import { insertHouseholds, type PreparedHousehold } from './service';
+import { findRegistered, insertHouseholds, type PreparedHousehold } from './service';
 import { checkMembers } from './validation';
 
 type Row = { line: number; cells: string[] };
@@ -172,13 +172,7 @@ export async function importRegister(
     const hashOwner = new Map<string, { w: (typeof work)[number]; index: number }>();
     for (const w of fresh)
       w.prepared.members.forEach((m, index) => hashOwner.set(protector.idHash(m.normalisedId!), { w, index }));
-    const taken = hashOwner.size
-      ? await db
-          .selectFrom('members')
-          .select('id_hash')
-          .where('id_hash', 'in', [...hashOwner.keys()])
-          .execute()
-      : [];
+    const taken = await findRegistered(db, [...hashOwner.keys()]);
     const refused = new Set<(typeof work)[number]>();
     for (const r of taken) {
       const { w, index } = hashOwner.get(r.id_hash)!;

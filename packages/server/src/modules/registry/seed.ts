@@ -11,7 +11,7 @@ import {
   type CitySize,
   type CitySummary,
 } from './generator/index';
-import { insertHouseholds, type PreparedHousehold } from './service';
+import { findRegistered, insertHouseholds, type PreparedHousehold } from './service';
 import { checkMembers } from './validation';
 
 export type SeedOptions = { city: string; size: CitySize; seed: number; scale?: number };
@@ -75,16 +75,9 @@ export async function seedRegistry(
     const hashes = new Map(
       prepared.flatMap((p) => p.members.map((m) => [protector.idHash(m.normalisedId!), p] as const)),
     );
-    if (hashes.size > 0) {
-      const taken = await db
-        .selectFrom('members')
-        .select('id_hash')
-        .where('id_hash', 'in', [...hashes.keys()])
-        .execute();
-      const clashing = new Set(taken.map((r) => hashes.get(r.id_hash)!));
-      conflicts += clashing.size;
-      prepared.splice(0, prepared.length, ...prepared.filter((p) => !clashing.has(p)));
-    }
+    const clashing = new Set((await findRegistered(db, [...hashes.keys()])).map((r) => hashes.get(r.id_hash)!));
+    conflicts += clashing.size;
+    prepared.splice(0, prepared.length, ...prepared.filter((p) => !clashing.has(p)));
     if (prepared.length > 0) {
       await db.transaction().execute((trx) => insertHouseholds(trx, protector, prepared, 'household.seed'));
       inserted += prepared.length;

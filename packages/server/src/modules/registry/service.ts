@@ -252,6 +252,26 @@ async function checkVillage(db: Kysely<DB>, regionCode: string): Promise<void> {
   if (!region) throw InvalidField('regionCode', 'error.regionUnknown');
 }
 
+/**
+ * The people among these blind-index hashes who are registered already (optionally outside one
+ * household), with their household. Deliberately unscoped: a person registered in another
+ * region must still be refused, and callers decide what of the household they may name.
+ */
+export async function findRegistered(
+  db: Kysely<DB>,
+  hashes: string[],
+  exceptHouseholdId: string | null = null,
+): Promise<{ id_hash: string; household_no: string; region_code: string }[]> {
+  if (hashes.length === 0) return [];
+  let q = db
+    .selectFrom('members as m')
+    .innerJoin('households as h', 'h.id', 'm.household_id')
+    .select(['m.id_hash', 'h.household_no', 'h.region_code'])
+    .where('m.id_hash', 'in', hashes);
+  if (exceptHouseholdId) q = q.where('m.household_id', '!=', exceptHouseholdId);
+  return q.execute();
+}
+
 /** ID numbers already registered in another household: each a field error naming the household when visible. */
 async function checkNotRegisteredElsewhere(
   db: Kysely<DB>,
@@ -262,16 +282,9 @@ async function checkNotRegisteredElsewhere(
 ): Promise<void> {
   const byHash = new Map<string, number>();
   members.forEach((m, i) => m.normalisedId && byHash.set(protector.idHash(m.normalisedId), i));
-  if (byHash.size === 0) return;
   // Deliberately unscoped: a person in a household of another region must still be refused, without naming it.
-  let q = db
-    .selectFrom('members as m')
-    .innerJoin('households as h', 'h.id', 'm.household_id')
-    .select(['m.id_hash', 'h.household_no', 'h.region_code'])
-    .where('m.id_hash', 'in', [...byHash.keys()]);
-  if (ownHouseholdId) q = q.where('m.household_id', '!=', ownHouseholdId);
   const lang = getContext().lang;
-  for (const r of await q.execute()) {
+  for (const r of await findRegistered(db, [...byHash.keys()], ownHouseholdId)) {
     const i = byHash.get(r.id_hash)!;
     fields.push({
       path: `members.${i}.idNumber`,
