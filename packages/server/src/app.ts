@@ -21,6 +21,9 @@ import userRoutes from './modules/users/routes';
 import calendarRoutes from './modules/calendar/routes';
 import auditRoutes from './modules/audit/routes';
 import registryRoutes from './modules/registry/routes';
+import exchangeRoutes from './modules/exchange/routes';
+import collisionRoutes from './modules/collision/routes';
+import leadRoutes from './modules/leads/routes';
 import { Protector } from './crypto/index';
 
 export type Deps = { config: Config; database: Database; db: Kysely<DB>; protector: Protector };
@@ -71,6 +74,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(calendarRoutes);
   await app.register(auditRoutes);
   await app.register(registryRoutes);
+  await app.register(exchangeRoutes);
+  await app.register(collisionRoutes);
+  await app.register(leadRoutes);
 
   await serveWeb(app, config);
   return app;

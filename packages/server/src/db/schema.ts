@@ -145,6 +145,142 @@ export interface RegistryImportsTable {
   created_at: DefaultTimestamp;
 }
 
+// ---- data exchange (0007) ----
+export interface FeedSourcesTable {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  active: Generated<boolean>;
+  api_key_hash: string | null;
+  api_secret_enc: string | null;
+  api_key_created_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+/** A column of a feed record kind (see feed_kinds.columns). */
+export type FeedColumnSpec = {
+  name: string;
+  type: 'text' | 'code' | 'date' | 'month' | 'fen' | 'integer' | 'decimal' | 'region';
+  required: boolean;
+  values?: string[];
+  /** Kept only encrypted (addresses, diagnoses, certificate numbers). */
+  protected?: boolean;
+  labelZh: string;
+  labelEn: string;
+};
+
+export interface FeedKindsTable {
+  code: string;
+  source_code: string;
+  name_zh: string;
+  name_en: string;
+  record_type: string;
+  format: 'csv' | 'xlsx' | 'jsonl';
+  columns: Json<FeedColumnSpec[]>;
+  event_date_column: string;
+  builtin: Generated<boolean>;
+  active: Generated<boolean>;
+  version: Generated<number>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface FeedBatchesTable {
+  id: Generated<string>;
+  batch_no: Generated<number>;
+  kind_code: string;
+  source_code: string;
+  channel: 'cli' | 'upload' | 'push';
+  file_name: string;
+  file_sha256: string;
+  file_bytes: Generated<number>;
+  encoding: Generated<string>;
+  idempotency_key: string | null;
+  status: Generated<'loading' | 'loaded' | 'failed'>;
+  as_of: ColumnType<string, string | undefined, string>;
+  rows_total: Generated<number>;
+  rows_loaded: Generated<number>;
+  rows_rejected: Generated<number>;
+  rows_duplicate: Generated<number>;
+  failure: Json<{ reason: string; params?: Record<string, unknown> }> | null;
+  duration_ms: number | null;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  loaded_at: Timestamp | null;
+}
+
+export interface FeedRecordsTable {
+  id: Generated<number>;
+  batch_id: string;
+  kind_code: string;
+  record_type: string;
+  line: number;
+  record_key: string;
+  id_hash: string;
+  id_masked: string;
+  name: string;
+  event_date: ColumnType<string, string, string>;
+  data: Json<Record<string, unknown>>;
+  protected_enc: string | null;
+}
+
+export type FeedStagingTable = Omit<FeedRecordsTable, 'id' | 'kind_code' | 'record_type'>;
+
+export interface FeedErrorsTable {
+  batch_id: string;
+  line: number;
+  column_name: string | null;
+  reason: string;
+  params: Json<Record<string, unknown>>;
+}
+
+export interface CollisionRulesTable {
+  id: Generated<string>;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  active: Generated<boolean>;
+  current_version: Generated<number>;
+  builtin: Generated<boolean>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CollisionRuleVersionsTable {
+  rule_id: string;
+  version: number;
+  definition: Json<Record<string, unknown>>;
+  note: string | null;
+  created_by: string;
+  created_at: DefaultTimestamp;
+}
+
+export type SignalOutcome = 'review' | 'suspend' | 'stop' | 'claim_prompt' | 'lead';
+
+export interface SignalsTable {
+  id: Generated<string>;
+  signal_no: Generated<number>;
+  rule_id: string;
+  rule_version: number;
+  outcome: SignalOutcome;
+  dedupe_key: string;
+  id_hash: string;
+  member_id: string | null;
+  household_id: string | null;
+  region_code: string;
+  status: Generated<'open' | 'in_progress' | 'resolved' | 'dismissed'>;
+  detail: Json<Record<string, unknown>>;
+  batch_id: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface SignalRecordsTable {
+  signal_id: string;
+  record_id: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -162,6 +298,16 @@ export interface DB {
   registry_history: RegistryHistoryTable;
   staff_relatives: StaffRelativesTable;
   registry_imports: RegistryImportsTable;
+  feed_sources: FeedSourcesTable;
+  feed_kinds: FeedKindsTable;
+  feed_batches: FeedBatchesTable;
+  feed_records: FeedRecordsTable;
+  feed_staging: FeedStagingTable;
+  feed_errors: FeedErrorsTable;
+  collision_rules: CollisionRulesTable;
+  collision_rule_versions: CollisionRuleVersionsTable;
+  signals: SignalsTable;
+  signal_records: SignalRecordsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

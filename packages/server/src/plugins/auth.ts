@@ -5,10 +5,11 @@ import { Forbidden, Unauthenticated } from '../errors';
 import { findSession, SESSION_COOKIE } from '../modules/auth/service';
 
 /**
- * Who may call a route: `public` (no login), `staff` (any signed-in role), or a list of roles.
+ * Who may call a route: `public` (no login), `machine` (no session: the route authenticates a
+ * department's signed request itself), `staff` (any signed-in role), or a list of roles.
  * Every route must declare it; registration fails otherwise.
  */
-export type Access = 'public' | 'staff' | readonly Role[];
+export type Access = 'public' | 'machine' | 'staff' | readonly Role[];
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,7 +28,7 @@ export default fp(async (app) => {
 
   app.addHook('preHandler', async (req) => {
     const access = req.routeOptions.config?.access;
-    if (!access || access === 'public') return;
+    if (!access || access === 'public' || access === 'machine') return;
     const token = req.cookies[SESSION_COOKIE];
     const session = token ? await findSession(app.deps.db, token) : null;
     if (!session) throw Unauthenticated();

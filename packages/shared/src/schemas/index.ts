@@ -7,3 +7,6 @@ export * from './regions';
 export * from './audit';
 export * from './calendar';
 export * from './registry';
+export * from './exchange';
+export * from './collision';
+export * from './leads';

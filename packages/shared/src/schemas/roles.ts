@@ -83,3 +83,22 @@ export const REGISTRY_EDITORS: readonly Role[] = ['city_admin', 'county_officer'
 export const REGISTRY_REVEALERS: readonly Role[] = REGISTRY_EDITORS;
 /** Register imports and staff-relative filings (近亲属备案): township level and above. */
 export const REGISTRY_MANAGERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
+
+/** Department data exchange: feed sources, record kinds, imports and collision rules (city level). */
+export const FEED_MANAGERS: readonly Role[] = ['city_admin'];
+/** Who reads feed batches and their error reports. */
+export const FEED_READERS: readonly Role[] = ['city_admin', 'auditor'];
+/** Who reads collision signals (比对预警) of their region. */
+export const SIGNAL_READERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'auditor'];
+/** Who works on signals (acknowledge, resolve, dismiss). */
+export const SIGNAL_HANDLERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
+/** Who reads leads (疑似困难线索) of their region; grid workers see their village's. */
+export const LEAD_READERS: readonly Role[] = [
+  'city_admin',
+  'county_officer',
+  'township_officer',
+  'grid_worker',
+  'auditor',
+];
+/** Who records visits and closes leads. */
+export const LEAD_WORKERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
