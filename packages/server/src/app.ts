@@ -25,8 +25,9 @@ import exchangeRoutes from './modules/exchange/routes';
 import collisionRoutes from './modules/collision/routes';
 import leadRoutes from './modules/leads/routes';
 import { Protector } from './crypto/index';
+import { startJobs, type Jobs } from './jobs/index';
 
-export type Deps = { config: Config; database: Database; db: Kysely<DB>; protector: Protector };
+export type Deps = { config: Config; database: Database; db: Kysely<DB>; protector: Protector; jobs: Jobs };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -59,7 +60,10 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   } as never) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.decorate('deps', { config, database, db: database.db, protector: new Protector(config) });
+  // The job queue starts with the app and stops when it closes (before the database is closed).
+  const jobs = await startJobs({ config, database, log: app.log });
+  app.addHook('onClose', () => jobs.stop());
+  app.decorate('deps', { config, database, db: database.db, protector: new Protector(config), jobs });
 
   await app.register(contextPlugin);
   await app.register(errorsPlugin);

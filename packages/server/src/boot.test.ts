@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { openAndPrepare } from './boot';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
+import { DEMO_GRID_WORKER } from './modules/exchange/demo';
 import { createSchema, dropSchema, freshSchema, onPostgres } from '../test/harness';
 
 const log = pino({ level: 'silent' });
@@ -123,7 +124,25 @@ describe('openAndPrepare in production', () => {
     const store = await freshStore();
     try {
       const dev = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', ...store.env });
-      await (await openAndPrepare(dev, log)).close();
+      const seeded = await openAndPrepare(dev, log);
+      try {
+        // The demo's department side: nine feed batches, signals from one collision run, leads
+        // in the village of the demo grid worker.
+        const db = seeded.db;
+        const batches = await db.selectFrom('feed_batches').select('status').execute();
+        expect(batches.map((b) => b.status)).toEqual(Array(9).fill('loaded'));
+        const signals = await db.selectFrom('signals').select('outcome').execute();
+        expect(new Set(signals.map((s) => s.outcome))).toEqual(new Set(['stop', 'review', 'lead', 'claim_prompt']));
+        const worker = await db
+          .selectFrom('users')
+          .select('region_code')
+          .where('username', '=', DEMO_GRID_WORKER)
+          .executeTakeFirstOrThrow();
+        const leads = await db.selectFrom('leads').select('id').where('region_code', '=', worker.region_code).execute();
+        expect(leads.length).toBeGreaterThan(0);
+      } finally {
+        await seeded.close();
+      }
 
       const prod = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', ...KEYS, ...store.env });
       const first = await rejection(openAndPrepare(prod, log));
@@ -151,7 +170,7 @@ describe('openAndPrepare in production', () => {
       const database = await openAndPrepare(prod, log);
       try {
         const users = await database.db.selectFrom('users').select('username').execute();
-        expect(users.map((u) => u.username).sort()).toEqual(DEMO_USERNAMES);
+        expect(users.map((u) => u.username).sort()).toEqual([...DEMO_USERNAMES, DEMO_GRID_WORKER].sort());
       } finally {
         await database.close();
       }

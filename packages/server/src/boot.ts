@@ -5,8 +5,11 @@ import { ConfigError } from './config';
 import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
 import { ensureRegionsLoaded } from './modules/regions/service';
+import { ensureFeedCatalogue } from './modules/exchange/catalogue';
+import { seedBuiltinRules } from './modules/collision/rules';
 import { seedDemoAccounts } from './modules/users/seed';
 import { seedRegistry } from './modules/registry/seed';
+import { seedDemoExchange } from './modules/exchange/demo';
 import { Protector } from './crypto/index';
 import { runAsSystem } from './context';
 
@@ -37,6 +40,10 @@ export async function openAndPrepare(config: Config, log: Logger, opts: BootOpti
     if (applied.length > 0) log.info({ applied, current }, 'migrations applied');
     const loaded = await ensureRegionsLoaded(database.db, config.city);
     if (loaded > 0) log.info({ city: config.city, regions: loaded }, 'division tree loaded');
+    const feeds = await ensureFeedCatalogue(database.db);
+    if (feeds.sources + feeds.kinds > 0) log.info(feeds, 'feed catalogue updated');
+    const rules = await seedBuiltinRules(database.db);
+    if (rules > 0) log.info({ rules }, 'builtin collision rules added');
     const seedDemo = opts.seedDemo ?? config.env !== 'production';
     if (seedDemo && (await seedDemoAccounts(database.db, config.city))) {
       log.info('demo accounts created (password: jiuzhu-demo)');
@@ -46,6 +53,16 @@ export async function openAndPrepare(config: Config, log: Logger, opts: BootOpti
           seedRegistry(database.db, new Protector(config), { city: config.city, size: 'demo', seed: 1 }),
         );
         log.info({ households: res.inserted }, 'demo households created');
+        const exchange = await runAsSystem('boot demo feeds', log, () =>
+          seedDemoExchange(
+            { database, db: database.db, protector: new Protector(config), config, log },
+            {
+              city: config.city,
+              seed: 1,
+            },
+          ),
+        );
+        log.info(exchange, 'demo department feeds imported and matched');
       }
     }
     if (config.env === 'production') await refuseUnsafeProduction(database);

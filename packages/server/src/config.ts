@@ -41,6 +41,10 @@ const EnvSchema = z.object({
   JIUZHU_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   JIUZHU_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   JIUZHU_WEB_DIST: z.string().optional(),
+  /** Background jobs on pg-boss (`on`), or run in-process right after they are sent (`off`; default in tests). */
+  JIUZHU_JOBS: z.enum(['on', 'off']).optional(),
+  /** Working days a grid worker has to visit a lead before it escalates to the township. */
+  JIUZHU_LEAD_DUE_DAYS: z.coerce.number().int().min(1).max(60).default(10),
 });
 
 export type Config = {
@@ -59,6 +63,9 @@ export type Config = {
   loginRateLimit: number;
   cookieSecure: boolean;
   webDist: string | undefined;
+  /** pg-boss queue on (else jobs run in-process). */
+  jobs: boolean;
+  leadDueDays: number;
   /** Secrets that fell back to development defaults (refused in production). */
   defaultedSecrets: string[];
 };
@@ -107,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginRateLimit: e.JIUZHU_LOGIN_RATE_LIMIT,
     cookieSecure: e.JIUZHU_COOKIE_SECURE ? e.JIUZHU_COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',
     webDist: e.JIUZHU_WEB_DIST,
+    jobs: e.JIUZHU_JOBS ? e.JIUZHU_JOBS === 'on' : e.NODE_ENV !== 'test',
+    leadDueDays: e.JIUZHU_LEAD_DUE_DAYS,
     defaultedSecrets,
     ...overrides,
   };

@@ -60,6 +60,8 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query(`drop schema if exists ${schema} cascade`);
+  // The job queue's schema next to it (src/jobs), when the file's app ran pg-boss.
+  await client.query(`drop schema if exists ${schema}_jobs cascade`);
   await client.end();
 }
 

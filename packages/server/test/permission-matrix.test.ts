@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { makeIdNumber, ROLE_LEVELS, ROLES, USER_MANAGER_ROLES, type RegionLevel, type Role } from '@jiuzhu/shared';
 import { createTestApp, type Agent, type TestApp } from './harness';
+import { dispatchNewLeads } from '../src/modules/leads/dispatch';
+import { plantLeadSignal } from '../src/modules/leads/testing';
 
 const PASSWORD = 'matrix-password-1';
 
@@ -64,6 +66,12 @@ const REGISTRY_READERS: readonly Role[] = [
 ];
 const REGISTRY_EDITORS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
 const REGISTRY_REVEALERS = REGISTRY_EDITORS;
+const FEED_MANAGERS: readonly Role[] = ['city_admin'];
+const FEED_READERS: readonly Role[] = ['city_admin', 'auditor'];
+const LEAD_READERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker', 'auditor'];
+const LEAD_WORKERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
+const SIGNAL_READERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'auditor'];
+const SIGNAL_HANDLERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
 
 type Method = Parameters<Agent['request']>[0];
 
@@ -134,7 +142,37 @@ async function snapshot() {
   const householdRows = await db.selectFrom('households').selectAll().orderBy('id').execute();
   const members = await db.selectFrom('members').selectAll().orderBy('id').execute();
   const relativeRows = await db.selectFrom('staff_relatives').selectAll().orderBy('id').execute();
-  return { users, sessions, overrides, householdRows, members, relativeRows, audit: await auditCount() };
+  const feedRows = {
+    sources: await db.selectFrom('feed_sources').selectAll().orderBy('code').execute(),
+    kinds: await db.selectFrom('feed_kinds').selectAll().orderBy('code').execute(),
+    batches: await db.selectFrom('feed_batches').select(['id', 'status']).orderBy('id').execute(),
+  };
+  const leadRows = await db.selectFrom('leads').selectAll().orderBy('id').execute();
+  const leadVisits = await db.selectFrom('lead_visits').select(['id', 'lead_id']).orderBy('id').execute();
+  // Not collision_runs: a run queued by an allowed request may still be progressing in the background.
+  const collisionRows = {
+    rules: await db.selectFrom('collision_rules').selectAll().orderBy('id').execute(),
+    versions: await db
+      .selectFrom('collision_rule_versions')
+      .select(['rule_id', 'version'])
+      .orderBy('rule_id')
+      .orderBy('version')
+      .execute(),
+    signals: await db.selectFrom('signals').select(['id', 'status', 'note']).orderBy('id').execute(),
+  };
+  return {
+    users,
+    sessions,
+    overrides,
+    householdRows,
+    members,
+    relativeRows,
+    feedRows,
+    leadRows,
+    leadVisits,
+    collisionRows,
+    audit: await auditCount(),
+  };
 }
 
 async function auditCount() {
@@ -823,7 +861,379 @@ const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+
+  // ---- data exchange (feeds): city-level data, no region dimension ----
+  'GET /api/feeds/sources': {
+    access: FEED_READERS,
+    mutating: false,
+    own: () => ({
+      label: 'sources',
+      method: 'GET',
+      url: '/api/feeds/sources',
+      status: 200,
+      check: (res) => expect(items(res).map((s) => s.code)).toContain('public_security'),
+    }),
+  },
+  'POST /api/feeds/kinds': {
+    access: FEED_MANAGERS,
+    mutating: true,
+    own: () => ({
+      label: 'add a kind of an existing shape',
+      method: 'POST',
+      url: '/api/feeds/kinds',
+      body: {
+        code: `public_security.${unique('mx_kind')}`,
+        sourceCode: 'public_security',
+        nameZh: '矩阵测试类别',
+        nameEn: 'Matrix kind',
+        recordType: 'death',
+        format: 'csv',
+        shapeOf: 'public_security.deaths',
+      },
+      status: 201,
+    }),
+  },
+  'PATCH /api/feeds/kinds/{code}': {
+    access: FEED_MANAGERS,
+    mutating: true,
+    own: () => ({
+      label: 'switch a kind on',
+      method: 'PATCH',
+      url: '/api/feeds/kinds/public_security.deaths',
+      body: { active: true },
+      status: 200,
+    }),
+  },
+  'POST /api/feeds/sources/{code}/api-key': {
+    access: FEED_MANAGERS,
+    mutating: true,
+    own: () => ({ label: 'issue a push key', method: 'POST', url: '/api/feeds/sources/funeral/api-key', status: 201 }),
+  },
+  'POST /api/feeds/upload': {
+    access: FEED_MANAGERS,
+    mutating: true,
+    own: () => ({
+      label: 'upload a deaths file',
+      method: 'POST',
+      url: '/api/feeds/upload?kind=public_security.deaths&asOf=2025-12-31',
+      body: deathsFile(),
+      headers: { 'content-type': 'text/csv', 'x-file-name': 'deaths.csv' },
+      status: 200,
+      check: (res) => expect(res.json()).toMatchObject({ status: 'loaded', rowsLoaded: 1 }),
+    }),
+  },
+  'GET /api/feeds/batches': {
+    access: FEED_READERS,
+    mutating: false,
+    own: () => ({ label: 'batches', method: 'GET', url: '/api/feeds/batches?pageSize=200', status: 200 }),
+  },
+  'GET /api/feeds/batches/{id}': {
+    access: FEED_READERS,
+    mutating: false,
+    own: () => {
+      let id = '';
+      return {
+        label: 'a batch',
+        method: 'GET',
+        get url() {
+          return `/api/feeds/batches/${id || '00000000-0000-0000-0000-000000000000'}`;
+        },
+        prepare: async () => {
+          id = await uploadedBatch();
+        },
+        status: 200,
+      };
+    },
+  },
+  'GET /api/feeds/batches/{id}/errors.csv': {
+    access: FEED_READERS,
+    mutating: false,
+    own: () => {
+      let id = '';
+      return {
+        label: 'a batch’s error report',
+        method: 'GET',
+        get url() {
+          return `/api/feeds/batches/${id || '00000000-0000-0000-0000-000000000000'}/errors.csv`;
+        },
+        prepare: async () => {
+          id = await uploadedBatch();
+        },
+        status: 200,
+      };
+    },
+  },
+  // A department's machine account signs its requests itself: without a signature, 401
+  // (the signed paths are in modules/exchange/push.test.ts).
+  'POST /api/feeds/push/{kind}': {
+    access: 'public',
+    anonymous: () => ({
+      label: 'unsigned push',
+      method: 'POST',
+      url: '/api/feeds/push/public_security.deaths',
+      body: '{"record_id":"DTH0000001"}\n',
+      headers: { 'content-type': 'application/x-ndjson', 'idempotency-key': 'matrix-unsigned-1' },
+      status: 401,
+    }),
+  },
+
+  // ---- leads (疑似困难线索): one lead in each side's village, with a visit and a photo ----
+  'GET /api/leads': {
+    access: LEAD_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'inbox',
+      method: 'GET',
+      url: '/api/leads?pageSize=200',
+      status: 200,
+      check: (res) => {
+        const found = items(res);
+        expect(found.map((l) => l.regionCode)).toContain(c.home.village.code);
+        for (const l of found) expect(within(l.regionCode!, c.actor.place.code), `${l.regionCode} outside`).toBe(true);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'escalated and overdue filters hold nothing of the other side',
+        method: 'GET',
+        url: '/api/leads?pageSize=200&status=open',
+        status: 200,
+        check: (res) => {
+          for (const l of items(res)) expect(within(l.regionCode!, c.away!.county.code)).toBe(false);
+        },
+      },
+    ],
+  },
+  'GET /api/leads/stats': {
+    access: LEAD_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'own region',
+      method: 'GET',
+      url: '/api/leads/stats',
+      status: 200,
+      check: (res) => {
+        expect(res.json().regionCode).toBe(c.actor.place.code);
+        expect(res.json().totals.issued).toBeGreaterThan(0);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'the other region',
+        method: 'GET',
+        url: `/api/leads/stats?region=${placeAtLevel(c.away!, c.actor.role).code}`,
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/leads/{id}': {
+    access: LEAD_READERS,
+    mutating: false,
+    own: (c) => ({ label: 'own lead', method: 'GET', url: `/api/leads/${leads[c.home.key].id}`, status: 200 }),
+    other: (c) => [{ label: 'other lead', method: 'GET', url: `/api/leads/${leads[c.away!.key].id}`, status: 404 }],
+  },
+  'POST /api/leads/{id}/visits': {
+    access: LEAD_WORKERS,
+    mutating: true,
+    own: (c) => ({
+      label: 'visit own lead (unreachable: it stays open)',
+      method: 'POST',
+      url: `/api/leads/${leads[c.home.key].id}/visits`,
+      body: visitBody(),
+      status: 201,
+    }),
+    other: (c) => [
+      {
+        label: 'visit the other lead',
+        method: 'POST',
+        url: `/api/leads/${leads[c.away!.key].id}/visits`,
+        body: visitBody(),
+        status: 404,
+      },
+    ],
+  },
+  'GET /api/leads/{id}/visits/{visitId}/photos/{n}': {
+    access: LEAD_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'own photo',
+      method: 'GET',
+      url: `/api/leads/${leads[c.home.key].id}/visits/${leads[c.home.key].visitId}/photos/1`,
+      status: 200,
+    }),
+    other: (c) => [
+      {
+        label: 'the other photo',
+        method: 'GET',
+        url: `/api/leads/${leads[c.away!.key].id}/visits/${leads[c.away!.key].visitId}/photos/1`,
+        status: 404,
+      },
+    ],
+  },
+
+  // ---- collision (数据碰撞): rules and runs are city-wide; signals belong to a village ----
+  'GET /api/collision/rules': {
+    access: FEED_READERS,
+    mutating: false,
+    own: () => ({
+      label: 'rules',
+      method: 'GET',
+      url: '/api/collision/rules',
+      status: 200,
+      check: (res) => expect(res.json().items.length).toBeGreaterThanOrEqual(9),
+    }),
+  },
+  'GET /api/collision/rules/{id}': {
+    access: FEED_READERS,
+    mutating: false,
+    own: () => ({ label: 'a rule', method: 'GET', url: `/api/collision/rules/${collision.ruleId}`, status: 200 }),
+  },
+  'POST /api/collision/rules': {
+    access: FEED_MANAGERS,
+    mutating: true,
+    own: () => ({
+      label: 'add a rule',
+      method: 'POST',
+      url: '/api/collision/rules',
+      body: { ...matrixRuleBody(), code: unique('matrix.rule') },
+      status: 201,
+    }),
+  },
+  'PUT /api/collision/rules/{id}': {
+    access: FEED_MANAGERS,
+    mutating: true,
+    own: () => ({
+      label: 'edit a rule',
+      method: 'PUT',
+      url: `/api/collision/rules/${collision.ruleId}`,
+      body: { definition: matrixRuleBody().definition, note: 'matrix' },
+      status: 200,
+    }),
+  },
+  'POST /api/collision/rules/{id}/activate': {
+    access: FEED_MANAGERS,
+    mutating: true,
+    own: () => ({
+      label: 'activate',
+      method: 'POST',
+      url: `/api/collision/rules/${collision.ruleId}/activate`,
+      status: 200,
+    }),
+  },
+  'POST /api/collision/rules/{id}/deactivate': {
+    access: FEED_MANAGERS,
+    mutating: true,
+    own: () => ({
+      label: 'deactivate',
+      method: 'POST',
+      url: `/api/collision/rules/${collision.ruleId}/deactivate`,
+      status: 200,
+    }),
+  },
+  'POST /api/collision/runs': {
+    access: FEED_MANAGERS,
+    mutating: true,
+    own: () => ({ label: 're-run all', method: 'POST', url: '/api/collision/runs', body: {}, status: 202 }),
+  },
+  'GET /api/collision/runs': {
+    access: FEED_READERS,
+    mutating: false,
+    own: () => ({ label: 'runs', method: 'GET', url: '/api/collision/runs', status: 200 }),
+  },
+  'GET /api/collision/runs/{id}': {
+    access: FEED_READERS,
+    mutating: false,
+    own: () => ({ label: 'a run', method: 'GET', url: `/api/collision/runs/${collision.runId}`, status: 200 }),
+  },
+  'GET /api/signals': {
+    access: SIGNAL_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'signals',
+      method: 'GET',
+      url: '/api/signals?pageSize=200',
+      status: 200,
+      check: (res) => {
+        const found = items(res);
+        expect(found.map((s) => s.regionCode)).toContain(c.home.village.code);
+        for (const s of found) expect(within(s.regionCode!, c.actor.place.code), `${s.regionCode} outside`).toBe(true);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'filtered to the other region',
+        method: 'GET',
+        url: `/api/signals?regionCode=${c.away!.village.code}`,
+        status: 200,
+        check: (res) => expect(res.json().total).toBe(0),
+      },
+    ],
+  },
+  'GET /api/signals/{id}': {
+    access: SIGNAL_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'own signal',
+      method: 'GET',
+      url: `/api/signals/${collision.signals[c.home.key]}`,
+      status: 200,
+    }),
+    other: (c) => [
+      { label: 'other signal', method: 'GET', url: `/api/signals/${collision.signals[c.away!.key]}`, status: 404 },
+    ],
+  },
+  'PATCH /api/signals/{id}': {
+    access: SIGNAL_HANDLERS,
+    mutating: true,
+    own: (c) => ({
+      label: 'move own signal on',
+      method: 'PATCH',
+      url: `/api/signals/${collision.signals[c.home.key]}`,
+      body: { status: 'in_progress', note: 'matrix' },
+      status: 200,
+    }),
+    other: (c) => [
+      {
+        label: 'move the other signal on',
+        method: 'PATCH',
+        url: `/api/signals/${collision.signals[c.away!.key]}`,
+        body: { status: 'dismissed', note: 'matrix' },
+        status: 404,
+      },
+    ],
+  },
 };
+
+/** Collision probes: a rule added in setup (switched on and off, edited), a run, and each side's lead signal. */
+const collision = { ruleId: '', runId: '', signals: {} as Record<'A' | 'B', string> };
+const matrixRuleBody = () => ({
+  code: 'matrix.rule',
+  nameZh: '矩阵测试规则',
+  nameEn: 'Matrix rule',
+  active: false,
+  definition: { recordTypes: ['wage'], subject: 'recipient', where: [], once: 'record', outcomes: ['review'] },
+});
+
+/** Lead probes: a lead on each side's household head, with one visit carrying a photo, created in setup. */
+/** Feed probes: a one-row deaths file with a fresh person and record id each time. */
+function deathsFile() {
+  const n = ++idSeq;
+  return Buffer.from(
+    `record_id,id_number,name,death_date,cause_category,death_place,hukou_region\nDTH${String(n).padStart(7, '0')},${newId('350302')},林矩阵,2025-06-01,illness,hospital,350302102\n`,
+  );
+}
+/** A batch to read (uploaded by the city admin, who may). */
+async function uploadedBatch(): Promise<string> {
+  const url = '/api/feeds/upload?kind=public_security.deaths&asOf=2025-12-31';
+  const res = await admin.request('POST', url, deathsFile(), { 'content-type': 'text/csv' });
+  return res.json().batchId as string;
+}
+
+const leads = {} as Record<'A' | 'B', { id: string; visitId: string }>;
+const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+function visitBody(photos: { data: string }[] = []) {
+  return { visitedAt: new Date().toISOString(), notes: '家中无人', outcome: 'unreachable', photos };
+}
 
 /** Registry probes: one household and one relative registration on each side, created in setup. */
 const households = {} as Record<'A' | 'B', { id: string; headId: string; headMemberId: string }>;
@@ -986,6 +1396,33 @@ beforeAll(async () => {
       },
     );
     imports[side.key] = res.json().importId;
+  }
+
+  for (const side of [SIDES.A, SIDES.B])
+    await plantLeadSignal(t.database.db, {
+      householdId: households[side.key].id,
+      memberId: households[side.key].headMemberId,
+    });
+  await dispatchNewLeads({ db: t.database.db, config: t.config });
+  for (const side of [SIDES.A, SIDES.B]) {
+    const signal = await t.database.db
+      .selectFrom('signals')
+      .select('id')
+      .where('household_id', '=', households[side.key].id)
+      .executeTakeFirstOrThrow();
+    collision.signals[side.key] = signal.id;
+  }
+  collision.ruleId = (await admin.request('POST', '/api/collision/rules', matrixRuleBody())).json().id;
+  collision.runId = (await admin.request('POST', '/api/collision/runs', {})).json().runId;
+  for (const side of [SIDES.A, SIDES.B]) {
+    const lead = await t.database.db
+      .selectFrom('leads')
+      .select('id')
+      .where('household_id', '=', households[side.key].id)
+      .executeTakeFirstOrThrow();
+    const res = await admin.request('POST', `/api/leads/${lead.id}/visits`, visitBody([{ data: PNG_1X1 }]));
+    if (res.statusCode !== 201) throw new Error(`lead visit ${side.key}: ${res.statusCode} ${res.body}`);
+    leads[side.key] = { id: lead.id, visitId: res.json().visits[0].id };
   }
 
   const doc = (await t.anonymous.request('GET', '/api/openapi.json')).json() as {

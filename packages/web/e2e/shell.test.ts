@@ -23,9 +23,15 @@ describe('staff web shell', () => {
     expect(await menuKeys(page)).toEqual([
       'audit',
       'calendar',
+      'exchange',
+      'exchange-sources',
       'home',
       'households',
+      'leads',
+      'leads-stats',
       'regions',
+      'signals',
+      'signals-rules',
       'staff-relatives',
       'users',
     ]);
@@ -39,7 +45,16 @@ describe('staff web shell', () => {
   it('lingchuan sees only a township officer’s menu and only 灵川镇', async () => {
     const { context, page } = await env.newPage();
     await submitLogin(page, 'lingchuan');
-    expect(await menuKeys(page)).toEqual(['home', 'households', 'regions', 'staff-relatives', 'users']);
+    expect(await menuKeys(page)).toEqual([
+      'home',
+      'households',
+      'leads',
+      'leads-stats',
+      'regions',
+      'signals',
+      'staff-relatives',
+      'users',
+    ]);
     await expect.poll(() => page.getByTestId('header-region').textContent()).toContain('灵川镇');
     await page.getByTestId('menu-users').click();
     await page.getByTestId('user-row-lingchuan').waitFor();

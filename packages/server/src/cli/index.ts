@@ -18,6 +18,9 @@ import { seedRegistry, seedTarget } from '../modules/registry/seed';
 import { formatSummary, generateCity, writeFeeds } from '../modules/registry/generator/index';
 import { loadCityDivisions } from '../modules/regions/divisions';
 import { benchRegistry } from './bench/registry';
+import { benchIngest } from './bench/ingest';
+import { benchCollision } from './bench/collision';
+import { collideBatch, feedImport, feedKinds } from '../modules/exchange/ingest/cli';
 import { seedDemoAccounts } from '../modules/users/seed';
 import { createUser, listUsers, resetPassword, unlockUser } from '../modules/users/service';
 
@@ -290,6 +293,70 @@ program
     );
     console.log(JSON.stringify(result));
   });
+
+program.commands
+  .find((c) => c.name() === 'bench')!
+  .command('ingest')
+  .description('feed import (rows/s against a bare COPY of the same file) and peak memory at N and 2N rows')
+  .option('--rows <n>', 'rows of the first run (the second has twice as many)', '1000000')
+  .action(async (opts: { rows: string }) => {
+    const result = await benchIngest(config(), { rows: Number(opts.rows) }, (m) => console.error(m));
+    console.log(JSON.stringify(result));
+  });
+
+program.commands
+  .find((c) => c.name() === 'bench')!
+  .command('collision')
+  .description('a full collision run over N feed records and the city registry, against a bare join count')
+  .option('--rows <n>', 'feed records', '1000000')
+  .option('--size <size>', 'registry size: demo | city', 'city')
+  .option('--seed <n>', 'generator seed', '1')
+  .option('--match-share <x>', 'share of records on registry people', '0.15')
+  .action(async (opts: { rows: string; size: string; seed: string; matchShare: string }) => {
+    const result = await benchCollision(
+      config(),
+      {
+        rows: Number(opts.rows),
+        size: opts.size as 'demo' | 'city',
+        seed: Number(opts.seed),
+        matchShare: Number(opts.matchShare),
+      },
+      (m) => console.error(m),
+    );
+    console.log(JSON.stringify(result));
+  });
+
+const feed = program.command('feed').description('department data exchange feeds');
+
+feed
+  .command('import <source> <file>')
+  .description('import a department feed file (prints the batch result as JSON; exits 1 when the file is refused)')
+  .option('--kind <kind>', "record kind (default: from the file name <kind>.<ext>, or the source's only kind)")
+  .option('--encoding <encoding>', 'auto | utf-8 | gbk', 'auto')
+  .option('--as-of <date>', 'reference date YYYY-MM-DD for "in the future" checks (default today)')
+  .option('--no-collision', 'do not start a collision run for the loaded batch')
+  .action(
+    (source: string, file: string, opts: { kind?: string; encoding?: string; asOf?: string; collision: boolean }) =>
+      withDatabase(async (database, cfg) => {
+        const result = await feedImport(database, cfg, log, source, file, opts);
+        // A loaded batch is matched against the rules: queued for the server (pg-boss) or run here.
+        const collision =
+          result.status === 'loaded' && !result.alreadyLoaded && opts.collision
+            ? await collideBatch(database, cfg, log, result.batchId)
+            : undefined;
+        console.log(JSON.stringify(collision ? { ...result, collision } : result));
+        if (result.status === 'failed') process.exitCode = 1;
+      }),
+  );
+
+feed
+  .command('kinds')
+  .description('list the record kinds (code, format, record type, source and name)')
+  .action(() =>
+    withDatabase(async (database) => {
+      for (const line of await feedKinds(database)) console.log(line);
+    }),
+  );
 
 program
   .command('audit')

@@ -165,6 +165,11 @@ export type FeedColumnSpec = {
   values?: string[];
   /** Kept only encrypted (addresses, diagnoses, certificate numbers). */
   protected?: boolean;
+  /** Dates: may not lie after the batch's as-of date (event dates; planned dates leave it unset). */
+  past?: boolean;
+  /** Integers and decimals: inclusive bounds. */
+  min?: number;
+  max?: number;
   labelZh: string;
   labelEn: string;
 };
@@ -235,6 +240,15 @@ export interface FeedErrorsTable {
   params: Json<Record<string, unknown>>;
 }
 
+/** Push API idempotency keys (0010): claimed with the records' hash before the import. */
+export interface FeedPushRequestsTable {
+  source_code: string;
+  idempotency_key: string;
+  body_sha256: string;
+  batch_id: string | null;
+  created_at: DefaultTimestamp;
+}
+
 export interface CollisionRulesTable {
   id: Generated<string>;
   code: string;
@@ -274,11 +288,102 @@ export interface SignalsTable {
   batch_id: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  note: string | null;
+  handled_by: string | null;
+  handled_at: Timestamp | null;
 }
 
 export interface SignalRecordsTable {
   signal_id: string;
   record_id: number;
+}
+
+export interface CollisionRunsTable {
+  id: Generated<string>;
+  run_no: Generated<number>;
+  batch_id: string | null;
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  as_of: ColumnType<string | null, string | null | undefined, string | null>;
+  match_cursor: Generated<number>;
+  matched: Generated<boolean>;
+  records_total: number | null;
+  records_matched: number | null;
+  rules_total: Generated<number>;
+  rules_done: Generated<number>;
+  signals_created: Generated<number>;
+  records_linked: Generated<number>;
+  error: string | null;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface CollisionMatchesTable {
+  run_id: string;
+  record_id: number;
+  batch_id: string;
+  record_type: string;
+  id_hash: string;
+  member_id: string;
+  household_id: string;
+  region_code: string;
+  assistance_status: string;
+}
+
+export type LeadOutcome = 'not_needy' | 'helped_to_apply' | 'referred' | 'already_covered';
+export type LeadVisitOutcome = LeadOutcome | 'unreachable';
+export type ReferralAgency = 'disability_federation' | 'medical_assistance' | 'education_bureau' | 'other';
+
+export interface LeadsTable {
+  id: Generated<string>;
+  lead_no: Generated<number>;
+  signal_id: string;
+  region_code: string;
+  member_id: string | null;
+  household_id: string | null;
+  id_hash: string;
+  person_name: string;
+  id_masked: string;
+  status: Generated<'open' | 'closed'>;
+  attempts: Generated<number>;
+  issued_on: ColumnType<string, string, string>;
+  due_date: ColumnType<string, string, string>;
+  escalated_at: Timestamp | null;
+  escalated_to: string | null;
+  outcome: LeadOutcome | null;
+  referral_agency: ReferralAgency | null;
+  referral_note: string | null;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface LeadVisitsTable {
+  id: Generated<string>;
+  lead_id: string;
+  region_code: string;
+  visited_at: Timestamp;
+  visit_date: ColumnType<string, string, string>;
+  recorded_by: string;
+  recorded_at: DefaultTimestamp;
+  notes_enc: string;
+  latitude: number | null;
+  longitude: number | null;
+  accuracy_m: number | null;
+  outcome: LeadVisitOutcome;
+  referral_agency: ReferralAgency | null;
+  referral_note: string | null;
+  photo_count: Generated<number>;
+  idempotency_key: string | null;
+}
+
+export interface LeadPhotosTable {
+  visit_id: string;
+  n: number;
+  content_type: 'image/jpeg' | 'image/png';
+  size_bytes: number;
+  data: Buffer;
 }
 
 export interface SchemaMigrationsTable {
@@ -304,10 +409,16 @@ export interface DB {
   feed_records: FeedRecordsTable;
   feed_staging: FeedStagingTable;
   feed_errors: FeedErrorsTable;
+  feed_push_requests: FeedPushRequestsTable;
   collision_rules: CollisionRulesTable;
   collision_rule_versions: CollisionRuleVersionsTable;
   signals: SignalsTable;
   signal_records: SignalRecordsTable;
+  collision_runs: CollisionRunsTable;
+  collision_matches: CollisionMatchesTable;
+  leads: LeadsTable;
+  lead_visits: LeadVisitsTable;
+  lead_photos: LeadPhotosTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

@@ -117,6 +117,172 @@ export const messages = {
   'entity.user': { 'zh-CN': '用户', 'en-US': 'User' },
   'entity.region': { 'zh-CN': '区划', 'en-US': 'Region' },
   'entity.calendarOverride': { 'zh-CN': '日历调整', 'en-US': 'Calendar override' },
+  // ---- data exchange: HTTP surface (modules/exchange/routes.ts, push.ts) ----
+  'entity.feedSource': { 'zh-CN': '数据来源部门', 'en-US': 'Feed source' },
+  'entity.feedKind': { 'zh-CN': '数据类别', 'en-US': 'Record kind' },
+  'entity.feedBatch': { 'zh-CN': '数据批次', 'en-US': 'Feed batch' },
+  'exchange.noFile': { 'zh-CN': '请选择要上传的数据文件', 'en-US': 'Choose a file to upload' },
+  'exchange.fileTooLarge': {
+    'zh-CN': '文件超过 {mb} MB，请拆分后分批上传',
+    'en-US': 'The file is larger than {mb} MB; split it and upload the parts',
+  },
+  'exchange.kindInactive': { 'zh-CN': '该数据类别已停用', 'en-US': 'This record kind is switched off' },
+  'exchange.kindExists': { 'zh-CN': '数据类别代码 {code} 已存在', 'en-US': 'Record kind {code} exists already' },
+  'exchange.kindCodeSource': {
+    'zh-CN': '类别代码须以来源部门代码“{source}.”开头',
+    'en-US': 'The kind code must start with the source code "{source}."',
+  },
+  'exchange.sourceUnknown': { 'zh-CN': '没有此来源部门', 'en-US': 'No such feed source' },
+  'exchange.shapeUnknown': {
+    'zh-CN': '要复制格式的数据类别不存在',
+    'en-US': 'The kind to copy the shape of does not exist',
+  },
+  'exchange.columnDuplicate': { 'zh-CN': '列名 {name} 重复', 'en-US': 'Column {name} appears twice' },
+  'exchange.columnsMissing': {
+    'zh-CN': '缺少必备列：{columns}',
+    'en-US': 'Required columns missing: {columns}',
+  },
+  'exchange.eventDateColumnRequired': {
+    'zh-CN': '请指定事件日期列',
+    'en-US': 'Name the event date column',
+  },
+  'exchange.eventDateColumnInvalid': {
+    'zh-CN': '事件日期列 {name} 须是列表中的日期类型列',
+    'en-US': 'The event date column {name} must be a date column of the list',
+  },
+  'exchange.nothingToChange': { 'zh-CN': '没有要修改的内容', 'en-US': 'Nothing to change' },
+  'exchange.csv.line': { 'zh-CN': '行号', 'en-US': 'Line' },
+  'exchange.csv.column': { 'zh-CN': '列', 'en-US': 'Column' },
+  'exchange.csv.reasonCode': { 'zh-CN': '原因代码', 'en-US': 'Reason code' },
+  'exchange.csv.reason': { 'zh-CN': '原因', 'en-US': 'Reason' },
+  'exchange.push.keyMissing': {
+    'zh-CN': '缺少接口密钥（X-Jiuzhu-Key）',
+    'en-US': 'The API key (X-Jiuzhu-Key) is missing',
+  },
+  'exchange.push.keyUnknown': {
+    'zh-CN': '接口密钥无效或已被重新签发',
+    'en-US': 'The API key is unknown or was reissued',
+  },
+  'exchange.push.timestampMissing': {
+    'zh-CN': '缺少请求时间戳（X-Jiuzhu-Timestamp）',
+    'en-US': 'The request timestamp (X-Jiuzhu-Timestamp) is missing',
+  },
+  'exchange.push.timestampStale': {
+    'zh-CN': '请求时间戳与服务器时间相差超过 {seconds} 秒，请校准时钟后重新签名',
+    'en-US': 'The request timestamp is more than {seconds} s from the server’s clock; fix the clock and sign again',
+  },
+  'exchange.push.signatureMissing': {
+    'zh-CN': '缺少请求签名（X-Jiuzhu-Signature）',
+    'en-US': 'The request signature (X-Jiuzhu-Signature) is missing',
+  },
+  'exchange.push.signatureInvalid': {
+    'zh-CN': '请求签名不正确',
+    'en-US': 'The request signature does not match',
+  },
+  'exchange.push.sourceInactive': { 'zh-CN': '该来源部门已停用', 'en-US': 'This feed source is switched off' },
+  'exchange.push.kindOfOtherSource': {
+    'zh-CN': '该数据类别不属于此接口密钥的部门',
+    'en-US': 'This record kind does not belong to the key’s source',
+  },
+  'exchange.push.idempotencyKeyRequired': {
+    'zh-CN': '请提供幂等键（Idempotency-Key，8–128 位字母、数字或 ._:-）',
+    'en-US': 'Send an Idempotency-Key (8–128 letters, digits or ._:-)',
+  },
+  'exchange.push.idempotencyConflict': {
+    'zh-CN': '该幂等键已用于另一批数据，请为新数据使用新的幂等键',
+    'en-US': 'This Idempotency-Key was used for other records; use a new key for new records',
+  },
+  // Reason codes of the ingest engine (feed_errors.reason, feed_batches.failure.reason): `feed.reason.<code>`.
+  'feed.reason.columns': {
+    'zh-CN': '表头与该数据类别的列不一致（缺少：{missing}；多出：{unexpected}），可能是其他部门或其他类别的文件',
+    'en-US':
+      'The header does not match this kind’s columns (missing: {missing}; unexpected: {unexpected}); it may be a file of another source or kind',
+  },
+  'feed.reason.encoding': {
+    'zh-CN': '文件不是有效的 {encoding} 编码，请选择正确的编码（如 GBK）后重新上传',
+    'en-US': 'The file is not valid {encoding}; choose the right encoding (e.g. GBK) and upload it again',
+  },
+  'feed.reason.empty': { 'zh-CN': '文件中没有数据', 'en-US': 'The file has no data' },
+  'feed.reason.unreadable': {
+    'zh-CN': '无法读取该 {format} 文件（文件损坏或不是该格式）',
+    'en-US': 'The {format} file cannot be read (damaged, or not that format)',
+  },
+  'feed.reason.format': {
+    'zh-CN': '文件格式不符：该数据类别应为 {expected}，收到的是 {actual}',
+    'en-US': 'Wrong file format: this kind takes {expected}, the file is {actual}',
+  },
+  'feed.reason.column_count': {
+    'zh-CN': '该行的列数（或 JSON 字段）与表头不一致',
+    'en-US': 'The row’s columns (or JSON keys) do not match the header',
+  },
+  'feed.reason.malformed_json': { 'zh-CN': '该行不是有效的 JSON 对象', 'en-US': 'The line is not a valid JSON object' },
+  'feed.reason.required': { 'zh-CN': '必填项为空', 'en-US': 'A required value is empty' },
+  'feed.reason.invalid_date': {
+    'zh-CN': '日期无效（格式应为 YYYY-MM-DD）',
+    'en-US': 'Not a valid date (YYYY-MM-DD)',
+  },
+  'feed.reason.future_date': {
+    'zh-CN': '日期晚于本批数据的截止日期 {asOf}',
+    'en-US': 'The date is after the batch’s as-of date {asOf}',
+  },
+  'feed.reason.invalid_month': { 'zh-CN': '月份无效（格式应为 YYYY-MM）', 'en-US': 'Not a valid month (YYYY-MM)' },
+  'feed.reason.non_numeric_amount': {
+    'zh-CN': '金额须为以“分”为单位的整数',
+    'en-US': 'The amount must be a whole number of fen',
+  },
+  'feed.reason.negative_amount': { 'zh-CN': '金额不能为负数', 'en-US': 'The amount cannot be negative' },
+  'feed.reason.amount_too_large': { 'zh-CN': '金额过大', 'en-US': 'The amount is too large' },
+  'feed.reason.invalid_integer': { 'zh-CN': '须为整数', 'en-US': 'Must be a whole number' },
+  'feed.reason.invalid_decimal': { 'zh-CN': '须为数字', 'en-US': 'Must be a number' },
+  'feed.reason.out_of_range': {
+    'zh-CN': '数值超出允许范围（{min} 至 {max}）',
+    'en-US': 'The value is out of range ({min} to {max})',
+  },
+  'feed.reason.invalid_code': { 'zh-CN': '不是可选值（{allowed}）', 'en-US': 'Not one of {allowed}' },
+  'feed.reason.invalid_region': {
+    'zh-CN': '区划代码无效（应为 6、9 或 12 位数字）',
+    'en-US': 'Not a region code (6, 9 or 12 digits)',
+  },
+  'feed.reason.invalid_id_number': { 'zh-CN': '身份证号无效：{check}', 'en-US': 'Invalid ID number: {check}' },
+  'feed.idCheck.empty': { 'zh-CN': '为空', 'en-US': 'empty' },
+  'feed.idCheck.length': { 'zh-CN': '位数不对', 'en-US': 'wrong length' },
+  'feed.idCheck.characters': { 'zh-CN': '含有非法字符', 'en-US': 'invalid characters' },
+  'feed.idCheck.region': { 'zh-CN': '地区码无效', 'en-US': 'unknown region code' },
+  'feed.idCheck.birth_date': { 'zh-CN': '出生日期无效', 'en-US': 'invalid birth date' },
+  'feed.idCheck.future_birth_date': { 'zh-CN': '出生日期晚于今天', 'en-US': 'birth date in the future' },
+  'feed.idCheck.check_character': { 'zh-CN': '校验码不符', 'en-US': 'wrong check character' },
+  'exchange.push.bodyInvalid': {
+    'zh-CN': '请求内容须为 JSON Lines 或 JSON 对象数组（第 {line} 行有误）',
+    'en-US': 'The body must be JSON Lines or a JSON array of objects (line {line} is not)',
+  },
+  'entity.lead': { 'zh-CN': '线索', 'en-US': 'Lead' },
+  'entity.photo': { 'zh-CN': '照片', 'en-US': 'Photo' },
+  'entity.collisionRule': { 'zh-CN': '比对规则', 'en-US': 'Collision rule' },
+  'entity.collisionRun': { 'zh-CN': '比对任务', 'en-US': 'Collision run' },
+  'entity.signal': { 'zh-CN': '比对预警', 'en-US': 'Signal' },
+  'collision.ruleCodeTaken': { 'zh-CN': '规则编码已被使用', 'en-US': 'The rule code is already taken' },
+  'collision.unknownField': {
+    'zh-CN': '字段 {field} 不在所选记录类型的字段中',
+    'en-US': 'Field {field} is not a column of the selected record types',
+  },
+  'collision.batchNotLoaded': { 'zh-CN': '该批次尚未入库', 'en-US': 'The batch is not loaded' },
+  'lead.closed': {
+    'zh-CN': '该线索已办结，不能再登记走访',
+    'en-US': 'This lead is closed; no more visits can be recorded',
+  },
+  'lead.visitInFuture': { 'zh-CN': '走访时间不能晚于当前时间', 'en-US': 'The visit time cannot be in the future' },
+  'lead.visitBeforeIssue': {
+    'zh-CN': '走访时间不能早于线索下发日期',
+    'en-US': 'The visit cannot be before the lead was issued',
+  },
+  'lead.agencyRequired': { 'zh-CN': '请选择转介机构', 'en-US': 'Choose the agency the person was referred to' },
+  'lead.agencyNameRequired': { 'zh-CN': '请填写转介机构名称', 'en-US': 'Enter the name of the agency' },
+  'lead.agencyOnlyWhenReferred': {
+    'zh-CN': '仅在结果为“转介”时填写转介机构',
+    'en-US': 'An agency is given only when the outcome is “referred”',
+  },
+  'lead.photoType': { 'zh-CN': '照片须为 JPEG 或 PNG 图片', 'en-US': 'A photo must be a JPEG or PNG image' },
+  'lead.photoTooLarge': { 'zh-CN': '每张照片不能超过 2 MB', 'en-US': 'Each photo must be at most 2 MB' },
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof messages;

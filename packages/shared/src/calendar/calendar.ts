@@ -77,6 +77,11 @@ function toDayNumber(value: unknown): number | undefined {
 }
 
 /** True when `value` is a string holding a real calendar date as 'YYYY-MM-DD'. */
+/** Today's date in China (UTC+8, no daylight saving) as YYYY-MM-DD: the date staff and deadlines go by. */
+export function chinaToday(now: Date = new Date()): IsoDate {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10) as IsoDate;
+}
+
 export function isValidIsoDate(value: unknown): value is IsoDate {
   return toDayNumber(value) !== undefined;
 }

@@ -1,6 +1,7 @@
 export {
   WorkingCalendar,
   createCalendar,
+  chinaToday,
   isValidIsoDate,
   officialCalendar,
   type CalendarRule,

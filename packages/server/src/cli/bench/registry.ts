@@ -1,38 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import pino from 'pino';
 import type { Config } from '../../config';
 import { buildApp } from '../../app';
-import { openAndPrepare } from '../../boot';
+import { baselineName, copyBaseline, peakRss, percentile, withBenchDatabase, type Log } from './common';
 import { runAsSystem } from '../../context';
 import { Protector } from '../../crypto/index';
 import { generateCity, type CitySize } from '../../modules/registry/generator/index';
 import { importRegister } from '../../modules/registry/import';
 import { householdToCsvLines, TEMPLATE_HEADER_LINE } from '../../modules/registry/import-writer';
 import { loadCityDivisions } from '../../modules/regions/divisions';
-
-type Log = (msg: string) => void;
-
-/** Samples the resident set size while a phase runs; returns the peak in MiB. */
-function peakRss(): { stop(): number } {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576);
-    },
-  };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /**
  * `jiuzhu bench registry`: imports a generated city-size register file through the real
@@ -42,17 +20,8 @@ function percentile(values: number[], p: number): number {
  */
 export async function benchRegistry(base: Config, opts: { size: CitySize; seed: number; searches: number }, log: Log) {
   const silent = pino({ level: 'silent' });
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'jiuzhu-bench-'));
-  const schema = `bench_${Date.now().toString(36)}`;
-  if (base.databaseUrl) {
-    const c = new pg.Client({ connectionString: base.databaseUrl });
-    await c.connect();
-    await c.query(`create schema ${schema}`);
-    await c.end();
-  }
-  const config: Config = { ...base, dataDir: work, dbSchema: base.databaseUrl ? schema : undefined, env: 'test' };
-  const database = await openAndPrepare(config, silent, { seedDemo: true, seedDemoRegistry: false });
-  try {
+  return withBenchDatabase(base, 'registry', { seedDemo: true, seedDemoRegistry: false }, async (b) => {
+    const { config, database, work } = b;
     // 1. The register file, written from the generator (not timed).
     const file = path.join(work, 'register.csv');
     const out = fs.createWriteStream(file);
@@ -81,34 +50,7 @@ export async function benchRegistry(base: Config, opts: { size: CitySize; seed: 
     log(`register file: ${rows} rows, ${(bytes / 1048576).toFixed(1)} MiB`);
 
     // 2. Baseline: the same file COPYed into an unindexed table of text columns.
-    const columns = TEMPLATE_HEADER_LINE.split(',')
-      .map((_, i) => `c${i} text`)
-      .join(', ');
-    await database.exec(`create table bench_raw (${columns})`);
-    let baselineSeconds: number;
-    if (database.kind === 'postgresql') {
-      const t0 = performance.now();
-      const res = spawnSync(
-        'psql',
-        [
-          base.databaseUrl!,
-          '-v',
-          'ON_ERROR_STOP=1',
-          '-c',
-          `set search_path=${schema}`,
-          '-c',
-          `\\copy bench_raw from '${file}' with (format csv, header true)`,
-        ],
-        { encoding: 'utf8' },
-      );
-      baselineSeconds = (performance.now() - t0) / 1000;
-      if (res.status !== 0) throw new Error(`psql \\copy failed: ${res.stderr}`);
-    } else {
-      const blob = new Blob([fs.readFileSync(file)]);
-      const t0 = performance.now();
-      await database.pglite!.query(`copy bench_raw from '/dev/blob' with (format csv, header true)`, [], { blob });
-      baselineSeconds = (performance.now() - t0) / 1000;
-    }
+    const baselineSeconds = await copyBaseline(b, file, 'bench_raw', TEMPLATE_HEADER_LINE.split(',').length);
     log(`baseline COPY: ${baselineSeconds.toFixed(2)} s`);
 
     // 3. Ours: the import a clerk runs, with every check, encryption, history and audit.
@@ -157,10 +99,7 @@ export async function benchRegistry(base: Config, opts: { size: CitySize; seed: 
       rows,
       households: report.households,
       baseline: {
-        what:
-          database.kind === 'postgresql'
-            ? 'psql \\copy into an unindexed text table'
-            : 'PGlite COPY FROM blob into an unindexed text table',
+        what: baselineName(database),
         seconds: +baselineSeconds.toFixed(3),
         rowsPerSec: Math.round(rows / baselineSeconds),
       },
@@ -173,14 +112,5 @@ export async function benchRegistry(base: Config, opts: { size: CitySize; seed: 
       },
     };
     return result;
-  } finally {
-    await database.close();
-    if (base.databaseUrl) {
-      const c = new pg.Client({ connectionString: base.databaseUrl });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    }
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  });
 }

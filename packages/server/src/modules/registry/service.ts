@@ -13,6 +13,7 @@ import {
   type Member,
   type MemberInput,
   type MemberUpdateInput,
+  chinaToday,
 } from '@jiuzhu/shared';
 import { getContext } from '../../context';
 import { maskAddress, maskBankAccount, maskPhone, type Protector } from '../../crypto/index';
@@ -150,9 +151,6 @@ function ageOn(birthDate: string, today: string): number {
 }
 
 /** Today's date in China, YYYY-MM-DD. */
-export function chinaToday(): string {
-  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
 
 function toMember(protector: Protector, m: MemberRow, staffRelative: boolean, today: string): Member {
   const adl = m.adl as Member['adl'];

@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sql } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
+import pino from 'pino';
+import type { Config } from '../../config';
+import { runAsSystem } from '../../context';
+import { Protector } from '../../crypto/index';
+import type { Database } from '../../db/database';
+import { runCollision } from '../../modules/collision/run';
+import { Random } from '../../modules/registry/generator/random';
+import { seedRegistry } from '../../modules/registry/seed';
+import { withBenchDatabase, type Log } from './common';
+
+const AS_OF = '2026-01-01';
+const KIND = 'bench.mixed';
+
+/** The record-type mix of a month of feeds (shares of rows). */
+const MIX: readonly [string, number][] = [
+  ['medical', 0.35],
+  ['wage', 0.25],
+  ['vehicle', 0.1],
+  ['property', 0.07],
+  ['business', 0.07],
+  ['disability', 0.06],
+  ['custody', 0.04],
+  ['death', 0.03],
+  ['cremation', 0.03],
+];
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+type Rng = { next(): number };
+const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng.next() * list.length)]!;
+const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng.next() * (hi - lo + 1));
+
+function dataOf(rng: Rng, type: string): Record<string, string | number> {
+  switch (type) {
+    case 'medical': {
+      const self = int(rng, 5_000, 900_000);
+      const ins = int(rng, 0, 2_000_000);
+      return {
+        visit_type: pick(rng, ['inpatient', 'outpatient_chronic', 'outpatient']),
+        total_fen: self + ins,
+        insurance_paid_fen: ins,
+        self_paid_fen: self,
+      };
+    }
+    case 'wage':
+      return { wage_month: '2025-11', monthly_wage_fen: int(rng, 20_000, 400_000) };
+    case 'vehicle':
+      return {
+        vehicle_type: pick(rng, ['K33', 'K31', 'K41', 'H31', 'M11', 'M12', 'M14', 'X99']),
+        purchase_price_fen: int(rng, 300_000, 30_000_000),
+      };
+    case 'property':
+      return {
+        usage: pick(rng, ['residential', 'commercial', 'parking']),
+        acquisition: pick(rng, ['purchase', 'inheritance', 'gift', 'self_built']),
+        price_fen: int(rng, 0, 300_000_000),
+      };
+    case 'business':
+      return {
+        business_type: pick(rng, ['individual', 'company']),
+        role: 'operator',
+        registered_capital_fen: int(rng, 100_000, 100_000_000),
+      };
+    case 'disability':
+      return {
+        disability_type: pick(rng, ['visual', 'hearing', 'physical', 'intellectual']),
+        disability_grade: int(rng, 1, 4),
+        change: pick(rng, ['new', 'regrade']),
+      };
+    case 'custody':
+      return {
+        custody_type: pick(rng, ['prison', 'compulsory_rehab', 'admin_detention']),
+        expected_end_date: '2027-06-30',
+      };
+    case 'death':
+      return {
+        cause_category: pick(rng, ['illness', 'accident', 'other']),
+        death_place: pick(rng, ['hospital', 'home', 'elsewhere']),
+      };
+    default:
+      return { death_date: '2025-10-01' };
+  }
+}
+
+/** One loaded batch of `rows` feed records, COPYed straight into feed_records. Returns the batch id. */
+async function generateFeedRecords(database: Database, rows: number, matchShare: number, log: Log): Promise<string> {
+  const { db } = database;
+  await db
+    .insertInto('feed_sources')
+    .values({ code: 'bench', name_zh: '基准测试', name_en: 'Benchmark' })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .execute();
+  await db
+    .insertInto('feed_kinds')
+    .values({
+      code: KIND,
+      source_code: 'bench',
+      name_zh: '基准混合记录',
+      name_en: 'Benchmark mixed records',
+      record_type: 'medical',
+      format: 'csv',
+      columns: JSON.stringify([]),
+      event_date_column: 'event_date',
+      created_by: 'bench',
+    })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .execute();
+  const batch = await db
+    .insertInto('feed_batches')
+    .values({
+      kind_code: KIND,
+      source_code: 'bench',
+      channel: 'cli',
+      file_name: 'bench.csv',
+      file_sha256: randomBytes(32).toString('hex'),
+      status: 'loaded',
+      as_of: AS_OF,
+      rows_total: rows,
+      rows_loaded: rows,
+      created_by: 'bench',
+      loaded_at: new Date(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const people = await db.selectFrom('members').select(['id_hash', 'id_masked', 'name']).execute();
+  const rng = new Random(20260101);
+  const cumulative: [string, number][] = [];
+  let acc = 0;
+  for (const [t, share] of MIX) cumulative.push([t, (acc += share)]);
+  const typeOf = (x: number) => cumulative.find(([, c]) => x < c)?.[0] ?? 'medical';
+  const start = Date.parse(`${AS_OF}T00:00:00Z`);
+
+  const CHUNK = 20_000;
+  function* chunks(): Generator<string> {
+    for (let i = 0; i < rows; i += CHUNK) {
+      const lines: string[] = [];
+      for (let j = i; j < Math.min(rows, i + CHUNK); j++) {
+        const type = typeOf(rng.next());
+        const matched = rng.next() < matchShare;
+        const person = matched ? pick(rng, people) : null;
+        const idHash = person?.id_hash ?? randomBytes(32).toString('hex');
+        const eventDate = new Date(start - int(rng, 0, 700) * 86_400_000).toISOString().slice(0, 10);
+        const data = JSON.stringify(dataOf(rng, type)).replace(/\\/g, '\\\\');
+        lines.push(
+          [
+            batch.id,
+            KIND,
+            type,
+            j + 2,
+            `B${String(j).padStart(9, '0')}`,
+            idHash,
+            person?.id_masked ?? '350302********0011',
+            person?.name ?? '某某',
+            eventDate,
+            data,
+          ].join('\t'),
+        );
+      }
+      yield `${lines.join('\n')}\n`;
+    }
+  }
+  const columns = 'batch_id, kind_code, record_type, line, record_key, id_hash, id_masked, name, event_date, data';
+  const t0 = performance.now();
+  if (database.pool) {
+    const client = await database.pool.connect();
+    try {
+      await pipeline(Readable.from(chunks()), client.query(copyFrom(`copy feed_records (${columns}) from stdin`)));
+    } finally {
+      client.release();
+    }
+  } else {
+    const blob = new Blob([...chunks()]);
+    await database.db
+      .connection()
+      .execute(() => database.pglite!.query(`copy feed_records (${columns}) from '/dev/blob'`, [], { blob }));
+  }
+  await sql`analyze`.execute(db);
+  log(`feed_records: ${rows} rows COPYed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return batch.id;
+}
+
+/**
+ * `jiuzhu bench collision`: the city-size registry and a million feed records (a realistic
+ * mix of record types, ~15% of them on registry people, one loaded batch); then a full
+ * collision run (matching and every default rule) timed against a bare join count of the same
+ * tables in the same process. Prints one JSON line at the end.
+ */
+export async function benchCollision(
+  base: Config,
+  opts: { rows: number; size: 'demo' | 'city'; seed: number; matchShare: number },
+  log: Log,
+) {
+  const silent = pino({ level: 'silent' });
+  return withBenchDatabase(
+    base,
+    'collision',
+    { seedDemo: true, seedDemoRegistry: false },
+    async ({ config, database }) => {
+      const t0 = performance.now();
+      const seeded = await runAsSystem('bench', silent, () =>
+        seedRegistry(database.db, new Protector(config), { city: config.city, size: opts.size, seed: opts.seed }),
+      );
+      const people = await sql<{ n: number }>`select count(*)::int as n from members`.execute(database.db);
+      log(
+        `registry: ${seeded.inserted} households, ${people.rows[0]!.n} people in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      await generateFeedRecords(database, opts.rows, opts.matchShare, log);
+
+      const bare = async () => {
+        const t = performance.now();
+        const r = await sql<{
+          n: number;
+        }>`select count(*)::int as n from feed_records r join members m on m.id_hash = r.id_hash`.execute(database.db);
+        return { seconds: (performance.now() - t) / 1000, n: r.rows[0]!.n };
+      };
+      await bare(); // warm the cache for both sides alike
+      const baselines = [await bare(), await bare(), await bare()];
+      const baseline = median(baselines.map((b) => b.seconds));
+      log(`bare join count: ${baselines[0]!.n} matched rows, median ${baseline.toFixed(3)} s`);
+
+      const t1 = performance.now();
+      const result = await runAsSystem('bench', silent, () => runCollision({ database, db: database.db, config }, {}));
+      const seconds = (performance.now() - t1) / 1000;
+      if (result.status !== 'done') throw new Error(`collision run failed: ${result.error}`);
+      log(`collision: ${seconds.toFixed(2)} s, ${result.signalsCreated} signals, ${result.recordsLinked} links`);
+      const after = await bare();
+
+      return {
+        bench: 'collision',
+        database: database.kind,
+        registryPeople: people.rows[0]!.n,
+        feedRows: opts.rows,
+        matchedRows: baselines[0]!.n,
+        baseline: {
+          what: 'select count(*) from feed_records r join members m on m.id_hash = r.id_hash (median of 3, plus one after)',
+          seconds: +baseline.toFixed(3),
+          afterSeconds: +after.seconds.toFixed(3),
+        },
+        collision: {
+          seconds: +seconds.toFixed(3),
+          rules: result.rulesDone,
+          recordsMatched: result.recordsMatched,
+          signals: result.signalsCreated,
+          links: result.recordsLinked,
+        },
+        ratio: +(seconds / baseline).toFixed(2),
+        cpus: os.cpus().length,
+      };
+    },
+  );
+}

@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import pino from 'pino';
+import type { Config } from '../../config';
+import { openAndPrepare, type BootOptions } from '../../boot';
+import type { Database } from '../../db/database';
+
+export type Log = (msg: string) => void;
+
+/** Samples the resident set size while a phase runs; returns the peak in MiB. */
+export function peakRss(): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576);
+    },
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export type BenchDatabase = { config: Config; database: Database; schema: string | undefined; work: string };
+
+/**
+ * Runs a benchmark on a database of its own: a new schema on the PostgreSQL server of
+ * DATABASE_URL, or a PGlite data directory in a temporary folder; both removed afterwards.
+ */
+export async function withBenchDatabase<T>(
+  base: Config,
+  name: string,
+  boot: BootOptions,
+  fn: (b: BenchDatabase) => Promise<T>,
+): Promise<T> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `jiuzhu-bench-${name}-`));
+  const schema = base.databaseUrl ? `bench_${name}_${Date.now().toString(36)}` : undefined;
+  const admin = async (q: string) => {
+    const c = new pg.Client({ connectionString: base.databaseUrl });
+    await c.connect();
+    try {
+      await c.query(q);
+    } finally {
+      await c.end();
+    }
+  };
+  if (schema) await admin(`create schema ${schema}`);
+  const config: Config = { ...base, dataDir: work, dbSchema: schema, env: 'test', jobs: false };
+  try {
+    const database = await openAndPrepare(config, pino({ level: 'silent' }), boot);
+    try {
+      return await fn({ config, database, schema, work });
+    } finally {
+      await database.close();
+    }
+  } finally {
+    if (schema) await admin(`drop schema if exists ${schema} cascade`);
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** What the baseline is, for the result line. */
+export function baselineName(database: Database): string {
+  return database.kind === 'postgresql'
+    ? 'psql \\copy into an unindexed text table'
+    : 'PGlite COPY FROM blob into an unindexed text table';
+}
+
+/**
+ * The baseline of the ingest benchmarks: the same CSV file COPYed bare into a new unindexed
+ * table of text columns (psql \copy on PostgreSQL, COPY FROM a blob on PGlite). Returns seconds.
+ */
+export async function copyBaseline(b: BenchDatabase, file: string, table: string, columns: number): Promise<number> {
+  const { database } = b;
+  await database.exec(`create table ${table} (${Array.from({ length: columns }, (_, i) => `c${i} text`).join(', ')})`);
+  if (database.kind === 'postgresql') {
+    const t0 = performance.now();
+    const res = spawnSync(
+      'psql',
+      [
+        b.config.databaseUrl!,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        `set search_path=${b.schema}`,
+        '-c',
+        `\\copy ${table} from '${file}' with (format csv, header true)`,
+      ],
+      { encoding: 'utf8' },
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    if (res.status !== 0) throw new Error(`psql \\copy failed: ${res.stderr}`);
+    return seconds;
+  }
+  const blob = new Blob([fs.readFileSync(file)]);
+  const t0 = performance.now();
+  await database.pglite!.query(`copy ${table} from '/dev/blob' with (format csv, header true)`, [], { blob });
+  return (performance.now() - t0) / 1000;
+}

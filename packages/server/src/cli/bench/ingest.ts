@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import type { Config } from '../../config';
+import { Protector } from '../../crypto/index';
+import { importFeed } from '../../modules/exchange/ingest';
+import { WAGES_HEADER as HEADER, writeWages } from '../../modules/exchange/ingest/synthetic';
+import { baselineName, copyBaseline, peakRss, withBenchDatabase, type Log } from './common';
+
+/**
+ * `jiuzhu bench ingest`: writes an N-row wages CSV, COPYs it bare into an unindexed text
+ * table (psql \copy on PostgreSQL, COPY FROM a blob on PGlite) as the baseline, then imports
+ * it through importFeed; again with 2N rows, so peak memory at both sizes can be compared.
+ * Prints one JSON line at the end.
+ */
+export async function benchIngest(base: Config, opts: { rows: number }, log: Log) {
+  return withBenchDatabase(base, 'ingest', { seedDemo: false, seedDemoRegistry: false }, async (b) => {
+    const { config, database, work } = b;
+    const protector = new Protector(config);
+    const runs = [];
+    for (const [n, rows] of [opts.rows, opts.rows * 2].entries()) {
+      const file = path.join(work, `wages-${n}.csv`);
+      const { bad, bytes } = await writeWages(file, rows, `W${n}`);
+      log(`file: ${rows} rows, ${(bytes / 1048576).toFixed(1)} MiB`);
+      const baselineSeconds = await copyBaseline(b, file, `bench_raw_${n}`, HEADER.split(',').length);
+      log(`baseline COPY: ${baselineSeconds.toFixed(2)} s`);
+      await database.exec(`drop table bench_raw_${n}`);
+      if (global.gc) global.gc();
+      const rssBefore = Math.round(process.memoryUsage().rss / 1048576);
+      const rss = peakRss();
+      const t1 = performance.now();
+      // The load's phase times (debug log lines of importFeed), seconds since the import started.
+      const phases: Record<string, number> = {};
+      const phaseLog = pino(
+        { level: 'debug' },
+        {
+          write(line: string) {
+            const m = JSON.parse(line) as { phase?: string; ms?: number };
+            if (m.phase && m.ms !== undefined) phases[m.phase] = +(m.ms / 1000).toFixed(2);
+          },
+        },
+      );
+      const res = await importFeed(
+        { database, db: database.db, protector, log: phaseLog },
+        { path: file, fileName: 'hrss.wages.csv' },
+        { kindCode: 'hrss.wages', channel: 'cli', actor: 'bench', asOf: '2026-01-01' },
+      );
+      const seconds = (performance.now() - t1) / 1000;
+      const peakMiB = rss.stop();
+      if (res.status !== 'loaded' || res.rowsRejected !== bad || res.rowsLoaded !== rows - bad) {
+        throw new Error(`unexpected import result: ${JSON.stringify(res)}`);
+      }
+      log(`import: ${seconds.toFixed(2)} s, peak RSS ${peakMiB} MiB (before ${rssBefore} MiB)`);
+      runs.push({
+        rows,
+        mib: +(bytes / 1048576).toFixed(1),
+        baseline: { seconds: +baselineSeconds.toFixed(3), rowsPerSec: Math.round(rows / baselineSeconds) },
+        import: {
+          seconds: +seconds.toFixed(3),
+          rowsPerSec: Math.round(rows / seconds),
+          rejected: res.rowsRejected,
+          rssBeforeMiB: rssBefore,
+          peakRssMiB: peakMiB,
+          phases,
+        },
+        ratio: +(baselineSeconds / seconds).toFixed(3),
+      });
+      fs.rmSync(file, { force: true });
+    }
+    return {
+      bench: 'ingest',
+      database: database.kind,
+      baseline: baselineName(database),
+      cores: os.cpus().length,
+      runs,
+    };
+  });
+}

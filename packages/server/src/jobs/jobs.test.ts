@@ -1,0 +1,40 @@
+/**
+ * The real queue (pg-boss) with the app: it starts with the server, a collision run requested
+ * over HTTP is picked up by the worker and finishes, and closing the app stops it cleanly.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, onPostgres, type TestApp } from '../../test/harness';
+import { jobSchemaOf } from './index';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ JIUZHU_JOBS: 'on' });
+}, 60_000);
+afterAll(() => t?.close());
+
+describe('job queue (pg-boss)', () => {
+  it('runs a collision run requested over HTTP in the background', async () => {
+    expect(t.app.deps.jobs.kind).toBe('pg-boss');
+    const admin = await t.login('admin');
+    const res = await admin.request('POST', '/api/collision/runs', {});
+    expect(res.statusCode, res.body).toBe(202);
+    const { runId } = res.json() as { runId: string };
+    let run = { status: 'queued' };
+    for (let i = 0; i < 150 && !['done', 'failed'].includes(run.status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      run = (await admin.request('GET', `/api/collision/runs/${runId}`)).json();
+    }
+    expect(run).toMatchObject({ status: 'done', rulesDone: 9, rulesTotal: 9 });
+    // The API answers while the queue polls the same (PGlite: single) connection.
+    expect((await admin.request('GET', '/api/collision/runs')).json().total).toBe(1);
+  }, 30_000);
+
+  it('keeps its tables in its own schema', async () => {
+    const schema = jobSchemaOf(t.config);
+    expect(schema).toBe(onPostgres ? `${t.config.dbSchema}_jobs` : 'pgboss');
+    const r = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables
+      where table_schema = ${schema} and table_name = 'job'`.execute(t.database.db);
+    expect(r.rows[0]!.n).toBe(1);
+  });
+});

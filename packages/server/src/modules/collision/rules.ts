@@ -1,0 +1,311 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { RuleDefinition, type RuleCondition, type RuleDefinitionInput, type RuleSubject } from '@jiuzhu/shared';
+import type { DB } from '../../db/schema';
+import {
+  DISABILITY_LEAD_MAX_GRADE,
+  EXEMPT_VEHICLE_TYPES,
+  MEDICAL_SELF_PAID_LEAD_FEN,
+  MEDICAL_WINDOW_MONTHS,
+  STOPPING_CUSTODY_TYPES,
+  WAGE_REVIEW_THRESHOLD_FEN,
+} from '../registry/generator/feeds/catalogue';
+
+/**
+ * Who a subject is, by household assistance status. Applicant households are neither
+ * recipients nor non-recipients: an application is under way and its own checks run.
+ */
+export const SUBJECT_STATUSES: Record<Exclude<RuleSubject, 'unmatched'>, readonly string[]> = {
+  recipient: ['dibao', 'tekun'],
+  non_recipient: ['dibao_edge', 'low_income', 'none'],
+  matched: ['dibao', 'tekun', 'dibao_edge', 'low_income', 'none', 'applicant'],
+};
+
+export type BuiltinRule = { code: string; nameZh: string; nameEn: string; definition: RuleDefinitionInput };
+
+/** The demo default rule set: "The rules the labels assume" in the feeds' FORMATS.md. */
+export const BUILTIN_RULES: readonly BuiltinRule[] = [
+  {
+    code: 'death.recipient',
+    nameZh: '保障对象死亡：停发并提示理赔',
+    nameEn: 'Death of a recipient: stop and prompt an insurance claim',
+    definition: {
+      recordTypes: ['death', 'cremation'],
+      subject: 'recipient',
+      once: 'person',
+      outcomes: ['stop', 'claim_prompt'],
+    },
+  },
+  {
+    code: 'death.breadwinner',
+    nameZh: '非保障家庭主要劳动力死亡：疑似困难线索',
+    nameEn: 'Death of the breadwinner of a non-recipient household: lead',
+    definition: {
+      recordTypes: ['death', 'cremation'],
+      subject: 'non_recipient',
+      household: { breadwinner: true },
+      once: 'person',
+      outcomes: ['lead'],
+    },
+  },
+  {
+    code: 'custody.recipient',
+    nameZh: '保障对象服刑或强制隔离戒毒：停发',
+    nameEn: 'Recipient in prison or compulsory rehabilitation: stop',
+    definition: {
+      recordTypes: ['custody'],
+      subject: 'recipient',
+      where: [{ field: 'custody_type', op: 'in', value: [...STOPPING_CUSTODY_TYPES] }],
+      once: 'record',
+      outcomes: ['stop'],
+    },
+  },
+  {
+    code: 'vehicle.recipient',
+    nameZh: '保障对象登记非豁免车辆：复核',
+    nameEn: 'Recipient registered a non-exempt vehicle: review',
+    definition: {
+      recordTypes: ['vehicle'],
+      subject: 'recipient',
+      where: [{ field: 'vehicle_type', op: 'not_in', value: [...EXEMPT_VEHICLE_TYPES] }],
+      once: 'record',
+      outcomes: ['review'],
+    },
+  },
+  {
+    code: 'property.recipient',
+    nameZh: '保障对象新增不动产：复核',
+    nameEn: 'Recipient registered real estate: review',
+    definition: { recordTypes: ['property'], subject: 'recipient', once: 'record', outcomes: ['review'] },
+  },
+  {
+    code: 'business.recipient',
+    nameZh: '保障对象登记工商主体：复核',
+    nameEn: 'Recipient registered a business: review',
+    definition: { recordTypes: ['business'], subject: 'recipient', once: 'record', outcomes: ['review'] },
+  },
+  {
+    code: 'wage.recipient',
+    nameZh: '保障对象月工资达到保障标准 1.5 倍：复核',
+    nameEn: 'Recipient’s monthly wage at 1.5 × the standard or more: review',
+    definition: {
+      recordTypes: ['wage'],
+      subject: 'recipient',
+      where: [{ field: 'monthly_wage_fen', op: 'gte', value: WAGE_REVIEW_THRESHOLD_FEN }],
+      once: 'record',
+      outcomes: ['review'],
+    },
+  },
+  {
+    code: 'medical.self_paid',
+    nameZh: '非保障对象 12 个月自付医疗费用达 2 万元：疑似困难线索',
+    nameEn: 'Non-recipient self-paid medical costs of 20,000 yuan in 12 months: lead',
+    definition: {
+      recordTypes: ['medical'],
+      subject: 'non_recipient',
+      aggregate: {
+        field: 'self_paid_fen',
+        fn: 'sum',
+        windowMonths: MEDICAL_WINDOW_MONTHS,
+        op: 'gte',
+        value: MEDICAL_SELF_PAID_LEAD_FEN,
+      },
+      once: 'person',
+      outcomes: ['lead'],
+    },
+  },
+  {
+    code: 'disability.severe',
+    nameZh: '非保障对象新办或调整为一、二级残疾：疑似困难线索',
+    nameEn: 'Non-recipient with a new grade 1–2 disability certificate: lead',
+    definition: {
+      recordTypes: ['disability'],
+      subject: 'non_recipient',
+      where: [{ field: 'disability_grade', op: 'lte', value: DISABILITY_LEAD_MAX_GRADE }],
+      once: 'record',
+      outcomes: ['lead'],
+    },
+  },
+];
+
+/** Seeds the builtin rules as version 1; rules already there (edited or not) are left alone. */
+export async function seedBuiltinRules(db: Kysely<DB>): Promise<number> {
+  let added = 0;
+  for (const rule of BUILTIN_RULES) {
+    const definition = RuleDefinition.parse(rule.definition);
+    const inserted = await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('collision_rules')
+        .values({ code: rule.code, name_zh: rule.nameZh, name_en: rule.nameEn, builtin: true, current_version: 1 })
+        .onConflict((oc) => oc.column('code').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) return false;
+      await trx
+        .insertInto('collision_rule_versions')
+        .values({
+          rule_id: row.id,
+          version: 1,
+          definition: JSON.stringify(definition),
+          note: null,
+          created_by: 'system',
+        })
+        .execute();
+      return true;
+    });
+    if (inserted) added++;
+  }
+  return added;
+}
+
+/** Fields a condition may name besides the record's data: the record's own columns. */
+const RECORD_COLUMNS = new Set(['event_date']);
+const SAFE_FIELD = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** A rule's definition, checked again at compile time: whatever the source, no SQL gets through. */
+export function checkDefinition(definition: unknown): RuleDefinition {
+  const parsed = RuleDefinition.safeParse(definition);
+  if (!parsed.success)
+    throw new Error(`invalid rule definition: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  for (const c of parsed.data.where) if (!SAFE_FIELD.test(c.field)) throw new Error('invalid field name');
+  if (parsed.data.aggregate && !SAFE_FIELD.test(parsed.data.aggregate.field)) throw new Error('invalid field name');
+  return parsed.data;
+}
+
+/** A numeric reading of a JSON field: numbers and numeric strings; anything else is null (the condition fails). */
+function numericField(alias: string, field: string): RawBuilder<number> {
+  const v = sql`${sql.ref(`${alias}.data`)} -> ${field}`;
+  return sql<number>`(case jsonb_typeof(${v}) when 'number' then (${v} #>> '{}')::numeric
+    when 'string' then case when (${v} #>> '{}') ~ '^-?[0-9]+(\\.[0-9]+)?$' then (${v} #>> '{}')::numeric end end)`;
+}
+
+function textField(alias: string, field: string): RawBuilder<string> {
+  if (RECORD_COLUMNS.has(field)) return sql<string>`${sql.ref(`${alias}.${field}`)}::text`;
+  return sql<string>`(${sql.ref(`${alias}.data`)} ->> ${field})`;
+}
+
+const CMP: Record<'eq' | 'ne' | 'gte' | 'gt' | 'lte' | 'lt', string> = {
+  eq: '=',
+  ne: '<>',
+  gte: '>=',
+  gt: '>',
+  lte: '<=',
+  lt: '<',
+};
+
+/** One condition as SQL on `alias.data`; values are always bind parameters. */
+export function conditionSql(alias: string, c: RuleCondition): RawBuilder<boolean> {
+  if (c.op === 'in' || c.op === 'not_in') {
+    const list = c.value as (string | number)[];
+    const numeric = list.every((v) => typeof v === 'number') && !RECORD_COLUMNS.has(c.field);
+    const lhs = numeric ? numericField(alias, c.field) : textField(alias, c.field);
+    const arr = numeric ? sql`${list}::numeric[]` : sql`${list.map(String)}::text[]`;
+    return c.op === 'in'
+      ? sql<boolean>`${lhs} = any(${arr})`
+      : sql<boolean>`(${lhs} is not null and not (${lhs} = any(${arr})))`;
+  }
+  const op = sql.raw(CMP[c.op]);
+  if (typeof c.value === 'number' && !RECORD_COLUMNS.has(c.field))
+    return sql<boolean>`${numericField(alias, c.field)} ${op} ${c.value}::numeric`;
+  return sql<boolean>`${textField(alias, c.field)} ${op} ${String(c.value)}::text`;
+}
+
+/** Household of 2 or more whose only largest wage + business earner (> 0) is the member. */
+function breadwinnerSql(memberId: RawBuilder<unknown>): RawBuilder<boolean> {
+  const earn = (a: string) =>
+    sql`(coalesce((${sql.ref(`${a}.income`)} ->> 'wage')::numeric, 0) + coalesce((${sql.ref(`${a}.income`)} ->> 'business')::numeric, 0))`;
+  return sql<boolean>`exists (
+    select 1 from members bw
+    where bw.id = ${memberId}
+      and ${earn('bw')} > 0
+      and exists (select 1 from members o where o.household_id = bw.household_id and o.id <> bw.id)
+      and not exists (
+        select 1 from members o where o.household_id = bw.household_id and o.id <> bw.id and ${earn('o')} >= ${earn('bw')}
+      )
+  )`;
+}
+
+export type CompileContext = {
+  runId: string;
+  /** Restricts unmatched subjects (which read feed_records directly) to the batch. */
+  batchId: string | null;
+  asOf: string;
+  /** Region of signals on people in nobody's file (the city: only city-level staff see them). */
+  cityCode: string;
+};
+
+export type CompiledRule = {
+  /** Rows: record_id, id_hash, member_id, household_id, region_code, batch_id, detail, dedupe_key. */
+  hits: RawBuilder<unknown>;
+};
+
+/**
+ * Compiles a definition to one parameterised SELECT of the rule's hits. Matched subjects read
+ * the run's matches (collision_matches); unmatched ones read loaded feed records nobody's
+ * number matches. Aggregates sum over all loaded records of the person in the window ending
+ * at the run's as-of date.
+ */
+export function compileRule(definitionInput: unknown, ctx: CompileContext): CompiledRule {
+  const d = checkDefinition(definitionInput);
+  const types = sql`${d.recordTypes}::text[]`;
+  const conds = (alias: string) => d.where.map((c) => conditionSql(alias, c));
+  const and = (parts: RawBuilder<unknown>[]) => (parts.length === 0 ? sql`true` : sql.join(parts, sql` and `));
+  const keyOf = (recordId: RawBuilder<unknown>, idHash: RawBuilder<unknown>) =>
+    d.once === 'person' ? sql`'p:' || ${idHash}` : sql`'r:' || ${recordId}::text`;
+
+  // The subject's records: (record id, id_hash, member, household, region, batch, event_date, data).
+  let subject: RawBuilder<unknown>;
+  if (d.subject === 'unmatched') {
+    subject = sql`select r.id as record_id, r.id_hash, null::uuid as member_id, null::uuid as household_id,
+        ${ctx.cityCode}::text as region_code, r.batch_id, r.event_date, r.data
+      from feed_records r join feed_batches b on b.id = r.batch_id and b.status = 'loaded'
+      where r.record_type = any(${types})
+        ${ctx.batchId ? sql`and r.batch_id = ${ctx.batchId}::uuid` : sql``}
+        and not exists (select 1 from members x where x.id_hash = r.id_hash)`;
+  } else {
+    const statuses = SUBJECT_STATUSES[d.subject];
+    // The record's data only when a condition reads it (by primary key, for the few candidates left).
+    const needData = d.where.length > 0 && !d.aggregate;
+    subject = sql`select m.record_id, m.id_hash, m.member_id, m.household_id, m.region_code, m.batch_id
+        ${needData ? sql`, r.event_date, r.data` : sql``}
+      from collision_matches m
+      ${needData ? sql`join feed_records r on r.id = m.record_id` : sql``}
+      where m.run_id = ${ctx.runId}::uuid and m.record_type = any(${types})
+        and m.assistance_status = any(${[...statuses]}::text[])
+        ${d.household?.breadwinner ? sql`and ${breadwinnerSql(sql.ref('m.member_id'))}` : sql``}`;
+  }
+
+  if (!d.aggregate) {
+    const hits = sql`select s.record_id, s.id_hash, s.member_id, s.household_id, s.region_code, s.batch_id,
+        '{}'::jsonb as detail, ${keyOf(sql.ref('s.record_id'), sql.ref('s.id_hash'))} as dedupe_key
+      from (${subject}) s where ${and(conds('s'))}`;
+    return { hits };
+  }
+
+  const a = d.aggregate;
+  const from = sql`(${ctx.asOf}::date - make_interval(months => ${a.windowMonths}::int))::date`;
+  const value = a.fn === 'sum' ? sql`sum(${numericField('recs', a.field)})` : sql`count(*)::numeric`;
+  const op = sql.raw(CMP[a.op]);
+  const hits = sql`with persons as (
+      select distinct on (s.id_hash) s.id_hash, s.member_id, s.household_id, s.region_code from (${subject}) s
+    ),
+    recs as (
+      select r.id as record_id, r.id_hash, r.batch_id, r.event_date, r.data
+      from feed_records r join feed_batches b on b.id = r.batch_id and b.status = 'loaded'
+      where r.record_type = any(${types})
+        and r.id_hash in (select id_hash from persons)
+        and r.event_date > ${from} and r.event_date <= ${ctx.asOf}::date
+        and ${and(conds('r'))}
+    ),
+    agg as (
+      select recs.id_hash, ${value} as total
+      from recs
+      group by recs.id_hash
+      having ${value} ${op} ${a.value}::numeric
+    )
+    select recs.record_id, recs.id_hash, p.member_id, p.household_id, p.region_code, recs.batch_id,
+      jsonb_build_object('fn', ${a.fn}::text, 'field', ${a.field}::text, 'total', agg.total,
+        'windowMonths', ${a.windowMonths}::int, 'after', ${from}, 'through', ${ctx.asOf}::date) as detail,
+      ${keyOf(sql.ref('recs.record_id'), sql.ref('recs.id_hash'))} as dedupe_key
+    from recs join agg on agg.id_hash = recs.id_hash join persons p on p.id_hash = recs.id_hash`;
+  return { hits };
+}

@@ -1,0 +1,305 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Config } from '../../config';
+import { currentActor, currentScope, findContext } from '../../context';
+import type { Database } from '../../db/database';
+import type { CollisionRunsTable, DB } from '../../db/schema';
+import type { Jobs } from '../../jobs/queue';
+import { dispatchNewLeads } from '../leads/dispatch';
+import { compileRule } from './rules';
+import { chinaToday } from '@jiuzhu/shared';
+
+export const COLLISION_RUN_JOB = 'collision.run';
+
+export type CollisionDeps = {
+  database: Database;
+  db: Kysely<DB>;
+  config: Config;
+  jobs?: Jobs;
+  log?: FastifyBaseLogger;
+};
+
+export type CollisionRunResult = {
+  runId: string;
+  status: 'done' | 'failed';
+  asOf: string;
+  recordsTotal: number;
+  recordsMatched: number;
+  rulesDone: number;
+  signalsCreated: number;
+  recordsLinked: number;
+  durationMs: number;
+  error?: string;
+};
+
+/**
+ * Records are matched in slices of ids so that, on PGlite (one connection shared with the
+ * API), requests get their turn between slices. PostgreSQL matches in one statement.
+ */
+const PGLITE_MATCH_SLICE = 100_000;
+
+function logOf(deps: CollisionDeps): FastifyBaseLogger | undefined {
+  return deps.log ?? findContext()?.log;
+}
+
+async function createRun(db: Kysely<DB>, batchId: string | null, status: 'queued' | 'running'): Promise<string> {
+  const row = await db
+    .insertInto('collision_runs')
+    .values({
+      batch_id: batchId,
+      status,
+      created_by: currentActor()?.username ?? 'system',
+      ...(status === 'running' ? { started_at: new Date() } : {}),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Queues a background run (no batchId: every loaded record). Returns at once. */
+export async function requestCollisionRun(
+  deps: CollisionDeps,
+  { batchId }: { batchId?: string } = {},
+): Promise<{ runId: string }> {
+  if (!deps.jobs) throw new Error('requestCollisionRun needs the job queue (deps.jobs)');
+  const runId = await createRun(deps.db, batchId ?? null, 'queued');
+  await deps.jobs.enqueue(COLLISION_RUN_JOB, { runId });
+  return { runId };
+}
+
+/**
+ * Evaluates every active rule on a batch's loaded records (or on all of them) and records
+ * signals and their links. Resumable: given the id of an unfinished run it continues after
+ * the last slice matched and the last rule done; every step is idempotent in any case
+ * (signals are unique per rule, outcome and subject; links per signal and record).
+ * Must run with the system scope (a job or the CLI).
+ */
+export async function runCollision(
+  deps: CollisionDeps,
+  opts: { batchId?: string; runId?: string } = {},
+): Promise<CollisionRunResult> {
+  if (currentScope().kind !== 'system') throw new Error('runCollision runs with the system scope');
+  const { db } = deps;
+  const started = Date.now();
+  const runId = opts.runId ?? (await createRun(db, opts.batchId ?? null, 'running'));
+  let run = await db.selectFrom('collision_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
+  const result = (status: 'done' | 'failed', error?: string): CollisionRunResult => ({
+    runId,
+    status,
+    asOf: run.as_of ?? '',
+    recordsTotal: run.records_total ?? 0,
+    recordsMatched: run.records_matched ?? 0,
+    rulesDone: run.rules_done,
+    signalsCreated: run.signals_created,
+    recordsLinked: run.records_linked,
+    durationMs: Date.now() - started,
+    ...(error ? { error } : {}),
+  });
+  if (run.status === 'done') return result('done');
+
+  try {
+    run = await prepare(deps, run);
+    run = await matchRecords(deps, run);
+    run = await applyRules(deps, run);
+    await db.deleteFrom('collision_matches').where('run_id', '=', runId).execute();
+    run = await db
+      .updateTable('collision_runs')
+      .set({ status: 'done', finished_at: new Date(), error: null })
+      .where('id', '=', runId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    const message = (err as Error).message.slice(0, 500);
+    logOf(deps)?.error({ runId, err: { message } }, 'collision run failed');
+    await db
+      .updateTable('collision_runs')
+      .set({ status: 'failed', finished_at: new Date(), error: message })
+      .where('id', '=', runId)
+      .execute();
+    return result('failed', message);
+  }
+  logOf(deps)?.info(
+    { runId, batchId: run.batch_id, signals: run.signals_created, ms: Date.now() - started },
+    'collision run done',
+  );
+  if (run.signals_created > 0) {
+    // Leads are the leads module's: a failure there leaves the signals in place, and the next
+    // dispatch (it takes every lead signal without a lead) picks them up.
+    try {
+      await dispatchNewLeads({ db, config: deps.config });
+    } catch (err) {
+      logOf(deps)?.warn({ runId, err: { message: (err as Error).message } }, 'lead dispatch after collision failed');
+    }
+  }
+  return result('done');
+}
+
+type RunRow = Selectable<CollisionRunsTable>;
+
+/** Fixes the run's as-of date, scope size and rule count (once). */
+async function prepare(deps: CollisionDeps, run: RunRow): Promise<RunRow> {
+  const { db } = deps;
+  if (run.as_of !== null && run.records_total !== null) {
+    return db
+      .updateTable('collision_runs')
+      .set({ status: 'running', error: null, finished_at: null, started_at: run.started_at ?? new Date() })
+      .where('id', '=', run.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+  let asOf: string;
+  let total: number;
+  if (run.batch_id) {
+    const batch = await db
+      .selectFrom('feed_batches')
+      .select(['as_of', 'status', 'rows_loaded'])
+      .where('id', '=', run.batch_id)
+      .executeTakeFirstOrThrow();
+    if (batch.status !== 'loaded') throw new Error(`batch ${run.batch_id} is not loaded`);
+    asOf = String(batch.as_of);
+    const c = await db
+      .selectFrom('feed_records')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('batch_id', '=', run.batch_id)
+      .executeTakeFirstOrThrow();
+    total = Number(c.n);
+  } else {
+    const r = await sql<{ as_of: string | null; n: number }>`
+      select max(as_of)::text as as_of, coalesce(sum(rows_loaded), 0)::int as n
+      from feed_batches where status = 'loaded'`.execute(db);
+    asOf = r.rows[0]?.as_of ?? chinaToday();
+    total = Number(r.rows[0]?.n ?? 0);
+  }
+  const rules = await activeRules(db)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return db
+    .updateTable('collision_runs')
+    .set({
+      status: 'running',
+      as_of: asOf,
+      records_total: total,
+      rules_total: Number(rules.n),
+      started_at: run.started_at ?? new Date(),
+      error: null,
+    })
+    .where('id', '=', run.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Copies the run's records that match a registry person into collision_matches, slice by slice. */
+async function matchRecords(deps: CollisionDeps, run: RunRow): Promise<RunRow> {
+  const { db, database } = deps;
+  if (run.matched) return run;
+  const bounds = await sql<{ lo: number | null; hi: number | null }>`
+    select min(id)::bigint as lo, max(id)::bigint as hi from feed_records
+    ${run.batch_id ? sql`where batch_id = ${run.batch_id}::uuid` : sql``}`.execute(db);
+  const lo = Number(bounds.rows[0]?.lo ?? 0);
+  const hi = Number(bounds.rows[0]?.hi ?? 0);
+  const slice = database.kind === 'pglite' ? PGLITE_MATCH_SLICE : Number.MAX_SAFE_INTEGER;
+  let cursor = Math.max(Number(run.match_cursor), lo - 1);
+  while (hi > 0 && cursor < hi) {
+    const upto = Math.min(hi, cursor + slice);
+    await db.transaction().execute(async (trx) => {
+      await sql`
+        insert into collision_matches
+          (run_id, record_id, batch_id, record_type, id_hash, member_id, household_id, region_code, assistance_status)
+        select ${run.id}::uuid, r.id, r.batch_id, r.record_type, r.id_hash, m.id, m.household_id, m.region_code, h.assistance_status
+        from feed_records r
+        join feed_batches b on b.id = r.batch_id and b.status = 'loaded'
+        join members m on m.id_hash = r.id_hash
+        join households h on h.id = m.household_id
+        where r.id > ${cursor} and r.id <= ${upto}
+          ${run.batch_id ? sql`and r.batch_id = ${run.batch_id}::uuid` : sql``}`.execute(trx);
+      await trx.updateTable('collision_runs').set({ match_cursor: upto }).where('id', '=', run.id).execute();
+    });
+    cursor = upto;
+  }
+  // Fresh statistics, or the planner takes the just-filled table for empty (nested loops over 100k rows).
+  await sql`analyze collision_matches`.execute(db);
+  const n = await db
+    .selectFrom('collision_matches')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('run_id', '=', run.id)
+    .executeTakeFirstOrThrow();
+  return db
+    .updateTable('collision_runs')
+    .set({ matched: true, records_matched: Number(n.n) })
+    .where('id', '=', run.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Active rules with their current version (a rule row without one is not a rule yet). */
+function activeRules(db: Kysely<DB>) {
+  return db
+    .selectFrom('collision_rules as r')
+    .innerJoin('collision_rule_versions as v', (j) =>
+      j.onRef('v.rule_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'),
+    )
+    .where('r.active', '=', true);
+}
+
+/** Every active rule in code order, from the first not yet done; progress saved after each. */
+async function applyRules(deps: CollisionDeps, run: RunRow): Promise<RunRow> {
+  const { db, config } = deps;
+  const rules = await activeRules(db)
+    .select(['r.id', 'r.code', 'r.current_version', 'v.definition'])
+    .orderBy('r.code')
+    .execute();
+  let current = run;
+  for (let i = current.rules_done; i < rules.length; i++) {
+    const rule = rules[i]!;
+    const def = rule.definition as { outcomes: string[] };
+    const { hits } = compileRule(rule.definition, {
+      runId: run.id,
+      batchId: run.batch_id,
+      asOf: String(run.as_of),
+      cityCode: config.city,
+    });
+    const ruleStarted = Date.now();
+    current = await db.transaction().execute(async (trx) => {
+      // One statement: the signals and their links. A signal's id is derived from its unique
+      // key (rule, outcome, dedupe key), so a link names its signal without looking it up — new
+      // or made by an earlier run — and the links' foreign keys are checked at the statement's end.
+      const res = await sql<{ created: number; linked: number }>`
+        with hits as materialized (${hits}),
+        keyed as (
+          select h.*, o.outcome,
+            md5(${rule.id}::text || '|' || o.outcome || '|' || h.dedupe_key)::uuid as signal_id
+          from hits h cross join unnest(${def.outcomes}::text[]) as o(outcome)
+        ),
+        ins as (
+          insert into signals (id, rule_id, rule_version, outcome, dedupe_key, id_hash, member_id, household_id, region_code, detail, batch_id)
+          select distinct on (k.signal_id)
+            k.signal_id, ${rule.id}::uuid, ${rule.current_version}::int, k.outcome, k.dedupe_key, k.id_hash,
+            k.member_id, k.household_id, k.region_code, k.detail, k.batch_id
+          from keyed k
+          order by k.signal_id, k.record_id
+          on conflict (rule_id, outcome, dedupe_key) do nothing
+          returning 1
+        ),
+        lnk as (
+          insert into signal_records (signal_id, record_id)
+          select distinct k.signal_id, k.record_id from keyed k
+          on conflict do nothing
+          returning 1
+        )
+        select (select count(*) from ins)::int as created, (select count(*) from lnk)::int as linked`.execute(trx);
+      const counts = res.rows[0] ?? { created: 0, linked: 0 };
+      return trx
+        .updateTable('collision_runs')
+        .set((eb) => ({
+          rules_done: i + 1,
+          signals_created: eb('signals_created', '+', Number(counts.created)),
+          records_linked: eb('records_linked', '+', Number(counts.linked)),
+        }))
+        .where('id', '=', run.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+    logOf(deps)?.debug({ runId: run.id, rule: rule.code, ms: Date.now() - ruleStarted }, 'collision rule applied');
+  }
+  return current;
+}

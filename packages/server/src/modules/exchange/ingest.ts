@@ -1,0 +1,441 @@
+/**
+ * Importing one department feed file (a batch): streaming parse, per-row checks, and an
+ * all-or-nothing load.
+ *
+ * 1. The file is hashed (and, for `auto`, checked for UTF-8) in a first pass; a stream input
+ *    is spooled to a temporary file first. The same kind and content (or the same idempotency
+ *    key of a push) that loaded before adds nothing (`alreadyLoaded`).
+ * 2. The batch row is inserted as 'loading' and committed, so a crashed import can be found
+ *    and finished by running it again (same batch).
+ * 3. ONE transaction, under an advisory lock on the batch, streams the checked rows into
+ *    feed_staging with COPY, writes the quarantined rows' errors, moves the staged rows into
+ *    feed_records (`on conflict (kind_code, record_key) do nothing`: a record sent before is a
+ *    duplicate, not a second row), clears the staging rows and marks the batch 'loaded'.
+ *    Until that commit nothing of the batch is visible; a kill -9 anywhere leaves the batch
+ *    'loading' with no rows.
+ *
+ * No full ID number is stored: the normalised number becomes `protector.idHash(...)` and its
+ * mask. Protected columns (addresses, diagnoses, certificate numbers) are encrypted together,
+ * one token per row. Errors name the line, column and a reason code, never the value.
+ */
+import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Protector } from '../../crypto/protector';
+import type { Database } from '../../db/database';
+import type { DB, FeedBatchesTable, FeedColumnSpec } from '../../db/schema';
+import { FeedFileError, readCsv, readJsonl, readXlsx, type RawRow, type TextEncoding } from './ingest/read';
+import { withLoadSession, type LoadSession } from './ingest/session';
+import { compileRowCheck, maskNormalised } from './ingest/validate';
+import { chinaToday } from '@jiuzhu/shared';
+
+export type IngestDeps = { database: Database; db: Kysely<DB>; protector: Protector; log: FastifyBaseLogger };
+export type IngestInput = { fileName: string } & (
+  { path: string } | { stream: NodeJS.ReadableStream } | { bytes: Buffer }
+);
+export type IngestOptions = {
+  kindCode: string; // e.g. 'public_security.deaths' (feed_kinds.code)
+  channel: 'cli' | 'upload' | 'push';
+  actor: string; // username, or 'feed:<source>' for pushes
+  encoding?: 'auto' | 'utf-8' | 'gbk'; // default 'auto'
+  asOf?: string; // YYYY-MM-DD; default today (Asia/Shanghai)
+  idempotencyKey?: string; // pushes
+};
+export type IngestResult = {
+  batchId: string;
+  batchNo: number;
+  status: 'loaded' | 'failed';
+  alreadyLoaded: boolean; // true: this file (or idempotency key) was loaded before; nothing added
+  rowsTotal: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  rowsDuplicate: number;
+  durationMs: number;
+  failure?: { reason: string; params?: Record<string, unknown> };
+};
+
+/** Encryption context of feed_records.protected_enc (and feed_staging.protected_enc). */
+export const FEED_PROTECTED_CONTEXT = 'feed_record.protected';
+
+/** The protected fields of a feed record, as the ingest encrypted them (a JSON object). */
+export function decryptProtected(protector: Protector, token: string): Record<string, string | number | null> {
+  return JSON.parse(protector.cipher.decrypt(token, FEED_PROTECTED_CONTEXT)) as Record<string, string | number | null>;
+}
+
+const STAGING_COLUMNS = 'batch_id, line, record_key, id_hash, id_masked, name, event_date, data, protected_enc';
+
+// ---------------------------------------------------------------------------
+// The input: a file on disk or bytes in memory, hashed in a first pass.
+
+type PreparedInput = {
+  open(): Readable;
+  sha256: string;
+  bytes: number;
+  /** Only computed when asked (encoding auto on a text format). */
+  validUtf8: boolean;
+  cleanup(): void;
+};
+
+async function hashFile(
+  file: string,
+  checkUtf8: boolean,
+): Promise<{ sha256: string; bytes: number; validUtf8: boolean }> {
+  const hash = createHash('sha256');
+  let validUtf8 = checkUtf8;
+  let bytes = 0;
+  let carry: Buffer | null = null;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const b = chunk as Buffer;
+    hash.update(b);
+    bytes += b.length;
+    if (validUtf8) {
+      // Checked up to the last line end (0x0A is never inside a multi-byte sequence).
+      const buf: Buffer = carry ? Buffer.concat([carry, b]) : b;
+      const cut = buf.lastIndexOf(10);
+      if (cut < 0) carry = buf;
+      else {
+        carry = cut + 1 < buf.length ? buf.subarray(cut + 1) : null;
+        if (!isUtf8(buf.subarray(0, cut + 1))) validUtf8 = false;
+      }
+    }
+  }
+  if (validUtf8 && carry && !isUtf8(carry)) validUtf8 = false;
+  return { sha256: hash.digest('hex'), bytes, validUtf8 };
+}
+
+async function prepareInput(input: IngestInput, checkUtf8: boolean): Promise<PreparedInput> {
+  if ('bytes' in input) {
+    const buf = input.bytes;
+    return {
+      open: () => Readable.from([buf]),
+      sha256: createHash('sha256').update(buf).digest('hex'),
+      bytes: buf.length,
+      validUtf8: checkUtf8 && isUtf8(buf),
+      cleanup() {},
+    };
+  }
+  let file: string;
+  let temp: string | null = null;
+  if ('path' in input) {
+    file = input.path;
+  } else {
+    // A stream is read twice (hash, then parse): spool it to a private temporary file.
+    temp = fs.mkdtempSync(path.join(os.tmpdir(), 'jiuzhu-feed-'));
+    file = path.join(temp, 'upload');
+    await pipeline(input.stream, fs.createWriteStream(file, { mode: 0o600 }));
+  }
+  try {
+    const h = await hashFile(file, checkUtf8);
+    return {
+      open: () => fs.createReadStream(file, { highWaterMark: 1 << 20 }),
+      ...h,
+      cleanup() {
+        if (temp) fs.rmSync(temp, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    if (temp) fs.rmSync(temp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// COPY text format
+
+const SPECIAL = /[\\\t\n\r]/;
+function esc(s: string): string {
+  if (!SPECIAL.test(s)) return s;
+  return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+/** Quarantined rows' errors as COPY lines: in memory, spilling to a temporary file when there are many. */
+class ErrorSpool {
+  private lines: string[] = [];
+  private file: string | null = null;
+  private dir: string | null = null;
+  count = 0;
+
+  constructor(private readonly batchId: string) {}
+
+  add(line: number, column: string | null, reason: string, params: Record<string, unknown>) {
+    this.lines.push(
+      `${this.batchId}\t${line}\t${column === null ? '\\N' : esc(column)}\t${esc(reason)}\t${esc(JSON.stringify(params))}\n`,
+    );
+    this.count++;
+    if (this.lines.length >= 20_000) this.spill();
+  }
+
+  private spill() {
+    if (!this.file) {
+      this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiuzhu-feed-errors-'));
+      this.file = path.join(this.dir, 'errors.copy');
+    }
+    fs.appendFileSync(this.file, this.lines.join(''), { mode: 0o600 });
+    this.lines = [];
+  }
+
+  async *chunks(): AsyncGenerator<string> {
+    if (this.file) {
+      for await (const c of fs.createReadStream(this.file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+        yield c as string;
+      }
+    }
+    if (this.lines.length) yield this.lines.join('');
+  }
+
+  cleanup() {
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+type Kind = {
+  code: string;
+  source_code: string;
+  record_type: string;
+  format: 'csv' | 'xlsx' | 'jsonl';
+  columns: FeedColumnSpec[];
+  event_date_column: string;
+};
+type BatchRow = Selectable<FeedBatchesTable>;
+
+function resultOf(b: BatchRow, alreadyLoaded: boolean): IngestResult {
+  return {
+    batchId: b.id,
+    batchNo: Number(b.batch_no),
+    status: b.status === 'loaded' ? 'loaded' : 'failed',
+    alreadyLoaded,
+    rowsTotal: b.rows_total,
+    rowsLoaded: b.rows_loaded,
+    rowsRejected: b.rows_rejected,
+    rowsDuplicate: b.rows_duplicate,
+    durationMs: b.duration_ms ?? 0,
+    ...(b.failure ? { failure: b.failure } : {}),
+  };
+}
+
+const EXTENSIONS: Record<string, Kind['format']> = { csv: 'csv', xlsx: 'xlsx', jsonl: 'jsonl' };
+
+function readRows(kind: Kind, input: Readable, encoding: TextEncoding): AsyncGenerator<RawRow[]> {
+  if (kind.format === 'csv') return readCsv(input, encoding, kind.columns);
+  if (kind.format === 'jsonl') return readJsonl(input, encoding, kind.columns);
+  return (async function* () {
+    try {
+      yield* readXlsx(input, kind.columns);
+    } catch (err) {
+      if (err instanceof FeedFileError) throw err;
+      throw new FeedFileError('unreadable', { format: 'xlsx' });
+    }
+  })();
+}
+
+export async function importFeed(deps: IngestDeps, input: IngestInput, options: IngestOptions): Promise<IngestResult> {
+  const started = performance.now();
+  const { db } = deps;
+  const kindRow = await db
+    .selectFrom('feed_kinds')
+    .select(['code', 'source_code', 'record_type', 'format', 'columns', 'event_date_column', 'active'])
+    .where('code', '=', options.kindCode)
+    .executeTakeFirst();
+  if (!kindRow || !kindRow.active) throw new Error(`unknown or inactive feed kind ${options.kindCode}`);
+  const kind = kindRow as Kind;
+  const asOf = options.asOf ?? chinaToday();
+  const requested = options.encoding ?? 'auto';
+  const file = await prepareInput(input, requested === 'auto' && kind.format !== 'xlsx');
+  try {
+    const encoding: TextEncoding =
+      requested === 'auto' ? (file.validUtf8 || kind.format === 'xlsx' ? 'utf-8' : 'gbk') : requested;
+
+    // The same push (idempotency key) or the same file of this kind: done before, or resume it.
+    let batch: BatchRow | undefined;
+    if (options.idempotencyKey) {
+      batch = await db
+        .selectFrom('feed_batches')
+        .selectAll()
+        .where('source_code', '=', kind.source_code)
+        .where('idempotency_key', '=', options.idempotencyKey)
+        .executeTakeFirst();
+      if (batch && batch.status !== 'loading') return resultOf(batch, batch.status === 'loaded');
+    }
+    batch ??= await findOpenBatch(db, kind.code, file.sha256);
+    if (batch?.status === 'loaded') return resultOf(batch, true);
+    if (!batch) {
+      await sql`
+        insert into feed_batches (kind_code, source_code, channel, file_name, file_sha256, file_bytes, encoding,
+                                  idempotency_key, status, as_of, created_by)
+        values (${kind.code}, ${kind.source_code}, ${options.channel}, ${input.fileName}, ${file.sha256}, ${file.bytes},
+                ${kind.format === 'xlsx' ? 'xlsx' : encoding}, ${options.idempotencyKey ?? null}, 'loading', ${asOf},
+                ${options.actor})
+        on conflict do nothing`.execute(db);
+      batch = await findOpenBatch(db, kind.code, file.sha256);
+      if (!batch && options.idempotencyKey) {
+        batch = await db
+          .selectFrom('feed_batches')
+          .selectAll()
+          .where('source_code', '=', kind.source_code)
+          .where('idempotency_key', '=', options.idempotencyKey)
+          .executeTakeFirst();
+      }
+      if (!batch) throw new Error('feed batch could not be created');
+      if (batch.status !== 'loading') return resultOf(batch, batch.status === 'loaded');
+    }
+    const batchId = batch.id;
+    // A resumed batch keeps its own reference date.
+    const batchAsOf = batch.as_of;
+
+    try {
+      const outcome = await load(deps, kind, batchId, batchAsOf, file, encoding, input.fileName, started);
+      const fresh = await db.selectFrom('feed_batches').selectAll().where('id', '=', batchId).executeTakeFirstOrThrow();
+      if (outcome === 'done-elsewhere') return resultOf(fresh, fresh.status === 'loaded');
+      deps.log.info(
+        { batchId, kind: kind.code, rows: fresh.rows_total, loaded: fresh.rows_loaded, rejected: fresh.rows_rejected },
+        'feed batch loaded',
+      );
+      return resultOf(fresh, false);
+    } catch (err) {
+      if (!(err instanceof FeedFileError)) throw err;
+      const failure = { reason: err.reason, params: err.params };
+      const durationMs = Math.round(performance.now() - started);
+      await db
+        .updateTable('feed_batches')
+        .set({ status: 'failed', failure: JSON.stringify(failure), duration_ms: durationMs })
+        .where('id', '=', batchId)
+        .where('status', '=', 'loading')
+        .execute();
+      deps.log.info({ batchId, kind: kind.code, reason: err.reason }, 'feed batch refused');
+      const fresh = await db.selectFrom('feed_batches').selectAll().where('id', '=', batchId).executeTakeFirstOrThrow();
+      return resultOf(fresh, false);
+    }
+  } finally {
+    file.cleanup();
+  }
+}
+
+function findOpenBatch(db: Kysely<DB>, kindCode: string, sha256: string) {
+  return db
+    .selectFrom('feed_batches')
+    .selectAll()
+    .where('kind_code', '=', kindCode)
+    .where('file_sha256', '=', sha256)
+    .where('status', '<>', 'failed')
+    .executeTakeFirst();
+}
+
+async function load(
+  deps: IngestDeps,
+  kind: Kind,
+  batchId: string,
+  asOf: string,
+  file: PreparedInput,
+  encoding: TextEncoding,
+  fileName: string,
+  started: number,
+): Promise<'loaded' | 'done-elsewhere'> {
+  const ext = path.extname(fileName).slice(1).toLowerCase();
+  if (EXTENSIONS[ext] && EXTENSIONS[ext] !== kind.format) {
+    throw new FeedFileError('format', { expected: kind.format, actual: ext });
+  }
+  const check = compileRowCheck(kind.columns, kind.event_date_column, asOf, chinaToday());
+  const { protector } = deps;
+  const errors = new ErrorSpool(batchId);
+  const stats = { total: 0, rejected: 0, staged: 0 };
+
+  async function* staging(rows: AsyncGenerator<RawRow[]>): AsyncGenerator<string> {
+    for await (const batch of rows) {
+      let out = '';
+      for (const r of batch) {
+        stats.total++;
+        if ('error' in r) {
+          stats.rejected++;
+          errors.add(r.line, null, r.error, r.params);
+          continue;
+        }
+        const res = check(r.values);
+        if (Array.isArray(res)) {
+          stats.rejected++;
+          for (const e of res) errors.add(r.line, e.column, e.reason, e.params);
+          continue;
+        }
+        const prot = res.protectedFields
+          ? protector.cipher.encrypt(JSON.stringify(res.protectedFields), FEED_PROTECTED_CONTEXT)
+          : '\\N';
+        out +=
+          `${batchId}\t${r.line}\t${esc(res.recordKey)}\t${protector.idHash(res.idNumber)}\t${maskNormalised(res.idNumber)}\t` +
+          `${esc(res.name)}\t${res.eventDate}\t${esc(JSON.stringify(res.data))}\t${prot}\n`;
+        stats.staged++;
+      }
+      if (out) yield out;
+    }
+  }
+
+  try {
+    return await withLoadSession(deps.database, async (s: LoadSession) => {
+      await s.query('begin');
+      let committed = false;
+      try {
+        // One loader per batch at a time; a second one waits, then finds the batch done.
+        await s.query('select pg_advisory_xact_lock(hashtext($1))', [`feed_batch:${batchId}`]);
+        const cur = await s.query<{ status: string }>('select status from feed_batches where id = $1 for update', [
+          batchId,
+        ]);
+        if (cur.rows[0]?.status !== 'loading') {
+          await s.query('commit');
+          committed = true;
+          return 'done-elsewhere' as const;
+        }
+        await s.query('delete from feed_staging where batch_id = $1', [batchId]);
+        await s.query('delete from feed_errors where batch_id = $1', [batchId]);
+        const phase = (name: string) =>
+          deps.log.debug({ batchId, phase: name, ms: Math.round(performance.now() - started) }, 'feed load phase');
+        phase('start');
+        await s.copyIn(`copy feed_staging (${STAGING_COLUMNS})`, staging(readRows(kind, file.open(), encoding)));
+        phase('staged');
+        if (errors.count > 0) {
+          await s.copyIn('copy feed_errors (batch_id, line, column_name, reason, params)', errors.chunks());
+        }
+        const moved = await s.query(
+          `insert into feed_records (batch_id, kind_code, record_type, line, record_key, id_hash, id_masked, name,
+                                     event_date, data, protected_enc)
+           select batch_id, $2, $3, line, record_key, id_hash, id_masked, name, event_date, data, protected_enc
+             from feed_staging where batch_id = $1
+           on conflict (kind_code, record_key) do nothing`,
+          [batchId, kind.code, kind.record_type],
+        );
+        const loaded = moved.rowCount;
+        phase('moved');
+        await s.query('delete from feed_staging where batch_id = $1', [batchId]);
+        await s.query(
+          `update feed_batches set status = 'loaded', rows_total = $2, rows_loaded = $3, rows_rejected = $4,
+                  rows_duplicate = $5, duration_ms = $6, loaded_at = now(), encoding = $7
+            where id = $1`,
+          [
+            batchId,
+            stats.total,
+            loaded,
+            stats.rejected,
+            stats.staged - loaded,
+            Math.round(performance.now() - started),
+            kind.format === 'xlsx' ? 'xlsx' : encoding,
+          ],
+        );
+        await s.query('commit');
+        committed = true;
+        return 'loaded' as const;
+      } finally {
+        // PostgreSQL: an interrupted COPY leaves the client unusable; it is discarded, which
+        // rolls the transaction back. PGlite has one connection: roll back explicitly.
+        if (!committed && deps.database.kind === 'pglite') await s.query('rollback').catch(() => undefined);
+      }
+    });
+  } finally {
+    errors.cleanup();
+  }
+}
