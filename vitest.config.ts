@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest's default on this 2-core machine is one worker (cores − 1), which runs every file in
+    // turn; most files wait on PostgreSQL or on Chromium, so two overlap well.
+    maxWorkers: 2,
     projects: [
       { test: { name: 'shared', root: 'packages/shared', include: ['src/**/*.test.ts'] } },
       {

@@ -24,6 +24,7 @@ import registryRoutes from './modules/registry/routes';
 import exchangeRoutes from './modules/exchange/routes';
 import collisionRoutes from './modules/collision/routes';
 import leadRoutes from './modules/leads/routes';
+import policyRoutes from './modules/policy/routes';
 import { Protector } from './crypto/index';
 import { startJobs, type Jobs } from './jobs/index';
 
@@ -81,6 +82,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(exchangeRoutes);
   await app.register(collisionRoutes);
   await app.register(leadRoutes);
+  await app.register(policyRoutes);
 
   await serveWeb(app, config);
   return app;

@@ -10,6 +10,7 @@ import { seedBuiltinRules } from './modules/collision/rules';
 import { seedDemoAccounts } from './modules/users/seed';
 import { seedRegistry } from './modules/registry/seed';
 import { seedDemoExchange } from './modules/exchange/demo';
+import { seedDemoStandards } from './modules/policy/service';
 import { Protector } from './crypto/index';
 import { runAsSystem } from './context';
 
@@ -45,6 +46,8 @@ export async function openAndPrepare(config: Config, log: Logger, opts: BootOpti
     const rules = await seedBuiltinRules(database.db);
     if (rules > 0) log.info({ rules }, 'builtin collision rules added');
     const seedDemo = opts.seedDemo ?? config.env !== 'production';
+    const standards = seedDemo ? await seedDemoStandards(database.db, config.city) : 0;
+    if (standards > 0) log.info({ standards }, 'demo policy standards added (demo values, not real figures)');
     if (seedDemo && (await seedDemoAccounts(database.db, config.city))) {
       log.info('demo accounts created (password: jiuzhu-demo)');
       // A new demo database also gets a small synthetic city (tests start from an empty registry).

@@ -11,7 +11,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { makeIdNumber, ROLE_LEVELS, ROLES, USER_MANAGER_ROLES, type RegionLevel, type Role } from '@jiuzhu/shared';
+import {
+  demoPolicyParams,
+  makeIdNumber,
+  ROLE_LEVELS,
+  ROLES,
+  USER_MANAGER_ROLES,
+  type RegionLevel,
+  type Role,
+} from '@jiuzhu/shared';
 import { createTestApp, type Agent, type TestApp } from './harness';
 import { dispatchNewLeads } from '../src/modules/leads/dispatch';
 import { plantLeadSignal } from '../src/modules/leads/testing';
@@ -72,6 +80,8 @@ const LEAD_READERS: readonly Role[] = ['city_admin', 'county_officer', 'township
 const LEAD_WORKERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
 const SIGNAL_READERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'auditor'];
 const SIGNAL_HANDLERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
+const POLICY_READERS: readonly Role[] = [...REGISTRY_READERS, 'finance_officer'];
+const POLICY_EDITORS: readonly Role[] = ['city_admin', 'county_officer'];
 
 type Method = Parameters<Agent['request']>[0];
 
@@ -148,6 +158,7 @@ async function snapshot() {
     batches: await db.selectFrom('feed_batches').select(['id', 'status']).orderBy('id').execute(),
   };
   const leadRows = await db.selectFrom('leads').selectAll().orderBy('id').execute();
+  const policyRows = await db.selectFrom('policy_standards').selectAll().orderBy('id').execute();
   const leadVisits = await db.selectFrom('lead_visits').select(['id', 'lead_id']).orderBy('id').execute();
   // Not collision_runs: a run queued by an allowed request may still be progressing in the background.
   const collisionRows = {
@@ -171,6 +182,7 @@ async function snapshot() {
     leadRows,
     leadVisits,
     collisionRows,
+    policyRows,
     audit: await auditCount(),
   };
 }
@@ -1202,7 +1214,99 @@ const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+
+  // ---- policy standards: read top-down (the city default and one's own county), written by city or county ----
+  'GET /api/policy/standards': {
+    access: POLICY_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'standards',
+      method: 'GET',
+      url: '/api/policy/standards',
+      status: 200,
+      prepare: plantCountyStandards,
+      check: (res) => {
+        const found = items(res);
+        expect(found.map((i) => i.regionCode)).toContain(CITY.code);
+        for (const i of found)
+          expect(
+            within(i.regionCode!, c.actor.place.code) || within(c.actor.place.code, i.regionCode!),
+            `${i.regionCode} outside`,
+          ).toBe(true);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'the other county',
+        method: 'GET',
+        url: `/api/policy/standards?region=${c.away!.county.code}`,
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/policy/standards/effective': {
+    access: POLICY_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'effective here',
+      method: 'GET',
+      url: `/api/policy/standards/effective?region=${c.actor.place.code}&kind=dibao&month=2025-06`,
+      status: 200,
+      check: (res) => expect(res.json().standard.params.standardFen).toBeGreaterThan(0),
+    }),
+    other: (c) => [
+      {
+        label: 'effective in the other region',
+        method: 'GET',
+        url: `/api/policy/standards/effective?region=${placeAtLevel(c.away!, c.actor.role).code}&kind=dibao&month=2025-06`,
+        status: 403,
+      },
+    ],
+  },
+  'POST /api/policy/standards': {
+    access: POLICY_EDITORS,
+    mutating: true,
+    own: (c) => ({
+      label: 'new version for own region',
+      method: 'POST',
+      url: '/api/policy/standards',
+      body: policyBody(c.actor.side ? c.home.county.code : CITY.code),
+      status: 201,
+    }),
+    other: (c) => [
+      {
+        label: 'new version for the other county',
+        method: 'POST',
+        url: '/api/policy/standards',
+        body: policyBody(c.away!.county.code),
+        status: 403,
+      },
+    ],
+  },
 };
+
+/** One version in each side's county, so that a list across the line would show. */
+async function plantCountyStandards() {
+  for (const side of [SIDES.A, SIDES.B])
+    await t.database.db
+      .insertInto('policy_standards')
+      .values({
+        region_code: side.county.code,
+        kind: 'temporary',
+        effective_month: '2025-01',
+        version: 1,
+        params: JSON.stringify(demoPolicyParams(90_000).temporary),
+        created_by: 'matrix',
+      })
+      .onConflict((oc) => oc.columns(['region_code', 'kind', 'version']).doNothing())
+      .execute();
+}
+const policyBody = (regionCode: string) => ({
+  kind: 'dibao',
+  regionCode,
+  effectiveMonth: '2031-01',
+  params: demoPolicyParams(90_000).dibao,
+});
 
 /** Collision probes: a rule added in setup (switched on and off, edited), a run, and each side's lead signal. */
 const collision = { ruleId: '', runId: '', signals: {} as Record<'A' | 'B', string> };

@@ -9,7 +9,10 @@ export type FieldContext =
   | 'member.bank_account'
   | 'member.disability_cert'
   | 'household.address'
-  | 'staff_relative.id_number';
+  | 'staff_relative.id_number'
+  | 'feed_record.protected'
+  | 'feed_source.api_secret'
+  | 'lead_visit.notes';
 
 /** Encryption of personal data at rest and the ID blind index, with the process's keys. */
 export class Protector {

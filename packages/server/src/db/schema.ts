@@ -386,6 +386,19 @@ export interface LeadPhotosTable {
   data: Buffer;
 }
 
+export interface PolicyStandardsTable {
+  id: Generated<string>;
+  region_code: string;
+  kind: 'dibao' | 'tekun' | 'dibao_edge' | 'temporary';
+  effective_month: string;
+  version: number;
+  params: Json<Record<string, unknown>>;
+  demo: Generated<boolean>;
+  note: Generated<string>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -419,6 +432,7 @@ export interface DB {
   leads: LeadsTable;
   lead_visits: LeadVisitsTable;
   lead_photos: LeadPhotosTable;
+  policy_standards: PolicyStandardsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

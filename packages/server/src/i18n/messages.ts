@@ -260,6 +260,15 @@ export const messages = {
   'entity.collisionRule': { 'zh-CN': '比对规则', 'en-US': 'Collision rule' },
   'entity.collisionRun': { 'zh-CN': '比对任务', 'en-US': 'Collision run' },
   'entity.signal': { 'zh-CN': '比对预警', 'en-US': 'Signal' },
+  'entity.policyStandard': { 'zh-CN': '救助标准', 'en-US': 'Policy standard' },
+  'policy.regionLevel': {
+    'zh-CN': '救助标准只能设置在本市或所辖县区',
+    'en-US': 'Standards are set for the city or one of its counties',
+  },
+  'policy.monthInPast': {
+    'zh-CN': '生效月份不能早于本月（{month}）；历史月份的标准不可更改',
+    'en-US': 'The effective month cannot be before this month ({month}); past months cannot change',
+  },
   'collision.ruleCodeTaken': { 'zh-CN': '规则编码已被使用', 'en-US': 'The rule code is already taken' },
   'collision.unknownField': {
     'zh-CN': '字段 {field} 不在所选记录类型的字段中',

@@ -10,3 +10,4 @@ export * from './registry';
 export * from './exchange';
 export * from './collision';
 export * from './leads';
+export * from './policy';

@@ -66,7 +66,7 @@ export const FEED_PROTECTED_CONTEXT = 'feed_record.protected';
 
 /** The protected fields of a feed record, as the ingest encrypted them (a JSON object). */
 export function decryptProtected(protector: Protector, token: string): Record<string, string | number | null> {
-  return JSON.parse(protector.cipher.decrypt(token, FEED_PROTECTED_CONTEXT)) as Record<string, string | number | null>;
+  return JSON.parse(protector.decrypt(token, FEED_PROTECTED_CONTEXT)) as Record<string, string | number | null>;
 }
 
 const STAGING_COLUMNS = 'batch_id, line, record_key, id_hash, id_masked, name, event_date, data, protected_enc';
@@ -365,7 +365,7 @@ async function load(
           continue;
         }
         const prot = res.protectedFields
-          ? protector.cipher.encrypt(JSON.stringify(res.protectedFields), FEED_PROTECTED_CONTEXT)
+          ? protector.encrypt(JSON.stringify(res.protectedFields), FEED_PROTECTED_CONTEXT)
           : '\\N';
         out +=
           `${batchId}\t${r.line}\t${esc(res.recordKey)}\t${protector.idHash(res.idNumber)}\t${maskNormalised(res.idNumber)}\t` +

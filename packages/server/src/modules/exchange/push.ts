@@ -88,7 +88,7 @@ export async function authenticatePush(
 
   const signature = header(req.headers, FEED_PUSH_HEADERS.signature)?.trim().toLowerCase();
   if (!signature) throw unauthenticated('PUSH_SIGNATURE_MISSING');
-  const secret = protector.cipher.decrypt(source.api_secret_enc, API_SECRET_CONTEXT);
+  const secret = protector.decrypt(source.api_secret_enc, API_SECRET_CONTEXT);
   const expected = Buffer.from(signPush(secret, timestamp, req.method, req.path, req.body), 'hex');
   const given = /^[0-9a-f]{64}$/.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(0);
   if (given.length !== expected.length || !timingSafeEqual(given, expected))

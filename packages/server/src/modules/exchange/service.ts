@@ -254,7 +254,7 @@ export async function issueApiKey(db: Kysely<DB>, protector: Protector, sourceCo
       .updateTable('feed_sources')
       .set({
         api_key_hash: sha256Hex(keyId),
-        api_secret_enc: protector.cipher.encrypt(secret, API_SECRET_CONTEXT),
+        api_secret_enc: protector.encrypt(secret, API_SECRET_CONTEXT),
         api_key_created_at: now,
       })
       .where('code', '=', sourceCode)

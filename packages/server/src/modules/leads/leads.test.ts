@@ -296,6 +296,14 @@ describe('leads', () => {
     );
     expect(retry.statusCode).toBe(201);
     expect(retry.json().visits).toHaveLength(2);
+    // The lead's signal went from open to in progress (the unreachable visit) to resolved.
+    const signal = await t.database.db
+      .selectFrom('signals as s')
+      .innerJoin('leads as l', 'l.signal_id', 's.id')
+      .select('s.status')
+      .where('l.id', '=', leadA)
+      .executeTakeFirstOrThrow();
+    expect(signal.status).toBe('resolved');
 
     const c = await worker.request('POST', `/api/leads/${leadC}/visits`, visit({ outcome: 'already_covered' }));
     expect(c.json()).toMatchObject({ status: 'closed', outcome: 'already_covered' });

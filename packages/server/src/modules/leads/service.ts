@@ -113,7 +113,7 @@ function toVisit(protector: Protector, v: VisitRow): LeadVisit {
     visitedAt: v.visited_at.toISOString(),
     recordedBy: v.recorded_by,
     recordedAt: v.recorded_at.toISOString(),
-    notes: protector.cipher.decrypt(v.notes_enc, NOTES_CONTEXT),
+    notes: protector.decrypt(v.notes_enc, NOTES_CONTEXT),
     location:
       v.latitude !== null && v.longitude !== null
         ? { latitude: v.latitude, longitude: v.longitude, accuracy: v.accuracy_m ?? 0 }
@@ -272,7 +272,7 @@ export async function recordVisit(
   await db.transaction().execute(async (trx) => {
     const lead = await trx
       .selectFrom('leads')
-      .select(['id', 'lead_no', 'region_code', 'status', 'issued_on'])
+      .select(['id', 'lead_no', 'region_code', 'status', 'issued_on', 'signal_id'])
       .where('id', '=', leadId)
       .where(inScope('region_code'))
       .forUpdate()
@@ -299,7 +299,7 @@ export async function recordVisit(
         visited_at: visitedAt,
         visit_date: visitDate,
         recorded_by: actor.username,
-        notes_enc: protector.cipher.encrypt(input.notes, NOTES_CONTEXT),
+        notes_enc: protector.encrypt(input.notes, NOTES_CONTEXT),
         latitude: input.location?.latitude ?? null,
         longitude: input.location?.longitude ?? null,
         accuracy_m: input.location?.accuracy ?? null,
@@ -341,6 +341,13 @@ export async function recordVisit(
           : {}),
       }))
       .where('id', '=', leadId)
+      .execute();
+    // The lead's signal is worked on while visits go on, and resolved with the lead.
+    await trx
+      .updateTable('signals')
+      .set({ status: closes ? 'resolved' : 'in_progress', updated_at: new Date() })
+      .where('id', '=', lead.signal_id)
+      .where('status', 'in', ['open', 'in_progress'])
       .execute();
     await recordAudit(trx, {
       action: 'lead.visit',

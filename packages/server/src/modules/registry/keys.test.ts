@@ -46,6 +46,21 @@ beforeAll(async () => {
     });
     expect(res.statusCode).toBe(201);
   }
+  // The data exchange's encrypted columns: a push secret and feed records' protected fields
+  // (a disability certificate number holds the ID number).
+  const admin = await t.login('admin');
+  expect((await admin.request('POST', '/api/feeds/sources/disability/api-key')).statusCode).toBe(201);
+  const feed = [
+    'record_id,id_number,name,issue_date,certificate_no,disability_type,disability_grade,change',
+    ...originals
+      .slice(0, 3)
+      .map((o, i) => `DIS000000${i},${o.idNumber},林${i},2025-06-0${i + 1},${o.idNumber}42,physical,2,new`),
+  ].join('\n');
+  const up = await admin.request('POST', '/api/feeds/upload?kind=disability.certificates', Buffer.from(`${feed}\n`), {
+    'content-type': 'text/csv',
+    'x-file-name': 'disability.certificates.csv',
+  });
+  expect(up.json()).toMatchObject({ status: 'loaded', rowsLoaded: 3 });
   await t.shutdown();
 });
 afterAll(() => t?.close());
@@ -62,7 +77,8 @@ describe('jiuzhu keys rotate', () => {
     };
     const first = await run(process.execPath, [CLI, 'keys', 'rotate'], { env });
     expect(first.stdout).toMatch(/^(\d+) values re-encrypted under key v2 \(sm4\)/);
-    expect(Number(first.stdout.split(' ')[0])).toBe(30 * 4); // address, ID number, phone, bank account
+    // Address, ID number, phone and bank account of 30 people; one push secret; three feed records.
+    expect(Number(first.stdout.split(' ')[0])).toBe(30 * 4 + 1 + 3);
     const second = await run(process.execPath, [CLI, 'keys', 'rotate'], { env });
     expect(second.stdout).toMatch(/^0 values re-encrypted/);
 
@@ -95,6 +111,16 @@ describe('jiuzhu keys rotate', () => {
         bank: onlyNewKey.decrypt(m.bank_account_enc!, 'member.bank_account'),
       }));
       expect(read.sort((a, b) => a.idNumber.localeCompare(b.idNumber))).toEqual(originals);
+      const records = await database.db.selectFrom('feed_records').select('protected_enc').orderBy('line').execute();
+      expect(records.map((r) => JSON.parse(onlyNewKey.decrypt(r.protected_enc!, 'feed_record.protected')))).toEqual(
+        originals.slice(0, 3).map((o) => ({ certificate_no: `${o.idNumber}42` })),
+      );
+      const source = await database.db
+        .selectFrom('feed_sources')
+        .select('api_secret_enc')
+        .where('code', '=', 'disability')
+        .executeTakeFirstOrThrow();
+      expect(onlyNewKey.decrypt(source.api_secret_enc!, 'feed_source.api_secret')).toMatch(/^\S{20,}$/);
       const trail = await database.db.selectFrom('audit_log').selectAll().where('action', '=', 'keys.rotate').execute();
       expect(trail).toHaveLength(2);
     } finally {

@@ -2,18 +2,37 @@ import { sql, type Kysely } from 'kysely';
 import type { FieldContext, Protector } from '../../crypto/index';
 import type { DB } from '../../db/schema';
 
-/** Every encrypted column of the registry, with the context its values are bound to. */
+const UUID = { column: 'id', type: 'uuid' } as const;
+
+/**
+ * Every encrypted column of the database, with the context its values are bound to and the
+ * table's key. (feed_staging is left out: its rows live only while a load runs.)
+ */
 export const ENCRYPTED_COLUMNS: {
-  table: 'households' | 'members' | 'staff_relatives';
+  table: 'households' | 'members' | 'staff_relatives' | 'feed_records' | 'feed_sources' | 'lead_visits';
   column: string;
   context: FieldContext;
+  key: { column: string; type: 'uuid' | 'bigint' | 'text' };
 }[] = [
-  { table: 'households', column: 'address_enc', context: 'household.address' },
-  { table: 'members', column: 'id_number_enc', context: 'member.id_number' },
-  { table: 'members', column: 'phone_enc', context: 'member.phone' },
-  { table: 'members', column: 'bank_account_enc', context: 'member.bank_account' },
-  { table: 'members', column: 'disability_cert_enc', context: 'member.disability_cert' },
-  { table: 'staff_relatives', column: 'relative_id_enc', context: 'staff_relative.id_number' },
+  { table: 'households', column: 'address_enc', context: 'household.address', key: UUID },
+  { table: 'members', column: 'id_number_enc', context: 'member.id_number', key: UUID },
+  { table: 'members', column: 'phone_enc', context: 'member.phone', key: UUID },
+  { table: 'members', column: 'bank_account_enc', context: 'member.bank_account', key: UUID },
+  { table: 'members', column: 'disability_cert_enc', context: 'member.disability_cert', key: UUID },
+  { table: 'staff_relatives', column: 'relative_id_enc', context: 'staff_relative.id_number', key: UUID },
+  {
+    table: 'feed_records',
+    column: 'protected_enc',
+    context: 'feed_record.protected',
+    key: { column: 'id', type: 'bigint' },
+  },
+  {
+    table: 'feed_sources',
+    column: 'api_secret_enc',
+    context: 'feed_source.api_secret',
+    key: { column: 'code', type: 'text' },
+  },
+  { table: 'lead_visits', column: 'notes_enc', context: 'lead_visit.notes', key: UUID },
 ];
 
 /** Counts values not yet under the current key and algorithm. */
@@ -48,16 +67,16 @@ export async function rotateKeys(
       const rows = await sql<{
         id: string;
         token: string;
-      }>`select id, ${sql.ref(c.column)} as token from ${sql.table(c.table)}
+      }>`select ${sql.ref(c.key.column)} as id, ${sql.ref(c.column)} as token from ${sql.table(c.table)}
         where ${sql.ref(c.column)} is not null and left(${sql.ref(c.column)}, ${prefix.length}) <> ${prefix}
-        order by id limit ${batchSize}`.execute(db);
+        order by ${sql.ref(c.key.column)} limit ${batchSize}`.execute(db);
       if (rows.rows.length === 0) break;
       const updates = rows.rows.map((r) => ({ id: r.id, token: protector.cipher.reencrypt(r.token, c.context) }));
       await db.transaction().execute(async (trx) => {
         // One statement per batch: join the new tokens in from a VALUES list.
         await sql`update ${sql.table(c.table)} as t set ${sql.ref(c.column)} = v.token
-          from (values ${sql.join(updates.map((u) => sql`(${u.id}::uuid, ${u.token})`))}) as v(id, token)
-          where t.id = v.id`.execute(trx);
+          from (values ${sql.join(updates.map((u) => sql`(cast(${u.id} as ${sql.raw(c.key.type)}), ${u.token})`))}) as v(id, token)
+          where t.${sql.ref(c.key.column)} = v.id`.execute(trx);
       });
       done += updates.length;
       onProgress(done, total);
