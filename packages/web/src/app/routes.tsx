@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Outlet } from 'react-router-dom';
 import {
+  AccountBookOutlined,
   ApartmentOutlined,
   AlertOutlined,
   AuditOutlined,
@@ -20,6 +21,7 @@ import {
   FEED_MANAGERS,
   FEED_READERS,
   LEAD_READERS,
+  POLICY_READERS,
   REGISTRY_EDITORS,
   REGISTRY_MANAGERS,
   REGISTRY_READERS,
@@ -200,6 +202,16 @@ export const APP_ROUTES: readonly AppRoute[] = [
     roles: FEED_READERS,
     menu: true,
     Page: lazy(() => import('../pages/signals/rules')),
+  },
+  {
+    key: 'policy',
+    path: '/policy/standards',
+    titleKey: 'nav.policy',
+    descKey: 'nav.policy.desc',
+    icon: <AccountBookOutlined />,
+    roles: POLICY_READERS,
+    menu: true,
+    Page: lazy(() => import('../pages/policy/standards')),
   },
   {
     key: 'staff-relatives',
