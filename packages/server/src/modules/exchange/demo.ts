@@ -7,8 +7,7 @@ import type { Config } from '../../config';
 import type { Protector } from '../../crypto/index';
 import type { Database } from '../../db/database';
 import type { DB } from '../../db/schema';
-import { hashPassword, DEMO_PASSWORD } from '../auth/passwords';
-import { recordAudit } from '../audit/service';
+import { insertDemoAccount } from '../users/seed';
 import { runCollision } from '../collision/run';
 import { loadCityDivisions } from '../regions/divisions';
 import { generateCity } from '../registry/generator/index';
@@ -82,26 +81,12 @@ export async function seedDemoExchange(
 async function createDemoGridWorker(db: Kysely<DB>, villageCode: string): Promise<void> {
   const exists = await db.selectFrom('users').select('id').where('username', '=', DEMO_GRID_WORKER).executeTakeFirst();
   if (exists) return;
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('users')
-      .values({
-        username: DEMO_GRID_WORKER,
-        display_name: '村协理员',
-        role: 'grid_worker',
-        region_code: villageCode,
-        password_hash: passwordHash,
-        demo_password: true,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, {
-      action: 'user.create',
-      entity: 'user',
-      entityId: row.id,
+  await db.transaction().execute((trx) =>
+    insertDemoAccount(trx, {
+      username: DEMO_GRID_WORKER,
+      displayName: '村协理员',
+      role: 'grid_worker',
       regionCode: villageCode,
-      detail: { role: 'grid_worker', demo: true },
-    });
-  });
+    }),
+  );
 }

@@ -1,13 +1,13 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Role } from '@jiuzhu/shared';
 import type { DB } from '../../db/schema';
 import { recordAudit } from '../audit/service';
 import { DEMO_PASSWORD, hashPassword } from '../auth/passwords';
 
+export type DemoAccount = { username: string; displayName: string; role: Role; regionCode: string };
+
 /** Demo accounts of the reference city (Putian); for another city, one admin at the city level. */
-export function demoAccounts(
-  city: string,
-): { username: string; displayName: string; role: Role; regionCode: string }[] {
+export function demoAccounts(city: string): DemoAccount[] {
   if (city !== '3503') return [{ username: 'admin', displayName: '市级管理员', role: 'city_admin', regionCode: city }];
   return [
     { username: 'admin', displayName: '市民政局管理员', role: 'city_admin', regionCode: '3503' },
@@ -23,27 +23,30 @@ export async function seedDemoAccounts(db: Kysely<DB>, city: string): Promise<bo
   if (any) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction().execute(async (trx) => {
-    for (const a of demoAccounts(city)) {
-      const row = await trx
-        .insertInto('users')
-        .values({
-          username: a.username,
-          display_name: a.displayName,
-          role: a.role,
-          region_code: a.regionCode,
-          password_hash: passwordHash,
-          demo_password: true,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await recordAudit(trx, {
-        action: 'user.create',
-        entity: 'user',
-        entityId: row.id,
-        regionCode: a.regionCode,
-        detail: { role: a.role, demo: true },
-      });
-    }
+    for (const a of demoAccounts(city)) await insertDemoAccount(trx, a, passwordHash);
   });
   return true;
+}
+
+/** One demo account (password `jiuzhu-demo`, flagged as such) with its audit row. */
+export async function insertDemoAccount(trx: Transaction<DB>, a: DemoAccount, passwordHash?: string): Promise<void> {
+  const row = await trx
+    .insertInto('users')
+    .values({
+      username: a.username,
+      display_name: a.displayName,
+      role: a.role,
+      region_code: a.regionCode,
+      password_hash: passwordHash ?? (await hashPassword(DEMO_PASSWORD)),
+      demo_password: true,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, {
+    action: 'user.create',
+    entity: 'user',
+    entityId: row.id,
+    regionCode: a.regionCode,
+    detail: { role: a.role, demo: true },
+  });
 }
