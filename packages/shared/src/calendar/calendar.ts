@@ -76,11 +76,12 @@ function toDayNumber(value: unknown): number | undefined {
   return probe.getTime() / MS_PER_DAY;
 }
 
-/** True when `value` is a string holding a real calendar date as 'YYYY-MM-DD'. */
-/** Today's date in China (UTC+8, no daylight saving) as YYYY-MM-DD: the date staff and deadlines go by. */
+/** The date in China (UTC+8, no daylight saving) of an instant, by default now, as YYYY-MM-DD: the date staff and deadlines go by. */
 export function chinaToday(now: Date = new Date()): IsoDate {
   return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10) as IsoDate;
 }
+
+/** True when `value` is a string holding a real calendar date as 'YYYY-MM-DD'. */
 
 export function isValidIsoDate(value: unknown): value is IsoDate {
   return toDayNumber(value) !== undefined;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { chinaToday } from '@jiuzhu/shared';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness';
@@ -52,7 +53,7 @@ describe('audit trail', () => {
 
   it('filters by actor, action and date', async () => {
     const auditor = await t.login('admin');
-    const today = new Date().toISOString().slice(0, 10);
+    const today = chinaToday(); // the API's dates are China dates
     const res = (await auditor.request('GET', `/api/audit?actor=admin&action=auth.&from=${today}&to=${today}`)).json();
     expect(res.total).toBeGreaterThan(0);
     for (const item of res.items) {

@@ -48,7 +48,8 @@ async function auditActions(action: string) {
 
 function visit(extra: Record<string, unknown> = {}) {
   return {
-    visitedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    // An hour ago, but not before today's China midnight (leads are issued today; visits cannot predate them).
+    visitedAt: new Date(Math.max(Date.now() - 3_600_000, Date.parse(`${chinaToday()}T00:00:00+08:00`))).toISOString(),
     notes: '入户走访，户主住院治疗，家庭开支大',
     outcome: 'helped_to_apply',
     ...extra,

@@ -249,11 +249,6 @@ function checkVisit(input: LeadVisitInput): Photo[] {
   return photos;
 }
 
-/** The China date of an instant. */
-function chinaDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /**
  * Records a visit on an open lead of the caller's region. 'unreachable' keeps the lead open and
  * counts an attempt; any other outcome closes it. A retry carrying the same Idempotency-Key finds
@@ -289,7 +284,7 @@ export async function recordVisit(
     }
     if (lead.status === 'closed') throw Conflict('lead.closed');
     const visitedAt = new Date(input.visitedAt);
-    const visitDate = chinaDate(visitedAt);
+    const visitDate = chinaToday(visitedAt);
     if (visitDate < lead.issued_on) throw InvalidField('visitedAt', 'lead.visitBeforeIssue');
     const visit = await trx
       .insertInto('lead_visits')
