@@ -25,6 +25,8 @@ import exchangeRoutes from './modules/exchange/routes';
 import collisionRoutes from './modules/collision/routes';
 import leadRoutes from './modules/leads/routes';
 import policyRoutes from './modules/policy/routes';
+import caseRoutes from './modules/cases/routes';
+import publicCaseRoutes from './modules/cases/public-routes';
 import { Protector } from './crypto/index';
 import { startJobs, type Jobs } from './jobs/index';
 
@@ -56,7 +58,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     genReqId: genRequestId,
     // Requests are logged by the context plugin, with personal query parameters redacted.
     disableRequestLogging: true,
-    trustProxy: true,
+    // Only a known proxy may name the client (else anyone could dodge rate limits with X-Forwarded-For).
+    trustProxy: config.trustProxy.split(',').map((a) => a.trim()),
     bodyLimit: 10 * 1024 * 1024,
   } as never) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
@@ -83,6 +86,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(collisionRoutes);
   await app.register(leadRoutes);
   await app.register(policyRoutes);
+  await app.register(caseRoutes);
+  await app.register(publicCaseRoutes);
 
   await serveWeb(app, config);
   return app;

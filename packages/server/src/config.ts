@@ -45,6 +45,14 @@ const EnvSchema = z.object({
   JIUZHU_JOBS: z.enum(['on', 'off']).optional(),
   /** Working days a grid worker has to visit a lead before it escalates to the township. */
   JIUZHU_LEAD_DUE_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+  /** Citizens' text messages: `log` writes them to the log (default outside production), `off` sends none. */
+  JIUZHU_SMS: z.enum(['log', 'off']).optional(),
+  /** Requests per minute and client address to each public (no-login) write: applications, progress codes. */
+  JIUZHU_PUBLIC_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  /** Requests per minute and client address to the public notice board. */
+  JIUZHU_PUBLIC_READ_RATE_LIMIT: z.coerce.number().int().positive().default(120),
+  /** Proxies whose X-Forwarded-For is believed (client addresses drive rate limits and the audit trail). */
+  JIUZHU_TRUST_PROXY: z.string().trim().min(1).default('loopback'),
 });
 
 export type Config = {
@@ -66,6 +74,12 @@ export type Config = {
   /** pg-boss queue on (else jobs run in-process). */
   jobs: boolean;
   leadDueDays: number;
+  /** SMS adapter (modules/cases/sms.ts). */
+  sms: 'log' | 'off';
+  publicRateLimit: number;
+  publicReadRateLimit: number;
+  /** proxy-addr list: `loopback` (a reverse proxy on this host), addresses or CIDR ranges, comma-separated. */
+  trustProxy: string;
   /** Secrets that fell back to development defaults (refused in production). */
   defaultedSecrets: string[];
 };
@@ -116,6 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webDist: e.JIUZHU_WEB_DIST,
     jobs: e.JIUZHU_JOBS ? e.JIUZHU_JOBS === 'on' : e.NODE_ENV !== 'test',
     leadDueDays: e.JIUZHU_LEAD_DUE_DAYS,
+    sms: e.JIUZHU_SMS ?? (e.NODE_ENV === 'production' ? 'off' : 'log'),
+    publicRateLimit: e.JIUZHU_PUBLIC_RATE_LIMIT,
+    publicReadRateLimit: e.JIUZHU_PUBLIC_READ_RATE_LIMIT,
+    trustProxy: e.JIUZHU_TRUST_PROXY,
     defaultedSecrets,
     ...overrides,
   };

@@ -12,17 +12,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import {
+  chinaToday,
   demoPolicyParams,
   makeIdNumber,
   ROLE_LEVELS,
   ROLES,
   USER_MANAGER_ROLES,
+  type CaseStatus,
   type RegionLevel,
   type Role,
 } from '@jiuzhu/shared';
 import { createTestApp, type Agent, type TestApp } from './harness';
 import { dispatchNewLeads } from '../src/modules/leads/dispatch';
 import { plantLeadSignal } from '../src/modules/leads/testing';
+import { applicationInput, driveCase, passNoticePeriod, submitCase } from '../src/modules/cases/testing';
 
 const PASSWORD = 'matrix-password-1';
 
@@ -82,6 +85,11 @@ const SIGNAL_READERS: readonly Role[] = ['city_admin', 'county_officer', 'townsh
 const SIGNAL_HANDLERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
 const POLICY_READERS: readonly Role[] = [...REGISTRY_READERS, 'finance_officer'];
 const POLICY_EDITORS: readonly Role[] = ['city_admin', 'county_officer'];
+const CASE_READERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker', 'auditor'];
+const CASE_INTAKE: readonly Role[] = ['township_officer', 'grid_worker'];
+const CASE_TOWNSHIP: readonly Role[] = ['township_officer'];
+const CASE_COUNTY: readonly Role[] = ['county_officer'];
+const CASE_APPROVERS: readonly Role[] = ['township_officer', 'county_officer'];
 
 type Method = Parameters<Agent['request']>[0];
 
@@ -160,6 +168,12 @@ async function snapshot() {
   const leadRows = await db.selectFrom('leads').selectAll().orderBy('id').execute();
   const policyRows = await db.selectFrom('policy_standards').selectAll().orderBy('id').execute();
   const leadVisits = await db.selectFrom('lead_visits').select(['id', 'lead_id']).orderBy('id').execute();
+  const caseRows = {
+    cases: await db.selectFrom('cases').select(['id', 'status', 'version']).orderBy('id').execute(),
+    actions: await db.selectFrom('case_actions').select(['id']).orderBy('id').execute(),
+    notices: await db.selectFrom('case_notices').select(['id', 'status']).orderBy('id').execute(),
+    enrolments: await db.selectFrom('enrolments').select(['id']).orderBy('id').execute(),
+  };
   // Not collision_runs: a run queued by an allowed request may still be progressing in the background.
   const collisionRows = {
     rules: await db.selectFrom('collision_rules').selectAll().orderBy('id').execute(),
@@ -183,6 +197,7 @@ async function snapshot() {
     leadVisits,
     collisionRows,
     policyRows,
+    caseRows,
     audit: await auditCount(),
   };
 }
@@ -228,6 +243,50 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/auth/logout': {
     access: 'public',
     anonymous: () => ({ label: 'logout', method: 'POST', url: '/api/auth/logout', status: 204 }),
+  },
+  // ---- the citizens' API (cases/public-routes.ts): no account; behaviour in cases/public.test.ts ----
+  'POST /api/public/applications': {
+    access: 'public',
+    anonymous: () => ({
+      label: 'citizen application',
+      method: 'POST',
+      url: '/api/public/applications',
+      body: {
+        members: [
+          { name: '林自助', idNumber: makeIdNumber(SIDES.A.county.code, '1975-07-07', ++idSeq), relation: 'self' },
+        ],
+        villageCode: SIDES.A.village.code,
+        address: '测试地址2号',
+        phone: '13800138000',
+        reason: '矩阵测试',
+        consent: true,
+      },
+      status: 201,
+    }),
+  },
+  'POST /api/public/progress/code': {
+    access: 'public',
+    anonymous: () => ({
+      label: 'progress code',
+      method: 'POST',
+      url: '/api/public/progress/code',
+      body: { caseNo: 'SQ2000000001', phone: '13800138000' },
+      status: 202,
+    }),
+  },
+  'POST /api/public/progress': {
+    access: 'public',
+    anonymous: () => ({
+      label: 'progress with a wrong code',
+      method: 'POST',
+      url: '/api/public/progress',
+      body: { caseNo: 'SQ2000000001', code: '123456' },
+      status: 401,
+    }),
+  },
+  'GET /api/public/notices': {
+    access: 'public',
+    anonymous: () => ({ label: 'notice board', method: 'GET', url: '/api/public/notices', status: 200 }),
   },
 
   // ---- one's own account: no region dimension ----
@@ -1283,7 +1342,176 @@ const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+
+  // ---- cases (救助案件): one case in each side's village (surveyed, with a photo); each step on a fresh case ----
+  'POST /api/cases': {
+    access: CASE_INTAKE,
+    mutating: true,
+    own: (c) => ({
+      label: 'apply in own village',
+      method: 'POST',
+      url: '/api/cases',
+      body: applicationInput(placeVillage(c)),
+      status: 201,
+    }),
+    other: (c) => [
+      {
+        label: 'apply in the other side’s village',
+        method: 'POST',
+        url: '/api/cases',
+        body: applicationInput(c.away!.village.code),
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/cases': {
+    access: CASE_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'cases',
+      method: 'GET',
+      url: '/api/cases?pageSize=200',
+      status: 200,
+      check: (res) => {
+        const found = items(res);
+        expect(found.map((i) => i.regionCode)).toContain(c.home.village.code);
+        for (const i of found) expect(within(i.regionCode!, c.actor.place.code), `${i.regionCode} outside`).toBe(true);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'search the other side’s case number',
+        method: 'GET',
+        url: `/api/cases?q=${matrixCases[c.away!.key].caseNo}`,
+        status: 200,
+        check: (res) => expect(items(res)).toEqual([]),
+      },
+    ],
+  },
+  'GET /api/cases/overdue': {
+    access: CASE_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'overdue per child region',
+      method: 'GET',
+      url: '/api/cases/overdue',
+      status: 200,
+      check: (res) => {
+        expect(res.json().total.regionCode).toBe(c.actor.place.code);
+        expect(res.json().total.open).toBeGreaterThan(0);
+      },
+    }),
+  },
+  'GET /api/cases/{id}': {
+    access: CASE_READERS,
+    mutating: false,
+    own: (c) => ({ label: 'own case', method: 'GET', url: `/api/cases/${matrixCases[c.home.key].id}`, status: 200 }),
+    other: (c) => [
+      { label: 'other case', method: 'GET', url: `/api/cases/${matrixCases[c.away!.key].id}`, status: 404 },
+    ],
+  },
+  'GET /api/cases/{id}/actions/{seq}/photos/{n}': {
+    access: CASE_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'own survey photo',
+      method: 'GET',
+      url: `/api/cases/${matrixCases[c.home.key].id}/actions/${matrixCases[c.home.key].surveySeq}/photos/1`,
+      status: 200,
+    }),
+    other: (c) => [
+      {
+        label: 'the other survey photo',
+        method: 'GET',
+        url: `/api/cases/${matrixCases[c.away!.key].id}/actions/${matrixCases[c.away!.key].surveySeq}/photos/1`,
+        status: 404,
+      },
+    ],
+  },
+  'POST /api/cases/{id}/request-documents': caseStep('request-documents', CASE_TOWNSHIP, 'submitted', {
+    documents: ['户口簿'],
+  }),
+  'POST /api/cases/{id}/accept': caseStep('accept', CASE_TOWNSHIP, 'submitted', {}),
+  'POST /api/cases/{id}/survey': caseStep('survey', CASE_TOWNSHIP, 'accepted', {
+    surveyedOn: chinaToday(),
+    staff: ['林调查', '陈调查'],
+    findings: '家中无稳定收入',
+  }),
+  'POST /api/cases/{id}/verification': caseStep('verification', CASE_COUNTY, 'verifying', {}),
+  'POST /api/cases/{id}/determine': caseStep('determine', CASE_TOWNSHIP, 'verified', {
+    acceptProposal: false,
+    kinds: [{ kind: 'temporary', monthlyAmountFen: 0, oneOffAmountFen: 50_000 }],
+    overrideReason: '矩阵测试',
+  }),
+  'POST /api/cases/{id}/publish-notice': caseStep('publish-notice', CASE_TOWNSHIP, 'determined', {}),
+  'POST /api/cases/{id}/objection': caseStep('objection', CASE_TOWNSHIP, 'notice', { content: '矩阵异议' }),
+  'POST /api/cases/{id}/close-notice': caseStep('close-notice', CASE_TOWNSHIP, 'notice', {}, { noticePassed: true }),
+  'POST /api/cases/{id}/approve': caseStep('approve', CASE_APPROVERS, 'pending_approval', {}),
+  'POST /api/cases/{id}/reject': caseStep('reject', CASE_APPROVERS, 'pending_approval', { reasons: '矩阵测试' }),
+  'POST /api/cases/{id}/review': caseStep('review', CASE_TOWNSHIP, 'rejected', { reason: '矩阵复核' }),
+  'POST /api/cases/{id}/emergency-payment': caseStep(
+    'emergency-payment',
+    CASE_TOWNSHIP,
+    'submitted',
+    { amountFen: 1_000, reason: '火灾' },
+    { emergency: true },
+  ),
 };
+
+/** Case probes: a case of each side (set up before the matrix runs) and fresh cases at each step. */
+const matrixCases = {} as Record<'A' | 'B', { id: string; caseNo: string; surveySeq: number }>;
+const caseDeps = () => ({ db: t.database.db, protector: t.app.deps.protector, config: t.config });
+const PLACEHOLDER_CASE = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * A step on a case: an allowed caller acts on a fresh case of its own village at the step (made
+ * in `prepare`; a township approves temporary assistance within its limit, the county the rest);
+ * the other side's case is not found.
+ */
+function caseStep(
+  path: string,
+  access: readonly Role[],
+  at: CaseStatus,
+  body: unknown,
+  opts: { emergency?: boolean; noticePassed?: boolean } = {},
+): Entry {
+  return {
+    access,
+    mutating: true,
+    own: (c) => {
+      const probe: Probe = {
+        label: `${path} at ${at}`,
+        method: 'POST',
+        url: `/api/cases/${PLACEHOLDER_CASE}/${path}`,
+        body,
+        status: 200,
+      };
+      if (access.includes(c.actor.role))
+        probe.prepare = async () => {
+          const created = await submitCase(
+            caseDeps(),
+            applicationInput(placeVillage(c), { emergency: opts.emergency ?? false }),
+          );
+          const township = c.actor.role === 'township_officer';
+          await driveCase(caseDeps(), created.id, at, {
+            kinds: township ? [{ kind: 'temporary', monthlyAmountFen: 0, oneOffAmountFen: 50_000 }] : undefined,
+          });
+          if (opts.noticePassed) await passNoticePeriod(t.database.db, created.id);
+          probe.url = `/api/cases/${created.id}/${path}`;
+        };
+      return probe;
+    },
+    other: (c) => [
+      {
+        label: `${path} on the other side’s case`,
+        method: 'POST',
+        url: `/api/cases/${matrixCases[c.away!.key].id}/${path}`,
+        body,
+        status: 404,
+      },
+    ],
+  };
+}
 
 /** One version in each side's county, so that a list across the line would show. */
 async function plantCountyStandards() {
@@ -1527,6 +1755,13 @@ beforeAll(async () => {
     const res = await admin.request('POST', `/api/leads/${lead.id}/visits`, visitBody([{ data: PNG_1X1 }]));
     if (res.statusCode !== 201) throw new Error(`lead visit ${side.key}: ${res.statusCode} ${res.body}`);
     leads[side.key] = { id: lead.id, visitId: res.json().visits[0].id };
+  }
+
+  for (const side of [SIDES.A, SIDES.B]) {
+    const created = await submitCase(caseDeps(), applicationInput(side.village.code));
+    const surveyed = await driveCase(caseDeps(), created.id, 'verifying', { photos: [PNG_1X1] });
+    const surveySeq = surveyed.actions.find((a) => a.action === 'record_survey')!.seq;
+    matrixCases[side.key] = { id: created.id, caseNo: created.caseNo, surveySeq };
   }
 
   const doc = (await t.anonymous.request('GET', '/api/openapi.json')).json() as {

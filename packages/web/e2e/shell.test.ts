@@ -23,6 +23,8 @@ describe('staff web shell', () => {
     expect(await menuKeys(page)).toEqual([
       'audit',
       'calendar',
+      'cases',
+      'cases-overdue',
       'exchange',
       'exchange-sources',
       'home',
@@ -47,6 +49,8 @@ describe('staff web shell', () => {
     const { context, page } = await env.newPage();
     await submitLogin(page, 'lingchuan');
     expect(await menuKeys(page)).toEqual([
+      'cases',
+      'cases-new',
       'home',
       'households',
       'leads',

@@ -12,7 +12,12 @@ export type FieldContext =
   | 'staff_relative.id_number'
   | 'feed_record.protected'
   | 'feed_source.api_secret'
-  | 'lead_visit.notes';
+  | 'lead_visit.notes'
+  | 'case.phone'
+  | 'case.address'
+  | 'case.reason'
+  | 'case_member.id_number'
+  | 'case_action.data';
 
 /** Encryption of personal data at rest and the ID blind index, with the process's keys. */
 export class Protector {

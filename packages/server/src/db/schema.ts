@@ -399,6 +399,129 @@ export interface PolicyStandardsTable {
   created_at: DefaultTimestamp;
 }
 
+// ---- applications and cases (0012) ----
+export type CaseStatusValue =
+  | 'submitted'
+  | 'missing_docs'
+  | 'accepted'
+  | 'verifying'
+  | 'verified'
+  | 'determined'
+  | 'notice'
+  | 'pending_approval'
+  | 'enrolled'
+  | 'rejected';
+type DateColumn = ColumnType<string, string, string>;
+
+export interface CasesTable {
+  id: Generated<string>;
+  case_no: string;
+  channel: 'window' | 'grid' | 'citizen';
+  lead_id: string | null;
+  region_code: string;
+  household_id: string | null;
+  applicant_name: string;
+  applicant_id_hash: string;
+  applicant_id_masked: string;
+  phone_enc: string;
+  phone_masked: string;
+  address_enc: string;
+  reason_enc: string;
+  emergency: Generated<boolean>;
+  consent_at: Timestamp;
+  staff_relative: Generated<boolean>;
+  approval_level: Generated<'township' | 'county'>;
+  status: CaseStatusValue;
+  step_started_on: DateColumn;
+  step_due_on: DateColumn | null;
+  accepted_on: DateColumn | null;
+  overall_due_on: DateColumn | null;
+  missing_documents: ColumnType<string[], string | undefined, string>;
+  verification: ColumnType<unknown, string | null | undefined, string | null>;
+  determination: ColumnType<unknown, string | null | undefined, string | null>;
+  enrolled_from: string | null;
+  version: Generated<number>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CaseMembersTable {
+  case_id: string;
+  n: number;
+  name: string;
+  relation: string;
+  id_enc: string;
+  id_hash: string;
+  id_masked: string;
+  sex: 'male' | 'female';
+  birth_date: DateColumn;
+}
+
+export interface CaseActionsTable {
+  id: Generated<number>;
+  case_id: string;
+  seq: number;
+  action: string;
+  from_status: CaseStatusValue | null;
+  to_status: CaseStatusValue;
+  actor_username: string;
+  actor_role: string | null;
+  region_code: string;
+  at: DefaultTimestamp;
+  step_due_on: DateColumn | null;
+  on_time: boolean | null;
+  data: ColumnType<Record<string, unknown>, string | undefined, never>;
+  data_enc: string | null;
+  idempotency_key: string | null;
+}
+
+export interface CasePhotosTable {
+  action_id: number;
+  n: number;
+  content_type: 'image/jpeg' | 'image/png';
+  size_bytes: number;
+  data: Buffer;
+}
+
+export interface CaseNoticesTable {
+  id: Generated<string>;
+  case_id: string;
+  region_code: string;
+  display_name: string;
+  members: number;
+  kinds: string[];
+  monthly_amount_fen: number;
+  published_on: DateColumn;
+  ends_on: DateColumn;
+  objections: Generated<number>;
+  status: Generated<'open' | 'closed' | 'withdrawn'>;
+  created_at: DefaultTimestamp;
+}
+
+export interface EnrolmentsTable {
+  id: Generated<string>;
+  case_id: string;
+  household_id: string | null;
+  region_code: string;
+  kind: 'dibao' | 'tekun' | 'dibao_edge' | 'temporary';
+  monthly_amount_fen: number;
+  one_off_amount_fen: Generated<number>;
+  from_month: string;
+  status: Generated<'active' | 'ended'>;
+  created_at: DefaultTimestamp;
+}
+
+export interface CaseProgressCodesTable {
+  id: Generated<string>;
+  case_id: string;
+  code_hash: string;
+  expires_at: Timestamp;
+  attempts: Generated<number>;
+  used_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -433,6 +556,13 @@ export interface DB {
   lead_visits: LeadVisitsTable;
   lead_photos: LeadPhotosTable;
   policy_standards: PolicyStandardsTable;
+  cases: CasesTable;
+  case_members: CaseMembersTable;
+  case_actions: CaseActionsTable;
+  case_photos: CasePhotosTable;
+  case_notices: CaseNoticesTable;
+  enrolments: EnrolmentsTable;
+  case_progress_codes: CaseProgressCodesTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

@@ -292,6 +292,154 @@ export const messages = {
   },
   'lead.photoType': { 'zh-CN': '照片须为 JPEG 或 PNG 图片', 'en-US': 'A photo must be a JPEG or PNG image' },
   'lead.photoTooLarge': { 'zh-CN': '每张照片不能超过 2 MB', 'en-US': 'Each photo must be at most 2 MB' },
+  'entity.case': { 'zh-CN': '救助案件', 'en-US': 'Case' },
+  'case.status.submitted': { 'zh-CN': '已提交待受理', 'en-US': 'submitted' },
+  'case.status.missing_docs': { 'zh-CN': '待补齐材料', 'en-US': 'missing documents' },
+  'case.status.accepted': { 'zh-CN': '已受理待入户调查', 'en-US': 'accepted' },
+  'case.status.verifying': { 'zh-CN': '经济状况核对中', 'en-US': 'verifying' },
+  'case.status.verified': { 'zh-CN': '已核对待认定', 'en-US': 'verified' },
+  'case.status.determined': { 'zh-CN': '已认定待公示', 'en-US': 'determined' },
+  'case.status.notice': { 'zh-CN': '公示中', 'en-US': 'on notice' },
+  'case.status.pending_approval': { 'zh-CN': '待审批', 'en-US': 'pending approval' },
+  'case.status.enrolled': { 'zh-CN': '已纳入保障', 'en-US': 'enrolled' },
+  'case.status.rejected': { 'zh-CN': '不予批准', 'en-US': 'rejected' },
+  'case.kind.dibao': { 'zh-CN': '低保', 'en-US': 'dibao' },
+  'case.kind.tekun': { 'zh-CN': '特困供养', 'en-US': 'tekun' },
+  'case.kind.dibao_edge': { 'zh-CN': '低保边缘', 'en-US': 'dibao-edge' },
+  'case.kind.temporary': { 'zh-CN': '临时救助', 'en-US': 'temporary assistance' },
+  'case.wrongStep': {
+    'zh-CN': '案件当前状态为“{status}”，不能进行此操作',
+    'en-US': 'The case is {status}; this action is not possible at this step',
+  },
+  'case.changed': {
+    'zh-CN': '案件刚被他人处理，当前状态为“{status}”，请刷新后再操作',
+    'en-US': 'Someone else acted on the case just now (it is {status}); reload and try again',
+  },
+  'case.applicantFirst': {
+    'zh-CN': '第一位成员须为申请人本人（关系为“本人”）',
+    'en-US': 'The first member must be the applicant (relation “self”)',
+  },
+  'case.selfOnlyFirst': {
+    'zh-CN': '只有第一位成员（申请人）的关系可以是“本人”',
+    'en-US': 'Only the first member (the applicant) can have the relation “self”',
+  },
+  'case.idTwice': { 'zh-CN': '与第 {n} 位成员的身份证号重复', 'en-US': 'Same ID number as member {n}' },
+  'case.villageRequired': {
+    'zh-CN': '请选择户籍所在的村（社区）',
+    'en-US': 'Choose the village (community) of the registered address',
+  },
+  'case.leadUnknown': {
+    'zh-CN': '线索不存在或不在您的管辖区域',
+    'en-US': 'No such lead in your region',
+  },
+  'case.duplicateOpen': {
+    'zh-CN': '申请中的家庭成员已有未办结的申请（申请编号 {caseNo}），不能重复申请',
+    'en-US': 'A member already has an open application ({caseNo}); a second one is not possible',
+  },
+  'case.duplicateEnrolled': {
+    'zh-CN': '申请中的家庭成员已纳入保障（申请编号 {caseNo}），不能重复申请',
+    'en-US': 'A member is already enrolled (application {caseNo}); a new application is not possible',
+  },
+  'case.duplicateRegistry': {
+    'zh-CN': '申请中的家庭成员所在家庭（户编号 {householdNo}）已享受低保、特困或低保边缘保障，不能重复申请',
+    'en-US':
+      'A member’s household ({householdNo}) already receives dibao, tekun or dibao-edge assistance; a new application is not possible',
+  },
+  'case.duplicateElsewhere': {
+    'zh-CN': '申请中的家庭成员在其他地区已有未办结的申请或正在享受保障，不能重复申请',
+    'en-US': 'A member already has an open application or assistance in another region',
+  },
+  'case.overrideReason': {
+    'zh-CN': '认定结果与系统建议不同时，须填写调整理由',
+    'en-US': 'Give a reason when the decision differs from the proposal',
+  },
+  'case.kindTwice': { 'zh-CN': '同一救助类别只能出现一次', 'en-US': 'Each kind of assistance can appear once' },
+  'case.noStandard': {
+    'zh-CN': '本地区尚未配置{kind}救助标准',
+    'en-US': 'No {kind} standard is configured for this region',
+  },
+  'case.noticeNotEnded': {
+    'zh-CN': '公示期至 {endsOn} 结束，届时方可结束公示',
+    'en-US': 'The notice runs until {endsOn}; it can be closed from that day',
+  },
+  'case.approvalLevel': {
+    'zh-CN': '本案件由{level}民政部门审批',
+    'en-US': 'This case is approved at {level} level',
+  },
+  'case.nothingToApprove': {
+    'zh-CN': '认定结果为不予救助，请作出不予批准的决定并说明理由',
+    'en-US': 'The decision proposes no assistance: reject the case with written reasons',
+  },
+  'case.notEmergency': {
+    'zh-CN': '只有急难型申请可以先行救助',
+    'en-US': 'Only an emergency application can be paid first (先行救助)',
+  },
+  'case.emergencyPaid': {
+    'zh-CN': '本案件已经先行救助过，不能重复发放',
+    'en-US': 'This case has had its emergency payment already',
+  },
+  'case.emergencyLimit': {
+    'zh-CN': '先行救助金额不能超过乡镇审批限额 {limit} 元',
+    'en-US': 'An emergency payment cannot exceed the township limit of {limit} yuan',
+  },
+  'case.surveyInFuture': { 'zh-CN': '调查日期不能晚于今天', 'en-US': 'The survey date cannot be in the future' },
+  'case.surveyBeforeApplication': {
+    'zh-CN': '调查日期不能早于申请日期',
+    'en-US': 'The survey date cannot be before the application',
+  },
+  'case.staffTwice': { 'zh-CN': '调查人员不能重复', 'en-US': 'Each staff member is named once' },
+  'case.photoType': { 'zh-CN': '照片须为 JPEG 或 PNG 图片', 'en-US': 'A photo must be a JPEG or PNG image' },
+  'case.photoTooLarge': { 'zh-CN': '每张照片不能超过 2 MB', 'en-US': 'Each photo must be at most 2 MB' },
+  // Decision steps of the proposal (lines beside the policy math's policy.calc.* lines).
+  'case.calc.household': {
+    'zh-CN': '{month}：家庭 {members} 人，月收入 {incomeFen} 分，人均 {perCapitaIncomeFen} 分',
+    'en-US': '{month}: {members} members, monthly income {incomeFen} fen, per capita {perCapitaIncomeFen} fen',
+  },
+  'case.calc.kind': { 'zh-CN': '测算 {kind}', 'en-US': 'Testing {kind}' },
+  'case.calc.assetsFailed': {
+    'zh-CN': '家庭财产超过 {kind} 的财产限额',
+    'en-US': 'The household’s assets exceed the {kind} limits',
+  },
+  'case.calc.notConfigured': { 'zh-CN': '本地区未配置 {kind} 标准', 'en-US': 'No {kind} standard is configured' },
+  'case.calc.tekun.tier': {
+    'zh-CN': '日常生活能力 {unmetAdl} 项不能自理：{tier}',
+    'en-US': '{unmetAdl} daily-living indicators unmet: {tier}',
+  },
+  'case.calc.tekun.workAbility': {
+    'zh-CN': '单人户，{age} 岁，有劳动能力，不符合特困供养条件',
+    'en-US': 'One person aged {age} able to work: not extreme-poverty support',
+  },
+  'case.calc.none': {
+    'zh-CN': '不符合任何救助类别的条件',
+    'en-US': 'No kind of assistance applies',
+  },
+  'case.calc.staffRelative': {
+    'zh-CN': '涉及工作人员近亲属，由县级审批',
+    'en-US': 'A relative of staff: approval by the county',
+  },
+  'case.calc.approval': { 'zh-CN': '审批层级：{level}', 'en-US': 'Approved at {level} level' },
+  // The public (no login) API.
+  'case.public.duplicate': {
+    'zh-CN': '申请中的家庭成员已有未办结的申请或正在享受保障，不能重复申请。如有疑问请联系乡镇（街道）社会救助窗口',
+    'en-US':
+      'A member already has an open application or receives assistance; a new application is not possible. Ask your township’s assistance window',
+  },
+  'case.public.codeInvalid': {
+    'zh-CN': '验证码错误或已失效，请重新获取',
+    'en-US': 'The code is wrong or no longer valid; ask for a new one',
+  },
+  'case.public.codeExpired': {
+    'zh-CN': '验证码已过期，请重新获取',
+    'en-US': 'The code has expired; ask for a new one',
+  },
+  'case.public.codeAttempts': {
+    'zh-CN': '验证码输入错误次数过多，请重新获取',
+    'en-US': 'Too many wrong attempts; ask for a new code',
+  },
+  'case.public.smsProgressCode': {
+    'zh-CN': '【救助申请】您查询申请 {caseNo} 办理进度的验证码为 {code}，{minutes} 分钟内有效。',
+    'en-US': 'Your code to read the progress of application {caseNo} is {code}; valid for {minutes} minutes.',
+  },
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof messages;

@@ -11,3 +11,4 @@ export * from './exchange';
 export * from './collision';
 export * from './leads';
 export * from './policy';
+export * from './cases';

@@ -10,14 +10,19 @@ import {
   CloudSyncOutlined,
   ControlOutlined,
   DatabaseOutlined,
+  FieldTimeOutlined,
   FolderOpenOutlined,
+  FormOutlined,
   HomeOutlined,
   LockOutlined,
   SafetyCertificateOutlined,
+  SolutionOutlined,
   TeamOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
 import {
+  CASE_INTAKE,
+  CASE_READERS,
   FEED_MANAGERS,
   FEED_READERS,
   LEAD_READERS,
@@ -139,6 +144,48 @@ export const APP_ROUTES: readonly AppRoute[] = [
     menu: false,
     parentKey: 'leads',
     Page: lazy(() => import('../pages/leads/detail')),
+  },
+  {
+    key: 'cases',
+    path: '/cases',
+    titleKey: 'nav.cases',
+    descKey: 'nav.cases.desc',
+    icon: <SolutionOutlined />,
+    roles: CASE_READERS,
+    menu: true,
+    Page: lazy(() => import('../pages/cases/inbox')),
+  },
+  {
+    key: 'cases-new',
+    path: '/cases/new',
+    titleKey: 'nav.cases.new',
+    descKey: 'nav.cases.new.desc',
+    icon: <FormOutlined />,
+    roles: CASE_INTAKE,
+    menu: true,
+    Page: lazy(() => import('../pages/cases/new')),
+  },
+  {
+    key: 'cases-overdue',
+    path: '/cases/overdue',
+    titleKey: 'nav.cases.overdue',
+    descKey: 'nav.cases.overdue.desc',
+    icon: <FieldTimeOutlined />,
+    // Supervisors: overdue steps per child region.
+    roles: ['city_admin', 'county_officer'],
+    menu: true,
+    Page: lazy(() => import('../pages/cases/overdue')),
+  },
+  {
+    key: 'cases-detail',
+    path: '/cases/:id',
+    titleKey: 'nav.cases.detail',
+    descKey: 'nav.cases.detail.desc',
+    icon: <SolutionOutlined />,
+    roles: CASE_READERS,
+    menu: false,
+    parentKey: 'cases',
+    Page: lazy(() => import('../pages/cases/detail')),
   },
   {
     key: 'exchange',
@@ -276,6 +323,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
 ];
 
 const LoginPage = lazy(() => import('../pages/auth/login'));
+const NoticeBoardPage = lazy(() => import('../pages/notices/board'));
 
 export const router = createBrowserRouter([
   {
@@ -289,6 +337,8 @@ export const router = createBrowserRouter([
     errorElement: <RouteError />,
     children: [
       { path: '/login', element: <LoginPage /> },
+      // The public notice board (公示): no login.
+      { path: '/notices', element: <NoticeBoardPage /> },
       {
         element: (
           <RequireAuth>

@@ -10,6 +10,7 @@ import { loadConfig } from '../../config';
 import { Protector } from '../../crypto/index';
 import { openDatabase } from '../../db/database';
 import { createTestApp, type TestApp } from '../../../test/harness';
+import { applicationInput } from '../cases/testing';
 import { ENCRYPTED_COLUMNS } from './keys';
 
 const run = promisify(execFile);
@@ -18,6 +19,7 @@ const KEY1 = randomBytes(32).toString('base64');
 const KEY2 = randomBytes(32).toString('base64');
 
 let t: TestApp;
+const application = applicationInput('350302102201', { phone: '13912345678' }, 2);
 const originals: { idNumber: string; phone: string; bank: string }[] = [];
 
 beforeAll(async () => {
@@ -61,6 +63,11 @@ beforeAll(async () => {
     'x-file-name': 'disability.certificates.csv',
   });
   expect(up.json()).toMatchObject({ status: 'loaded', rowsLoaded: 3 });
+  // An application: its phone, address, reason, two members' ID numbers, and an action's note.
+  const created = await clerk.request('POST', '/api/cases', application);
+  expect(created.statusCode).toBe(201);
+  const accepted = await clerk.request('POST', `/api/cases/${created.json().id}/accept`, { note: '材料齐全' });
+  expect(accepted.statusCode).toBe(200);
   await t.shutdown();
 });
 afterAll(() => t?.close());
@@ -77,8 +84,9 @@ describe('jiuzhu keys rotate', () => {
     };
     const first = await run(process.execPath, [CLI, 'keys', 'rotate'], { env });
     expect(first.stdout).toMatch(/^(\d+) values re-encrypted under key v2 \(sm4\)/);
-    // Address, ID number, phone and bank account of 30 people; one push secret; three feed records.
-    expect(Number(first.stdout.split(' ')[0])).toBe(30 * 4 + 1 + 3);
+    // Address, ID number, phone and bank account of 30 people; one push secret; three feed records;
+    // an application's phone, address, reason, two ID numbers and one action's content.
+    expect(Number(first.stdout.split(' ')[0])).toBe(30 * 4 + 1 + 3 + 6);
     const second = await run(process.execPath, [CLI, 'keys', 'rotate'], { env });
     expect(second.stdout).toMatch(/^0 values re-encrypted/);
 
@@ -121,6 +129,22 @@ describe('jiuzhu keys rotate', () => {
         .where('code', '=', 'disability')
         .executeTakeFirstOrThrow();
       expect(onlyNewKey.decrypt(source.api_secret_enc!, 'feed_source.api_secret')).toMatch(/^\S{20,}$/);
+      const storedCase = await database.db.selectFrom('cases').select(['id', 'phone_enc']).executeTakeFirstOrThrow();
+      expect(onlyNewKey.decrypt(storedCase.phone_enc, 'case.phone')).toBe('13912345678');
+      const caseMembers = await database.db.selectFrom('case_members').select('id_enc').orderBy('n').execute();
+      expect(caseMembers.map((m) => onlyNewKey.decrypt(m.id_enc, 'case_member.id_number'))).toEqual(
+        application.members.map((m) => m.idNumber),
+      );
+      const action = await database.db
+        .selectFrom('case_actions')
+        .select('data_enc')
+        .where('action', '=', 'accept')
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(onlyNewKey.decrypt(action.data_enc!, 'case_action.data'))).toEqual({ note: '材料齐全' });
+      // Outside a rotation the action log stays append-only.
+      await expect(
+        sql`update case_actions set data_enc = null where case_id = ${storedCase.id}`.execute(database.db),
+      ).rejects.toThrow(/append-only/);
       const trail = await database.db.selectFrom('audit_log').selectAll().where('action', '=', 'keys.rotate').execute();
       expect(trail).toHaveLength(2);
     } finally {

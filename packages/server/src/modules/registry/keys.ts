@@ -2,17 +2,29 @@ import { sql, type Kysely } from 'kysely';
 import type { FieldContext, Protector } from '../../crypto/index';
 import type { DB } from '../../db/schema';
 
+type KeyColumn = { column: string; type: 'uuid' | 'bigint' | 'text' | 'int' };
 const UUID = { column: 'id', type: 'uuid' } as const;
 
 /**
  * Every encrypted column of the database, with the context its values are bound to and the
- * table's key. (feed_staging is left out: its rows live only while a load runs.)
+ * table's key (one column or several). (feed_staging is left out: its rows live only while a
+ * load runs.) case_actions is append-only: its trigger lets a rotation transaction change
+ * data_enc alone (migration 0012).
  */
 export const ENCRYPTED_COLUMNS: {
-  table: 'households' | 'members' | 'staff_relatives' | 'feed_records' | 'feed_sources' | 'lead_visits';
+  table:
+    | 'households'
+    | 'members'
+    | 'staff_relatives'
+    | 'feed_records'
+    | 'feed_sources'
+    | 'lead_visits'
+    | 'cases'
+    | 'case_members'
+    | 'case_actions';
   column: string;
   context: FieldContext;
-  key: { column: string; type: 'uuid' | 'bigint' | 'text' };
+  key: KeyColumn | KeyColumn[];
 }[] = [
   { table: 'households', column: 'address_enc', context: 'household.address', key: UUID },
   { table: 'members', column: 'id_number_enc', context: 'member.id_number', key: UUID },
@@ -33,6 +45,19 @@ export const ENCRYPTED_COLUMNS: {
     key: { column: 'code', type: 'text' },
   },
   { table: 'lead_visits', column: 'notes_enc', context: 'lead_visit.notes', key: UUID },
+  { table: 'cases', column: 'phone_enc', context: 'case.phone', key: UUID },
+  { table: 'cases', column: 'address_enc', context: 'case.address', key: UUID },
+  { table: 'cases', column: 'reason_enc', context: 'case.reason', key: UUID },
+  {
+    table: 'case_members',
+    column: 'id_enc',
+    context: 'case_member.id_number',
+    key: [
+      { column: 'case_id', type: 'uuid' },
+      { column: 'n', type: 'int' },
+    ],
+  },
+  { table: 'case_actions', column: 'data_enc', context: 'case_action.data', key: { column: 'id', type: 'bigint' } },
 ];
 
 /** Counts values not yet under the current key and algorithm. */
@@ -63,20 +88,34 @@ export async function rotateKeys(
   let done = 0;
   onProgress(0, total);
   for (const c of ENCRYPTED_COLUMNS) {
+    const keys = [c.key].flat();
+    const keyList = sql.join(keys.map((k) => sql.ref(k.column)));
     for (;;) {
-      const rows = await sql<{
-        id: string;
-        token: string;
-      }>`select ${sql.ref(c.key.column)} as id, ${sql.ref(c.column)} as token from ${sql.table(c.table)}
+      const rows = await sql<Record<string, string>>`select ${sql.join(
+        keys.map((k, i) => sql`${sql.ref(k.column)} as ${sql.ref(`k${i}`)}`),
+      )}, ${sql.ref(c.column)} as token from ${sql.table(c.table)}
         where ${sql.ref(c.column)} is not null and left(${sql.ref(c.column)}, ${prefix.length}) <> ${prefix}
-        order by ${sql.ref(c.key.column)} limit ${batchSize}`.execute(db);
+        order by ${keyList} limit ${batchSize}`.execute(db);
       if (rows.rows.length === 0) break;
-      const updates = rows.rows.map((r) => ({ id: r.id, token: protector.cipher.reencrypt(r.token, c.context) }));
+      const updates = rows.rows.map((r) => ({
+        ids: keys.map((_, i) => r[`k${i}`]!),
+        token: protector.cipher.reencrypt(r.token!, c.context),
+      }));
       await db.transaction().execute(async (trx) => {
+        // Lets the append-only case_actions take the new ciphertext (this transaction only).
+        await sql`select set_config('jiuzhu.key_rotation', 'on', true)`.execute(trx);
         // One statement per batch: join the new tokens in from a VALUES list.
+        const values = updates.map(
+          (u) => sql`(${sql.join(u.ids.map((id, i) => sql`cast(${id} as ${sql.raw(keys[i]!.type)})`))}, ${u.token})`,
+        );
+        const names = sql.join(keys.map((_, i) => sql.ref(`k${i}`)));
+        const match = sql.join(
+          keys.map((k, i) => sql`t.${sql.ref(k.column)} = v.${sql.ref(`k${i}`)}`),
+          sql` and `,
+        );
         await sql`update ${sql.table(c.table)} as t set ${sql.ref(c.column)} = v.token
-          from (values ${sql.join(updates.map((u) => sql`(cast(${u.id} as ${sql.raw(c.key.type)}), ${u.token})`))}) as v(id, token)
-          where t.${sql.ref(c.key.column)} = v.id`.execute(trx);
+          from (values ${sql.join(values)}) as v(${names}, token)
+          where ${match}`.execute(trx);
       });
       done += updates.length;
       onProgress(done, total);

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import type { LoginBody } from '@jiuzhu/shared';
@@ -98,7 +98,10 @@ export default function LoginPage() {
         </Card>
       </Flex>
       <Typography.Text type="secondary" style={{ textAlign: 'center', padding: 16, fontSize: 12 }}>
-        {t('login.footer')}
+        {t('login.footer')} ·{' '}
+        <Link to="/notices" data-testid="login-notices">
+          {t('notices.link')}
+        </Link>
       </Typography.Text>
     </Flex>
   );

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Descriptions, Empty, Flex, Image, List, Skeleton, Tag, Timeline, Typography } from 'antd';
-import { ArrowLeftOutlined, EnvironmentOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, EnvironmentOutlined, FormOutlined } from '@ant-design/icons';
 import { LEAD_WORKERS, LeadDetail, type LeadSourceRecord, type LeadVisit } from '@jiuzhu/shared';
 import { api, seg } from '../../../api/client';
 import { useRequest } from '../../../api/useRequest';
@@ -85,6 +85,7 @@ export default function LeadDetailPage() {
   const { id = '' } = useParams();
   const canWork = LEAD_WORKERS.includes(useMe().role);
   const canOpenHousehold = useCanOpen('households-detail');
+  const canApply = useCanOpen('cases-new');
   const detail = useRequest((signal) => api.get(`/api/leads/${seg(id)}`, { schema: LeadDetail, signal }), [id]);
   const [saved, setSaved] = useState<LeadDetail | null>(null);
   const fetched = detail.data?.id === id ? detail.data : undefined;
@@ -96,13 +97,25 @@ export default function LeadDetailPage() {
       <PageHeader
         title={lead ? `${lead.personName} · ${t('leads.field.leadNo')} ${lead.leadNo}` : t('nav.leads.detail')}
         extra={
-          <Button
-            icon={<ArrowLeftOutlined />}
-            onClick={() => (location.key === 'default' ? navigate('/leads') : navigate(-1))}
-            data-testid="lead-back"
-          >
-            {t('common.back')}
-          </Button>
+          <>
+            {lead?.status === 'open' && canApply && (
+              <Button
+                type="primary"
+                icon={<FormOutlined />}
+                onClick={() => navigate(`/cases/new?lead=${seg(lead.id)}`)}
+                data-testid="lead-help-apply"
+              >
+                {t('cases.new.fromLeadButton')}
+              </Button>
+            )}
+            <Button
+              icon={<ArrowLeftOutlined />}
+              onClick={() => (location.key === 'default' ? navigate('/leads') : navigate(-1))}
+              data-testid="lead-back"
+            >
+              {t('common.back')}
+            </Button>
+          </>
         }
       />
       <ErrorAlert error={detail.error} onRetry={detail.reload} />
