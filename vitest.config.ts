@@ -24,6 +24,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // A page under load (two test workers, Chromium, the server) can take seconds to settle;
+          // expect.poll's default of 1 s made such waits flaky.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

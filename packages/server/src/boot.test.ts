@@ -140,6 +140,22 @@ describe('openAndPrepare in production', () => {
           .executeTakeFirstOrThrow();
         const leads = await db.selectFrom('leads').select('id').where('region_code', '=', worker.region_code).execute();
         expect(leads.length).toBeGreaterThan(0);
+        // Applications of the demo township at every step, two of them on the public notice board.
+        const cases = await db.selectFrom('cases').select('status').execute();
+        expect(new Set(cases.map((c) => c.status))).toEqual(
+          new Set([
+            'submitted',
+            'missing_docs',
+            'accepted',
+            'verified',
+            'notice',
+            'pending_approval',
+            'enrolled',
+            'rejected',
+          ]),
+        );
+        const notices = await db.selectFrom('case_notices').select('id').where('status', '=', 'open').execute();
+        expect(notices).toHaveLength(2);
       } finally {
         await seeded.close();
       }

@@ -10,6 +10,7 @@ import { seedBuiltinRules } from './modules/collision/rules';
 import { seedDemoAccounts } from './modules/users/seed';
 import { seedRegistry } from './modules/registry/seed';
 import { seedDemoExchange } from './modules/exchange/demo';
+import { seedDemoCases } from './modules/cases/demo';
 import { seedDemoStandards } from './modules/policy/service';
 import { Protector } from './crypto/index';
 import { runAsSystem } from './context';
@@ -66,6 +67,10 @@ export async function openAndPrepare(config: Config, log: Logger, opts: BootOpti
           ),
         );
         log.info(exchange, 'demo department feeds imported and matched');
+        const cases = await runAsSystem('boot demo cases', log, () =>
+          seedDemoCases({ db: database.db, protector: new Protector(config), config }, config.city),
+        );
+        log.info(cases, 'demo applications created at every step');
       }
     }
     if (config.env === 'production') await refuseUnsafeProduction(database);

@@ -1,7 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import {
   chinaToday,
-  LEAD_PHOTO_MAX_BYTES,
   maskIdNumber,
   OPEN_CASE_STATUSES,
   validateIdNumber,
@@ -33,6 +32,7 @@ import { inScope, isInScope } from '../../db/scope';
 import type { DB } from '../../db/schema';
 import { AppError, Conflict, Forbidden, Invalid, InvalidField, NotFound } from '../../errors';
 import { t } from '../../i18n/messages';
+import { decodePhoto, type Photo } from '../../photos';
 import { recordAudit } from '../audit/service';
 import { getCalendar } from '../calendar/service';
 import { chinaMonth } from '../policy/service';
@@ -816,17 +816,6 @@ async function perform(
   return getCase(deps, caseId);
 }
 
-type Photo = { contentType: 'image/jpeg' | 'image/png'; bytes: Buffer };
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** The image type from the first bytes (the declared type of an upload is not trusted). */
-function sniffImage(bytes: Buffer): Photo['contentType'] | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return 'image/png';
-  return null;
-}
-
 function checkSurvey(body: SurveyBody, c: CaseRow, today: string): Photo[] {
   const fields: FieldError[] = [];
   if (body.surveyedOn > today) fields.push({ path: 'surveyedOn', message: 'case.surveyInFuture' });
@@ -838,12 +827,10 @@ function checkSurvey(body: SurveyBody, c: CaseRow, today: string): Photo[] {
   });
   const photos: Photo[] = [];
   body.photos.forEach((p, i) => {
-    const data = p.replace(/^data:[\w/+.-]+;base64,/, '').replace(/\s/g, '');
-    const bytes = BASE64.test(data) ? Buffer.from(data, 'base64') : Buffer.alloc(0);
-    const type = sniffImage(bytes);
-    if (!type) fields.push({ path: `photos.${i}`, message: 'case.photoType' });
-    else if (bytes.length > LEAD_PHOTO_MAX_BYTES) fields.push({ path: `photos.${i}`, message: 'case.photoTooLarge' });
-    else photos.push({ contentType: type, bytes });
+    const photo = decodePhoto(p);
+    if (photo === 'type') fields.push({ path: `photos.${i}`, message: 'case.photoType' });
+    else if (photo === 'tooLarge') fields.push({ path: `photos.${i}`, message: 'case.photoTooLarge' });
+    else photos.push(photo);
   });
   if (fields.length > 0) throw Invalid(fields);
   return photos;

@@ -15,7 +15,7 @@ import { addCalendarDays } from './deadlines';
 import { act, createCase, getCase, type CaseDeps } from './service';
 
 /**
- * Test helpers for cases (tests and browser-test setup only): an application form with fresh ID
+ * Helpers for tests, browser-test setup and the demo seed (demo.ts): an application form with fresh ID
  * numbers, running service calls as a member of staff, driving a case along the workflow, and
  * letting a notice period pass.
  */
@@ -116,6 +116,8 @@ export type DriveOptions = {
   acceptProposal?: boolean;
   /** Photos (base64 JPEG/PNG) for the survey. */
   photos?: string[];
+  /** Usernames the steps are recorded under (default test.township_officer / test.county_officer). */
+  actors?: { township?: string; county?: string };
 };
 
 const FORWARD: Partial<Record<CaseStatus, CaseStatus>> = {
@@ -141,8 +143,9 @@ export async function driveCase(
   const village = (
     await deps.db.selectFrom('cases').select('region_code').where('id', '=', caseId).executeTakeFirstOrThrow()
   ).region_code;
-  const asTownship = <T>(fn: () => Promise<T>) => asStaff('township_officer', township(village), fn);
-  const asCounty = <T>(fn: () => Promise<T>) => asStaff('county_officer', county(village), fn);
+  const asTownship = <T>(fn: () => Promise<T>) =>
+    asStaff('township_officer', township(village), fn, opts.actors?.township);
+  const asCounty = <T>(fn: () => Promise<T>) => asStaff('county_officer', county(village), fn, opts.actors?.county);
   let c = await asTownship(() => getCase(deps, caseId));
   for (let guard = 0; c.status !== to && guard < 20; guard++) {
     const id = caseId;

@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 import {
-  LEAD_PHOTO_MAX_BYTES,
   type LeadDetail,
   type LeadListQuery,
   type LeadPage,
@@ -18,6 +17,7 @@ import { maskAddress, type Protector } from '../../crypto/index';
 import { inScope, isInScope } from '../../db/scope';
 import type { DB, LeadVisitOutcome, ReferralAgency } from '../../db/schema';
 import { Conflict, Forbidden, Invalid, InvalidField, NotFound } from '../../errors';
+import { decodePhoto, type Photo } from '../../photos';
 import { recordAudit } from '../audit/service';
 import { getCalendar } from '../calendar/service';
 
@@ -212,18 +212,6 @@ export async function getLead(db: Kysely<DB>, protector: Protector, id: string):
   };
 }
 
-type Photo = { contentType: 'image/jpeg' | 'image/png'; bytes: Buffer };
-
-/** The image type from the first bytes (the declared type of an upload is not trusted). */
-function sniffImage(bytes: Buffer): Photo['contentType'] | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return 'image/png';
-  return null;
-}
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
 /** Checks what the schema cannot: time, agency, photo content. Returns the decoded photos. */
 function checkVisit(input: LeadVisitInput): Photo[] {
   const fields: FieldError[] = [];
@@ -238,12 +226,10 @@ function checkVisit(input: LeadVisitInput): Photo[] {
   }
   const photos: Photo[] = [];
   (input.photos ?? []).forEach((p, i) => {
-    const data = p.data.replace(/^data:[\w/+.-]+;base64,/, '').replace(/\s/g, '');
-    const bytes = BASE64.test(data) ? Buffer.from(data, 'base64') : Buffer.alloc(0);
-    const type = sniffImage(bytes);
-    if (!type) fields.push({ path: `photos.${i}`, message: 'lead.photoType' });
-    else if (bytes.length > LEAD_PHOTO_MAX_BYTES) fields.push({ path: `photos.${i}`, message: 'lead.photoTooLarge' });
-    else photos.push({ contentType: type, bytes });
+    const photo = decodePhoto(p.data);
+    if (photo === 'type') fields.push({ path: `photos.${i}`, message: 'lead.photoType' });
+    else if (photo === 'tooLarge') fields.push({ path: `photos.${i}`, message: 'lead.photoTooLarge' });
+    else photos.push(photo);
   });
   if (fields.length > 0) throw Invalid(fields);
   return photos;

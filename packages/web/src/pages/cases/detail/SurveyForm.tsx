@@ -1,19 +1,15 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { Button, Card, Col, DatePicker, Flex, Form, Input, InputNumber, Row, Space, Typography } from 'antd';
-import { CameraOutlined, CloseOutlined, DeleteOutlined, EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
+import { useMemo, useState } from 'react';
+import { Button, Card, Col, DatePicker, Flex, Form, Input, InputNumber, Row, Space } from 'antd';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
-import {
-  LEAD_PHOTO_MAX_BYTES,
-  LEAD_PHOTO_MAX_COUNT,
-  chinaToday,
-  type GpsPosition,
-  type SurveyBody,
-} from '@jiuzhu/shared';
+import { LEAD_PHOTO_MAX_COUNT, chinaToday, type GpsPosition, type SurveyBody } from '@jiuzhu/shared';
 import type { FieldMapper } from '../../../api/errors';
 import { useMe } from '../../../app/session';
 import { useT } from '../../../i18n';
 import { yuanToFen } from '../../../lib/format';
 import { FormErrorAlert } from '../../../components/FormErrorAlert';
+import { LocationPicker } from '../../../components/field/LocationPicker';
+import { PhotoPicker, type PickedPhoto } from '../../../components/field/PhotoPicker';
 import { useStepAction, type OnActed } from './useStepAction';
 
 interface Values {
@@ -25,21 +21,10 @@ interface Values {
   unmetAdl: number;
 }
 
-type Photo = { name: string; url: string; dataUrl: string };
-
 const YUAN = /^\d{1,7}(\.\d{1,2})?$/;
 const MIN_STAFF = 2;
 const MAX_STAFF = 6;
 const TOP = ['surveyedOn', 'findings', 'unmetAdl', 'staff'];
-
-function readDataUrl(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}
 
 /** The household survey (入户调查): at least two staff, the date, findings, extra income and costs, photos, GPS. */
 export function SurveyForm({ caseId, onActed }: { caseId: string; onActed: OnActed }) {
@@ -60,64 +45,8 @@ export function SurveyForm({ caseId, onActed }: { caseId: string; onActed: OnAct
     [],
   );
   const { submit, submitting, error } = useStepAction(form, mapper, caseId, 'record_survey', onActed);
-  const [photos, setPhotos] = useState<Photo[]>([]);
-  const [photoError, setPhotoError] = useState<string | null>(null);
+  const [photos, setPhotos] = useState<PickedPhoto[]>([]);
   const [location, setLocation] = useState<GpsPosition | null>(null);
-  const [locating, setLocating] = useState(false);
-  const [locationError, setLocationError] = useState<string | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
-
-  const urls = useRef<string[]>([]);
-  useEffect(() => {
-    const held = urls.current;
-    return () => held.forEach((u) => URL.revokeObjectURL(u));
-  }, []);
-
-  async function addPhotos(files: FileList | null) {
-    setPhotoError(null);
-    if (!files) return;
-    const next = [...photos];
-    for (const file of Array.from(files)) {
-      if (next.length >= LEAD_PHOTO_MAX_COUNT) break;
-      if (!['image/jpeg', 'image/png'].includes(file.type)) {
-        setPhotoError(t('leads.visit.photoType', { name: file.name }));
-        continue;
-      }
-      if (file.size > LEAD_PHOTO_MAX_BYTES) {
-        setPhotoError(t('leads.visit.photoTooLarge', { name: file.name }));
-        continue;
-      }
-      const url = URL.createObjectURL(file);
-      urls.current.push(url);
-      next.push({ name: file.name, url, dataUrl: await readDataUrl(file) });
-    }
-    setPhotos(next);
-    if (fileInput.current) fileInput.current.value = '';
-  }
-
-  function locate() {
-    setLocationError(null);
-    if (!('geolocation' in navigator)) {
-      setLocationError(t('leads.visit.locationUnsupported'));
-      return;
-    }
-    setLocating(true);
-    navigator.geolocation.getCurrentPosition(
-      (pos) => {
-        setLocating(false);
-        setLocation({
-          latitude: pos.coords.latitude,
-          longitude: pos.coords.longitude,
-          accuracy: Math.min(pos.coords.accuracy, 100_000),
-        });
-      },
-      (err) => {
-        setLocating(false);
-        setLocationError(t('leads.visit.locationFailed', { reason: err.message }));
-      },
-      { enableHighAccuracy: true, timeout: 20_000, maximumAge: 60_000 },
-    );
-  }
 
   async function onFinish(v: Values) {
     const body: SurveyBody = {
@@ -252,63 +181,10 @@ export function SurveyForm({ caseId, onActed }: { caseId: string; onActed: OnAct
           </Col>
         </Row>
         <Form.Item label={t('leads.visit.photos')} extra={t('leads.visit.photoHint', { count: LEAD_PHOTO_MAX_COUNT })}>
-          <input
-            ref={fileInput}
-            type="file"
-            accept="image/jpeg,image/png"
-            capture="environment"
-            multiple
-            style={{ display: 'none' }}
-            onChange={(e) => void addPhotos(e.target.files)}
-            data-testid="survey-photo-input"
-          />
-          <Flex wrap gap={8}>
-            {photos.map((p, i) => (
-              <div key={p.url} style={{ position: 'relative' }} data-testid={`survey-photo-preview-${i}`}>
-                <img
-                  src={p.url}
-                  alt={p.name}
-                  style={{ width: 88, height: 88, objectFit: 'cover', borderRadius: 6, border: '1px solid #eee' }}
-                />
-                <Button
-                  size="small"
-                  shape="circle"
-                  icon={<CloseOutlined />}
-                  aria-label={t('leads.visit.removePhoto')}
-                  style={{ position: 'absolute', top: -6, right: -6 }}
-                  onClick={() => setPhotos(photos.filter((_, j) => j !== i))}
-                />
-              </div>
-            ))}
-            {photos.length < LEAD_PHOTO_MAX_COUNT && (
-              <Button
-                icon={<CameraOutlined />}
-                style={{ height: 88 }}
-                onClick={() => fileInput.current?.click()}
-                data-testid="survey-photo-add"
-              >
-                {t('leads.visit.addPhoto')}
-              </Button>
-            )}
-          </Flex>
-          {photoError && <Typography.Text type="danger">{photoError}</Typography.Text>}
+          <PhotoPicker value={photos} onChange={setPhotos} testIdPrefix="survey" />
         </Form.Item>
         <Form.Item label={t('leads.visit.location')}>
-          <Space orientation="vertical" size={4} style={{ width: '100%' }}>
-            <Button icon={<EnvironmentOutlined />} loading={locating} onClick={locate} data-testid="survey-locate">
-              {t('leads.visit.useLocation')}
-            </Button>
-            <Typography.Text type={location ? undefined : 'secondary'} data-testid="survey-location">
-              {location
-                ? t('leads.visit.locationValue', {
-                    lat: location.latitude.toFixed(6),
-                    lng: location.longitude.toFixed(6),
-                    acc: Math.round(location.accuracy),
-                  })
-                : t('leads.visit.locationNone')}
-            </Typography.Text>
-            {locationError && <Typography.Text type="danger">{locationError}</Typography.Text>}
-          </Space>
+          <LocationPicker value={location} onChange={setLocation} testIdPrefix="survey" />
         </Form.Item>
         <Button
           type="primary"

@@ -1,0 +1,27 @@
+import { LEAD_PHOTO_MAX_BYTES } from '@jiuzhu/shared';
+
+/** A photo taken on a visit or a survey, as stored (JPEG or PNG, at most 2 MB). */
+export type Photo = { contentType: 'image/jpeg' | 'image/png'; bytes: Buffer };
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The image type from the first bytes (the declared type of an upload is not trusted). */
+function sniffImage(bytes: Buffer): Photo['contentType'] | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.length >= 8 && PNG.every((b, i) => bytes[i] === b)) return 'image/png';
+  return null;
+}
+
+/**
+ * Decodes an uploaded photo (base64, optionally a data: URL) and checks it by its content:
+ * the photo, or why it is refused ('type': not a JPEG/PNG or not base64; 'tooLarge').
+ */
+export function decodePhoto(data: string): Photo | 'type' | 'tooLarge' {
+  const base64 = data.replace(/^data:[\w/+.-]+;base64,/, '').replace(/\s/g, '');
+  const bytes = BASE64.test(base64) ? Buffer.from(base64, 'base64') : Buffer.alloc(0);
+  const contentType = sniffImage(bytes);
+  if (!contentType) return 'type';
+  if (bytes.length > LEAD_PHOTO_MAX_BYTES) return 'tooLarge';
+  return { contentType, bytes };
+}
