@@ -21,9 +21,11 @@ export default defineConfig({
           name: 'web',
           root: 'packages/web',
           include: ['e2e/**/*.test.ts'],
-          testTimeout: 60_000,
+          // Browser files run beside the server files (each starts its own server and Chromium); the
+          // web app is built once before them.
+          globalSetup: ['e2e/global-setup.ts'],
+          testTimeout: 120_000,
           hookTimeout: 300_000,
-          fileParallelism: false,
           // A page under load (two test workers, Chromium, the server) can take seconds to settle;
           // expect.poll's default of 1 s made such waits flaky.
           expect: { poll: { timeout: 10_000 } },

@@ -492,6 +492,7 @@ export interface CaseNoticesTable {
   members: number;
   kinds: string[];
   monthly_amount_fen: number;
+  one_off_amount_fen: Generated<number>;
   published_on: DateColumn;
   ends_on: DateColumn;
   objections: Generated<number>;

@@ -117,6 +117,8 @@ create table case_notices (
   members       int not null,
   kinds         text[] not null,
   monthly_amount_fen int not null check (monthly_amount_fen >= 0),
+  -- Temporary assistance is paid once: shown beside the monthly amount.
+  one_off_amount_fen int not null default 0 check (one_off_amount_fen >= 0),
   published_on  date not null,
   ends_on       date not null,
   objections    int not null default 0,

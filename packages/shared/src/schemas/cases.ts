@@ -364,6 +364,8 @@ export const PublicNotice = z.object({
   members: z.number().int(),
   kinds: z.array(AssistanceKind),
   monthlyAmountFen: z.number().int(),
+  /** Temporary assistance: the one-off amount. */
+  oneOffAmountFen: z.number().int(),
   publishedOn: IsoDate,
   endsOn: IsoDate,
 });

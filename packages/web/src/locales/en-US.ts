@@ -1095,7 +1095,9 @@ export const enUS: Messages = {
   'notices.name': 'Applicant',
   'notices.members': 'Members',
   'notices.kinds': 'Kinds',
-  'notices.amount': 'Monthly amount',
+  'notices.amount': 'Proposed amount',
+  'notices.perMonth': '¥{amount} a month',
+  'notices.oneOff': '¥{amount} once',
   'notices.period': 'Notice period',
   'notices.objectionHint':
     'By law the notice shows the applicant’s name, the number of members and the proposed amount, and nothing else.',

@@ -296,10 +296,27 @@ describe('notice board', () => {
         members: 3,
         kinds: ['dibao'],
         monthlyAmountFen: 123_400,
+        oneOffAmountFen: 0,
         publishedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
         endsOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
       },
     ]);
+    // Temporary assistance is paid once: the board shows the one-off amount.
+    const once = applicationInput(VILLAGE, {}, 1);
+    once.members[0]!.name = '郑临时';
+    const temporary = await apply(once);
+    await driveCase(deps, temporary.id, 'notice', {
+      kinds: [{ kind: 'temporary', monthlyAmountFen: 0, oneOffAmountFen: 150_000 }],
+    });
+    const board = (await call('GET', `/api/public/notices?region=${VILLAGE}`)).json().items as Record<
+      string,
+      unknown
+    >[];
+    expect(board.find((i) => i.name === '郑临时')).toMatchObject({
+      kinds: ['temporary'],
+      monthlyAmountFen: 0,
+      oneOffAmountFen: 150_000,
+    });
     const forbidden = [
       ...input.members.flatMap((m) => [
         m.idNumber,

@@ -177,6 +177,7 @@ export async function listPublicNotices(db: Kysely<DB>, region: string | undefin
       'n.members',
       'n.kinds',
       'n.monthly_amount_fen',
+      'n.one_off_amount_fen',
       'n.published_on',
       'n.ends_on',
     ])
@@ -199,6 +200,7 @@ export async function listPublicNotices(db: Kysely<DB>, region: string | undefin
       members: r.members,
       kinds: (typeof r.kinds === 'string' ? parsePgArray(r.kinds) : r.kinds) as AssistanceKind[],
       monthlyAmountFen: r.monthly_amount_fen,
+      oneOffAmountFen: r.one_off_amount_fen,
       publishedOn: r.published_on,
       endsOn: r.ends_on,
     })),

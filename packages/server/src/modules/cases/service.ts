@@ -1053,6 +1053,7 @@ function steps(deps: CaseDeps): { [A in keyof ActionBodies]: (body: ActionBodies
                 members: Number(members.n),
                 kinds: kinds.map((k) => k.kind),
                 monthly_amount_fen: kinds.reduce((a, k) => a + k.monthlyAmountFen, 0),
+                one_off_amount_fen: kinds.reduce((a, k) => a + k.oneOffAmountFen, 0),
                 published_on: today,
                 ends_on: endsOn,
               })

@@ -114,7 +114,14 @@ export default function NoticeBoardPage() {
                 align: 'right',
                 render: (_, n) => (
                   <span data-testid="notice-amount">
-                    {t('common.yuan', { amount: formatYuan(n.monthlyAmountFen) })}
+                    {[
+                      n.monthlyAmountFen > 0 || n.oneOffAmountFen === 0
+                        ? t('notices.perMonth', { amount: formatYuan(n.monthlyAmountFen) })
+                        : null,
+                      n.oneOffAmountFen > 0 ? t('notices.oneOff', { amount: formatYuan(n.oneOffAmountFen) }) : null,
+                    ]
+                      .filter(Boolean)
+                      .join('；')}
                   </span>
                 ),
               },
