@@ -4,16 +4,19 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from './plugins/validation';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { DB } from './db/schema';
 import contextPlugin, { genRequestId } from './plugins/context';
-import errorsPlugin from './plugins/errors';
+import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors';
 import authPlugin from './plugins/auth';
 import openapiPlugin from './plugins/openapi';
+import idempotencyPlugin from './plugins/idempotency';
+import securityPlugin from './plugins/security';
 import healthRoutes from './modules/health/routes';
 import authRoutes from './modules/auth/routes';
 import regionRoutes from './modules/regions/routes';
@@ -27,6 +30,17 @@ import leadRoutes from './modules/leads/routes';
 import policyRoutes from './modules/policy/routes';
 import caseRoutes from './modules/cases/routes';
 import publicCaseRoutes from './modules/cases/public-routes';
+import citizenRoutes from './modules/citizen/routes';
+import enrolmentRoutes from './modules/enrolments/routes';
+import reviewRoutes from './modules/reviews/routes';
+import publicRecipientRoutes from './modules/enrolments/public-routes';
+import insuranceRoutes from './modules/insurance/routes';
+import payrollRoutes from './modules/payroll/routes';
+// ---- phone side (issue 17)
+import referralRoutes from './modules/referrals/routes';
+import careRoutes from './modules/care/routes';
+import dashboardRoutes from './modules/dashboard/routes';
+import provinceRoutes from './modules/province/routes';
 import { Protector } from './crypto/index';
 import { startJobs, type Jobs } from './jobs/index';
 
@@ -61,6 +75,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     // Only a known proxy may name the client (else anyone could dodge rate limits with X-Forwarded-For).
     trustProxy: config.trustProxy.split(',').map((a) => a.trim()),
     bodyLimit: 10 * 1024 * 1024,
+    // Errors before routing and of the HTTP parser answer in the one error contract too.
+    frameworkErrors,
+    clientErrorHandler,
   } as never) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -70,10 +87,12 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   app.decorate('deps', { config, database, db: database.db, protector: new Protector(config), jobs });
 
   await app.register(contextPlugin);
+  await app.register(securityPlugin);
   await app.register(errorsPlugin);
   await app.register(rateLimit, { global: false });
   await app.register(authPlugin);
   await app.register(openapiPlugin);
+  await app.register(idempotencyPlugin);
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
@@ -88,6 +107,18 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(policyRoutes);
   await app.register(caseRoutes);
   await app.register(publicCaseRoutes);
+  await app.register(citizenRoutes);
+  await app.register(enrolmentRoutes);
+  await app.register(insuranceRoutes);
+  await app.register(payrollRoutes);
+  // ---- phone side (issue 17)
+  await app.register(referralRoutes);
+  await app.register(careRoutes);
+  await app.register(dashboardRoutes);
+  // Scheduled reviews (issue 9)
+  await app.register(reviewRoutes);
+  await app.register(publicRecipientRoutes);
+  await app.register(provinceRoutes);
 
   await serveWeb(app, config);
   return app;
@@ -100,5 +131,18 @@ async function serveWeb(app: FastifyInstance, config: Config): Promise<void> {
   const root = config.webDist ? path.resolve(config.webDist) : DEFAULT_WEB_DIST;
   if (!fs.existsSync(path.join(root, 'index.html'))) return;
   // Unknown non-API GETs fall back to index.html in the errors plugin's not-found handler.
-  await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
+  await app.register(fastifyStatic, {
+    root,
+    wildcard: false,
+    index: ['index.html'],
+    // The build writes .br and .gz beside each hashed asset (packages/web/build/precompress.ts).
+    preCompressed: true,
+    cacheControl: false,
+    setHeaders: (res, filePath) => {
+      // Hashed file names change with their content, so they are cached for good; the HTML (and
+      // the manifest and service worker, unhashed) must be asked again so a new release is seen.
+      const hashed = filePath.split(path.sep).includes('assets');
+      res.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
 }

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { openAndPrepare } from './boot';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
-import { DEMO_GRID_WORKER } from './modules/exchange/demo';
+import { DEMO_GRID_WORKER } from './demo/exchange';
+import { DEMO_INSURER } from './demo/insurance';
 import { createSchema, dropSchema, freshSchema, onPostgres } from '../test/harness';
 
 const log = pino({ level: 'silent' });
@@ -15,7 +16,7 @@ const KEYS = {
   JIUZHU_DATA_KEY: randomBytes(32).toString('base64'),
   JIUZHU_INDEX_KEY: randomBytes(32).toString('base64'),
 };
-const DEMO_USERNAMES = ['admin', 'chengxiang', 'lingchuan', 'qiulu'];
+const DEMO_USERNAMES = ['admin', 'chengxiang', 'lingchuan', 'qiulu', 'caizheng'];
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -133,6 +134,13 @@ describe('openAndPrepare in production', () => {
         expect(batches.map((b) => b.status)).toEqual(Array(9).fill('loaded'));
         const signals = await db.selectFrom('signals').select('outcome').execute();
         expect(new Set(signals.map((s) => s.outcome))).toEqual(new Set(['stop', 'review', 'lead', 'claim_prompt']));
+        // Recipients on the rolls, some with a history (modules/enrolments).
+        const histories = await db.selectFrom('enrolment_changes').select('type').where('seq', '>', 1).execute();
+        expect(histories.map((h) => h.type).sort()).toEqual(
+          expect.arrayContaining(['amount_changed', 'ended', 'gradual_exit_started', 'suspended']),
+        );
+        const rolls = await db.selectFrom('enrolments').select('id').where('source', '=', 'seed').execute();
+        expect(rolls.length).toBeGreaterThan(20);
         const worker = await db
           .selectFrom('users')
           .select('region_code')
@@ -156,6 +164,36 @@ describe('openAndPrepare in production', () => {
         );
         const notices = await db.selectFrom('case_notices').select('id').where('status', '=', 'open').execute();
         expect(notices).toHaveLength(2);
+        // Payments (modules/payroll): last month approved with bank files and one return reissued in
+        // this month's draft; each payroll's total is the sum of its lines.
+        const payrolls = await db.selectFrom('payrolls').selectAll().orderBy('month').execute();
+        expect(payrolls.map((p) => p.status)).toEqual(['approved', 'draft']);
+        for (const p of payrolls) {
+          const lines = await db.selectFrom('payroll_lines').selectAll().where('payroll_id', '=', p.id).execute();
+          expect(lines.length).toBe(p.line_count);
+          expect(lines.reduce((s, l) => s + l.amount_fen, 0)).toBe(Number(p.total_fen));
+        }
+        const files = await db
+          .selectFrom('payroll_bank_files')
+          .select('sha256')
+          .where('payroll_id', '=', payrolls[0]!.id)
+          .execute();
+        expect(files.length).toBeGreaterThan(0);
+        const failed = await db.selectFrom('payroll_lines').select('id').where('status', '=', 'failed').execute();
+        expect(failed).toHaveLength(1);
+        const reissue = await db.selectFrom('payroll_lines').selectAll().where('line_type', '=', 'reissue').execute();
+        expect(reissue.map((l) => [l.payroll_id, Number(l.reissue_of)])).toEqual([
+          [payrolls[1]!.id, Number(failed[0]!.id)],
+        ]);
+        // Insurance claims at every step, some opened by demo death records, each of those with its visit.
+        const claims = await db.selectFrom('insurance_claims').select(['id', 'status', 'source']).execute();
+        expect(new Set(claims.map((c) => c.status))).toEqual(
+          new Set(['reported', 'guided', 'received', 'approved', 'refused', 'paid']),
+        );
+        const fromDeaths = claims.filter((c) => c.source === 'exchange');
+        expect(fromDeaths.length).toBeGreaterThan(0);
+        const visits = await db.selectFrom('insurance_condolence_tasks').select('claim_id').execute();
+        expect(visits.map((v) => v.claim_id).sort()).toEqual(fromDeaths.map((c) => c.id).sort());
       } finally {
         await seeded.close();
       }
@@ -186,7 +224,7 @@ describe('openAndPrepare in production', () => {
       const database = await openAndPrepare(prod, log);
       try {
         const users = await database.db.selectFrom('users').select('username').execute();
-        expect(users.map((u) => u.username).sort()).toEqual([...DEMO_USERNAMES, DEMO_GRID_WORKER].sort());
+        expect(users.map((u) => u.username).sort()).toEqual([...DEMO_USERNAMES, DEMO_GRID_WORKER, DEMO_INSURER].sort());
       } finally {
         await database.close();
       }

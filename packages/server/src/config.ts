@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import path from 'node:path';
 import { KeyringError, parseKeyring, type CipherAlgorithm, type Keyring } from './crypto/index';
+import { SMS_TEMPLATES, type SmsTemplate } from './sms/sms-types';
+import type { SmsGatewayConfig } from './sms/sms-gateway';
 
 const DEV_DATA_KEY = Buffer.alloc(32, 'jiuzhu-development-data-key-0001').toString('base64');
 const DEV_INDEX_KEY = Buffer.alloc(32, 'jiuzhu-development-index-key-001').toString('base64');
@@ -45,14 +47,31 @@ const EnvSchema = z.object({
   JIUZHU_JOBS: z.enum(['on', 'off']).optional(),
   /** Working days a grid worker has to visit a lead before it escalates to the township. */
   JIUZHU_LEAD_DUE_DAYS: z.coerce.number().int().min(1).max(60).default(10),
-  /** Citizens' text messages: `log` writes them to the log (default outside production), `off` sends none. */
-  JIUZHU_SMS: z.enum(['log', 'off']).optional(),
+  /** Citizens' text messages: `log` writes them to the log (default outside production), `off` sends none, `http` a gateway. */
+  JIUZHU_SMS: z.enum(['log', 'off', 'http']).optional(),
+  /** The SMS gateway (JIUZHU_SMS=http): base URL, key id and secret for signing, sign name and templates. */
+  JIUZHU_SMS_URL: z.string().url().optional(),
+  JIUZHU_SMS_KEY_ID: z.string().min(1).optional(),
+  JIUZHU_SMS_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  JIUZHU_SMS_SIGN_NAME: z.string().min(1).optional(),
+  /** Template codes per message kind: `progressCode=SMS_001,phoneCode=SMS_002`. */
+  JIUZHU_SMS_TEMPLATES: z.string().optional(),
+  JIUZHU_SMS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  JIUZHU_SMS_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** Requests per minute and client address to each public (no-login) write: applications, progress codes. */
   JIUZHU_PUBLIC_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   /** Requests per minute and client address to the public notice board. */
   JIUZHU_PUBLIC_READ_RATE_LIMIT: z.coerce.number().int().positive().default(120),
   /** Proxies whose X-Forwarded-For is believed (client addresses drive rate limits and the audit trail). */
   JIUZHU_TRUST_PROXY: z.string().trim().min(1).default('loopback'),
+  /** OpenAPI document and Swagger UI at /api/openapi.json and /api/docs (default: off in production). */
+  JIUZHU_API_DOCS: z.enum(['on', 'off']).optional(),
+  /** The provincial platform's receiving URL (docs/PROVINCE.md); unset: nothing is sent. */
+  JIUZHU_PROVINCE_URL: z.string().url().optional(),
+  /** The shared secret of the HMAC-SHA256 signature over each batch body. */
+  JIUZHU_PROVINCE_SECRET: z.string().min(16).optional(),
+  JIUZHU_PROVINCE_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  JIUZHU_PROVINCE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export type Config = {
@@ -75,16 +94,67 @@ export type Config = {
   jobs: boolean;
   leadDueDays: number;
   /** SMS adapter (modules/cases/sms.ts). */
-  sms: 'log' | 'off';
+  sms: 'log' | 'off' | 'http';
+  /** The gateway's settings when sms = 'http'. */
+  smsGateway: SmsGatewayConfig | undefined;
   publicRateLimit: number;
   publicReadRateLimit: number;
   /** proxy-addr list: `loopback` (a reverse proxy on this host), addresses or CIDR ranges, comma-separated. */
   trustProxy: string;
+  /** Serve the OpenAPI document and Swagger UI. */
+  apiDocs: boolean;
   /** Secrets that fell back to development defaults (refused in production). */
   defaultedSecrets: string[];
+  /** The provincial platform upload (modules/province); url undefined: the sender does nothing. */
+  province: ProvinceConfig;
+};
+
+export type ProvinceConfig = {
+  url: string | undefined;
+  secret: string | undefined;
+  batchSize: number;
+  timeoutMs: number;
+  /** First retry delay; doubles per attempt (capped at a day). */
+  backoffBaseMs: number;
 };
 
 export class ConfigError extends Error {}
+
+/** The gateway settings, all required once JIUZHU_SMS=http (a half-configured gateway fails at boot, not at the first code). */
+function smsGatewayConfig(e: z.infer<typeof EnvSchema>): SmsGatewayConfig {
+  const missing = (
+    [
+      'JIUZHU_SMS_URL',
+      'JIUZHU_SMS_KEY_ID',
+      'JIUZHU_SMS_SECRET',
+      'JIUZHU_SMS_SIGN_NAME',
+      'JIUZHU_SMS_TEMPLATES',
+    ] as const
+  ).filter((k) => !e[k]);
+  if (missing.length > 0) throw new ConfigError(`JIUZHU_SMS=http needs ${missing.join(', ')}`);
+  const templates: Partial<Record<SmsTemplate, string>> = {};
+  for (const pair of e.JIUZHU_SMS_TEMPLATES!.split(',')) {
+    const [name, code] = pair.split('=').map((s) => s.trim());
+    if (!name || !code || !(SMS_TEMPLATES as readonly string[]).includes(name))
+      throw new ConfigError(
+        `Invalid configuration:\n  JIUZHU_SMS_TEMPLATES: "${pair}" is not <kind>=<code> with kind one of ${SMS_TEMPLATES.join(', ')}`,
+      );
+    templates[name as SmsTemplate] = code;
+  }
+  const absent = SMS_TEMPLATES.filter((t) => !templates[t]);
+  if (absent.length > 0)
+    throw new ConfigError(`Invalid configuration:\n  JIUZHU_SMS_TEMPLATES: no template for ${absent.join(', ')}`);
+  return {
+    url: e.JIUZHU_SMS_URL!,
+    keyId: e.JIUZHU_SMS_KEY_ID!,
+    secret: e.JIUZHU_SMS_SECRET!,
+    signName: e.JIUZHU_SMS_SIGN_NAME!,
+    templates: templates as Record<SmsTemplate, string>,
+    timeoutMs: e.JIUZHU_SMS_TIMEOUT_MS,
+    retries: e.JIUZHU_SMS_RETRIES,
+    retryBaseMs: 200,
+  };
+}
 
 /** Reads and validates the environment once; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -131,10 +201,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobs: e.JIUZHU_JOBS ? e.JIUZHU_JOBS === 'on' : e.NODE_ENV !== 'test',
     leadDueDays: e.JIUZHU_LEAD_DUE_DAYS,
     sms: e.JIUZHU_SMS ?? (e.NODE_ENV === 'production' ? 'off' : 'log'),
+    smsGateway: e.JIUZHU_SMS === 'http' ? smsGatewayConfig(e) : undefined,
     publicRateLimit: e.JIUZHU_PUBLIC_RATE_LIMIT,
     publicReadRateLimit: e.JIUZHU_PUBLIC_READ_RATE_LIMIT,
     trustProxy: e.JIUZHU_TRUST_PROXY,
+    apiDocs: e.JIUZHU_API_DOCS ? e.JIUZHU_API_DOCS === 'on' : e.NODE_ENV !== 'production',
     defaultedSecrets,
+    province: {
+      url: e.JIUZHU_PROVINCE_URL,
+      secret: e.JIUZHU_PROVINCE_SECRET,
+      batchSize: e.JIUZHU_PROVINCE_BATCH_SIZE,
+      timeoutMs: e.JIUZHU_PROVINCE_TIMEOUT_MS,
+      backoffBaseMs: 60_000,
+    },
     ...overrides,
   };
 }

@@ -23,6 +23,8 @@ export const Invalid = (fields: FieldError[], key: MessageKey = 'error.validatio
 export const InvalidField = (path: string, key: MessageKey, params: Params = {}) =>
   new AppError(400, 'VALIDATION_FAILED', key, params, [{ path, message: key }]);
 export const Unauthenticated = () => new AppError(401, 'UNAUTHENTICATED', 'error.unauthenticated');
+export const PasswordChangeRequired = () =>
+  new AppError(403, 'PASSWORD_CHANGE_REQUIRED', 'error.passwordChangeRequired');
 export const Forbidden = (key: MessageKey = 'error.forbidden') => new AppError(403, 'FORBIDDEN', key);
 export const NotFound = (entity: MessageKey) => new AppError(404, 'NOT_FOUND', 'error.notFound', { entity });
 export const Conflict = (key: MessageKey, params: Params = {}) => new AppError(409, 'CONFLICT', key, params);

@@ -1,4 +1,4 @@
-import { LEAD_PHOTO_MAX_BYTES } from '@jiuzhu/shared';
+import { LEAD_PHOTO_MAX_BYTES, type FieldError } from '@jiuzhu/shared';
 
 /** A photo taken on a visit or a survey, as stored (JPEG or PNG, at most 2 MB). */
 export type Photo = { contentType: 'image/jpeg' | 'image/png'; bytes: Buffer };
@@ -24,4 +24,23 @@ export function decodePhoto(data: string): Photo | 'type' | 'tooLarge' {
   if (!contentType) return 'type';
   if (bytes.length > LEAD_PHOTO_MAX_BYTES) return 'tooLarge';
   return { contentType, bytes };
+}
+
+/**
+ * Decodes the photos of a form: the accepted ones, in order; each refused one adds a field error at
+ * `${path}.${i}` with the form's message for its reason.
+ */
+export function decodePhotos(
+  data: readonly string[],
+  path: string,
+  messages: { type: string; tooLarge: string },
+  fields: FieldError[],
+): Photo[] {
+  const photos: Photo[] = [];
+  data.forEach((d, i) => {
+    const photo = decodePhoto(d);
+    if (photo === 'type' || photo === 'tooLarge') fields.push({ path: `${path}.${i}`, message: messages[photo] });
+    else photos.push(photo);
+  });
+  return photos;
 }

@@ -9,6 +9,7 @@ import { buildApp } from '../src/app';
 import { openAndPrepare } from '../src/boot';
 import { loadConfig, type Config } from '../src/config';
 import type { Database } from '../src/db/database';
+import { clonePostgresTemplate, dropPostgresDatabase, pgliteTemplate } from './template';
 
 export const DEMO_PASSWORD = 'jiuzhu-demo';
 export const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -28,8 +29,12 @@ export type TestApp = {
   app: FastifyInstance;
   database: Database;
   config: Config;
-  /** Signs in through the HTTP API and returns an agent carrying the session cookie. */
-  login(username: string, password?: string): Promise<Agent>;
+  /**
+   * Signs in through the HTTP API and returns an agent carrying the session cookie. An account
+   * a test created (must change its password) acts as if its owner had chosen it, unless
+   * `keepMustChange` is set (to test that rule itself).
+   */
+  login(username: string, password?: string, opts?: { keepMustChange?: boolean }): Promise<Agent>;
   anonymous: Agent;
   /** Environment for a `jiuzhu` CLI process that opens this same database (after `shutdown` on PGlite). */
   cliEnv: Record<string, string>;
@@ -44,7 +49,7 @@ export type TestAppOptions = {
   persistent?: boolean;
 };
 
-/** A fresh schema name per test file on PostgreSQL (the suite shares one server database). */
+/** A fresh schema name on PostgreSQL (for tests that boot a database of their own in the shared test database). */
 export function freshSchema(): string {
   return `t_${randomBytes(6).toString('hex')}`;
 }
@@ -66,31 +71,37 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
 }
 
 /**
- * The whole application on a real database: an in-memory PGlite by default, or a fresh
- * schema on the PostgreSQL server of DATABASE_URL. Migrated, regions loaded, demo accounts seeded.
+ * The whole application on a real database: an in-memory PGlite by default, or a new database
+ * on the PostgreSQL server of DATABASE_URL. Migrated, regions loaded, demo accounts seeded — copied
+ * from a template made once for the code, city and day (test/template.ts), then booted as usual.
  */
 export async function createTestApp(
   env: Record<string, string> = {},
   overrides: Partial<Config> = {},
   opts: TestAppOptions = {},
 ): Promise<TestApp> {
-  const schema = onPostgres ? freshSchema() : undefined;
-  if (schema) await createSchema(process.env.DATABASE_URL!, schema);
+  const baseEnv = { NODE_ENV: 'test', LOG_LEVEL: 'silent', JIUZHU_LOGIN_RATE_LIMIT: '1000' };
+  // The template is made with the city this app asks for.
+  const templateConfig = loadConfig({ ...baseEnv, ...env }, overrides);
+  const serverUrl = process.env.DATABASE_URL;
+  const clone = serverUrl ? await clonePostgresTemplate(serverUrl, templateConfig) : undefined;
+  const image = serverUrl ? undefined : await pgliteTemplate(templateConfig);
   const dataDir = !onPostgres && opts.persistent ? fs.mkdtempSync(path.join(os.tmpdir(), 'jiuzhu-test-')) : undefined;
   const dbEnv: Record<string, string> = {
-    ...(schema ? { JIUZHU_DB_SCHEMA: schema, DATABASE_URL: process.env.DATABASE_URL! } : {}),
+    ...(clone ? { DATABASE_URL: clone.url } : {}),
     ...(dataDir ? { JIUZHU_DATA_DIR: dataDir } : {}),
   };
-  const config = loadConfig(
-    { NODE_ENV: 'test', LOG_LEVEL: 'silent', JIUZHU_LOGIN_RATE_LIMIT: '1000', ...dbEnv, ...env },
-    overrides,
-  );
+  const config = loadConfig({ ...baseEnv, ...dbEnv, ...env }, overrides);
   const log = pino({ level: 'silent' });
   let database: Database;
   try {
-    database = await openAndPrepare(config, log, { inMemory: !onPostgres && !dataDir, seedDemo: true });
+    database = await openAndPrepare(config, log, {
+      inMemory: !onPostgres && !dataDir,
+      seedDemo: true,
+      ...(image ? { pgliteImage: image } : {}),
+    });
   } catch (err) {
-    if (schema) await dropSchema(process.env.DATABASE_URL!, schema);
+    if (clone) await dropPostgresDatabase(serverUrl!, clone.name);
     throw err;
   }
   const app = await buildApp({ config, database, logger: false });
@@ -120,9 +131,16 @@ export async function createTestApp(
     database,
     config,
     anonymous: agent('', ''),
-    async login(username, password = DEMO_PASSWORD) {
+    async login(username, password = DEMO_PASSWORD, opts = {}) {
       const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
       if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+      if (!opts.keepMustChange)
+        await database.db
+          .updateTable('users')
+          .set({ must_change_password: false })
+          .where('username', '=', username)
+          .where('must_change_password', '=', true)
+          .execute();
       const setCookie = res.cookies.find((c) => c.name === 'jz_session');
       if (!setCookie) throw new Error('no session cookie');
       return agent(username, `jz_session=${setCookie.value}`);
@@ -131,7 +149,7 @@ export async function createTestApp(
     shutdown,
     async close() {
       await shutdown();
-      if (schema) await dropSchema(process.env.DATABASE_URL!, schema);
+      if (clone) await dropPostgresDatabase(serverUrl!, clone.name);
       if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

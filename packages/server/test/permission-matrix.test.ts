@@ -24,8 +24,9 @@ import {
 } from '@jiuzhu/shared';
 import { createTestApp, type Agent, type TestApp } from './harness';
 import { dispatchNewLeads } from '../src/modules/leads/dispatch';
-import { plantLeadSignal } from '../src/modules/leads/testing';
-import { applicationInput, driveCase, passNoticePeriod, submitCase } from '../src/modules/cases/testing';
+import { plantLeadSignal } from '../src/demo/lead-signal';
+import { applicationInput, driveCase, passNoticePeriod, submitCase } from '../src/demo/case-driver';
+import { insertEnrolments } from '../src/modules/enrolments/create';
 
 const PASSWORD = 'matrix-password-1';
 
@@ -90,6 +91,67 @@ const CASE_INTAKE: readonly Role[] = ['township_officer', 'grid_worker'];
 const CASE_TOWNSHIP: readonly Role[] = ['township_officer'];
 const CASE_COUNTY: readonly Role[] = ['county_officer'];
 const CASE_APPROVERS: readonly Role[] = ['township_officer', 'county_officer'];
+const ENROLMENT_READERS: readonly Role[] = CASE_READERS;
+const ENROLMENT_CHANGERS: readonly Role[] = ['township_officer', 'county_officer'];
+const PAYROLL_READERS: readonly Role[] = ['city_admin', 'county_officer', 'finance_officer', 'auditor'];
+const PAYROLL_MAKERS: readonly Role[] = ['county_officer'];
+const PAYROLL_CHECKERS: readonly Role[] = ['finance_officer'];
+const ENROLMENT_IMPORTERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
+const REVIEW_READERS: readonly Role[] = CASE_READERS;
+const REVIEW_SURVEYORS: readonly Role[] = ['township_officer', 'grid_worker'];
+const REVIEW_WORKERS: readonly Role[] = ['township_officer'];
+const REVIEW_DECIDERS: readonly Role[] = ['township_officer', 'county_officer'];
+const SIGNAL_ACTORS: readonly Role[] = ['township_officer', 'county_officer'];
+const INSURANCE_READERS: readonly Role[] = [
+  'city_admin',
+  'county_officer',
+  'township_officer',
+  'finance_officer',
+  'insurer',
+  'auditor',
+];
+const SCHEME_EDITORS: readonly Role[] = ['city_admin'];
+const CLAIM_READERS: readonly Role[] = [
+  'city_admin',
+  'county_officer',
+  'township_officer',
+  'grid_worker',
+  'insurer',
+  'auditor',
+];
+const CLAIM_HANDLERS: readonly Role[] = ['township_officer', 'grid_worker', 'insurer'];
+const CLAIM_DECIDERS: readonly Role[] = ['insurer'];
+const TRACE_READERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'auditor'];
+const PROVINCE_READERS: readonly Role[] = ['city_admin', 'county_officer'];
+const PROVINCE_SENDERS: readonly Role[] = ['city_admin'];
+const DASHBOARD_READERS: readonly Role[] = [
+  'city_admin',
+  'county_officer',
+  'township_officer',
+  'finance_officer',
+  'auditor',
+];
+const CONDOLENCE_READERS: readonly Role[] = [
+  'city_admin',
+  'county_officer',
+  'township_officer',
+  'grid_worker',
+  'auditor',
+];
+const CONDOLENCE_VISITORS: readonly Role[] = ['grid_worker', 'township_officer'];
+const REFERRAL_READERS: readonly Role[] = [
+  'city_admin',
+  'county_officer',
+  'township_officer',
+  'grid_worker',
+  'auditor',
+];
+const AGENCY_EDITORS: readonly Role[] = ['city_admin', 'county_officer'];
+const REFERRAL_SENDERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
+const REFERRAL_RECORDERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
+const CARE_READERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker', 'auditor'];
+const CARE_PLAN_EDITORS: readonly Role[] = ['city_admin', 'county_officer'];
+const CARE_VISITORS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'grid_worker'];
 
 type Method = Parameters<Agent['request']>[0];
 
@@ -134,6 +196,28 @@ type Entry =
       other?: (c: Ctx) => Probe[];
     };
 
+/**
+ * Routes with an id that has no region (city-wide data or one's own records): the only ones allowed
+ * to go without a probe of the other region. A new route with an id either gets such a probe or a
+ * line here saying why not.
+ */
+const CITY_WIDE_IDS: Record<string, string> = {
+  'PUT /api/calendar/overrides/{date}': 'the working calendar is the city’s; only city administrators change it',
+  'DELETE /api/calendar/overrides/{date}': 'the working calendar is the city’s',
+  'PATCH /api/feeds/kinds/{code}': 'feed kinds are city-wide configuration (city administrators only)',
+  'POST /api/feeds/sources/{code}/api-key': 'feed sources are city-wide (city administrators only)',
+  'GET /api/feeds/batches/{id}': 'a feed batch is the whole city’s delivery (city-level readers only)',
+  'GET /api/feeds/batches/{id}/errors.csv': 'a feed batch is the whole city’s delivery',
+  'GET /api/collision/rules/{id}': 'collision rules are city-wide (city-level readers only)',
+  'PUT /api/collision/rules/{id}': 'collision rules are city-wide',
+  'POST /api/collision/rules/{id}/activate': 'collision rules are city-wide',
+  'POST /api/collision/rules/{id}/deactivate': 'collision rules are city-wide',
+  'GET /api/collision/runs/{id}': 'a collision run covers the whole city (its signals are scoped, see /api/signals)',
+  'GET /api/enrolments/import/template.{format}': 'the parameter is a file format, not an id',
+  'POST /api/province/records/{id}/resend':
+    'the province exchange is the city’s: only city administrators re-send, and they have no other region',
+};
+
 let t: TestApp;
 let admin: Agent;
 let routes: string[] = [];
@@ -173,6 +257,7 @@ async function snapshot() {
     actions: await db.selectFrom('case_actions').select(['id']).orderBy('id').execute(),
     notices: await db.selectFrom('case_notices').select(['id', 'status']).orderBy('id').execute(),
     enrolments: await db.selectFrom('enrolments').select(['id']).orderBy('id').execute(),
+    enrolmentChanges: await db.selectFrom('enrolment_changes').select(['id']).orderBy('id').execute(),
   };
   // Not collision_runs: a run queued by an allowed request may still be progressing in the background.
   const collisionRows = {
@@ -185,7 +270,13 @@ async function snapshot() {
       .execute(),
     signals: await db.selectFrom('signals').select(['id', 'status', 'note']).orderBy('id').execute(),
   };
+  const insuranceRows = {
+    schemes: await db.selectFrom('insurance_schemes').select(['id']).orderBy('id').execute(),
+    claims: await db.selectFrom('insurance_claims').select(['id', 'status', 'version']).orderBy('id').execute(),
+    actions: await db.selectFrom('insurance_claim_actions').select(['id']).orderBy('id').execute(),
+  };
   return {
+    insuranceRows,
     users,
     sessions,
     overrides,
@@ -198,6 +289,22 @@ async function snapshot() {
     collisionRows,
     policyRows,
     caseRows,
+    payrollRows: {
+      payrolls: await db.selectFrom('payrolls').select(['id', 'status', 'version']).orderBy('id').execute(),
+      lines: await db.selectFrom('payroll_lines').select(['id', 'status']).orderBy('id').execute(),
+      exceptions: await db.selectFrom('payroll_exceptions').select(['id', 'status']).orderBy('id').execute(),
+      actions: await db.selectFrom('payroll_actions').select(['id']).orderBy('id').execute(),
+    },
+    provinceRows: await db.selectFrom('province_outbox').select(['id', 'status', 'resent']).orderBy('id').execute(),
+    referralRows: {
+      agencies: await db.selectFrom('referral_agencies').selectAll().orderBy('id').execute(),
+      referrals: await db.selectFrom('referrals').select(['id']).orderBy('id').execute(),
+      actions: await db.selectFrom('referral_actions').select(['id']).orderBy('id').execute(),
+    },
+    careRows: {
+      plans: await db.selectFrom('care_plans').selectAll().orderBy('id').execute(),
+      visits: await db.selectFrom('care_visits').select(['id']).orderBy('id').execute(),
+    },
     audit: await auditCount(),
   };
 }
@@ -238,6 +345,16 @@ const MATRIX: Record<string, Entry> = {
       url: '/api/auth/login',
       body: { username: 'admin', password: 'jiuzhu-demo' },
       status: 200,
+    }),
+  },
+  'GET /api/auth/session': {
+    access: 'public',
+    anonymous: () => ({
+      label: 'session',
+      method: 'GET',
+      url: '/api/auth/session',
+      status: 200,
+      check: (res) => expect(res.json()).toEqual({ user: null }),
     }),
   },
   'POST /api/auth/logout': {
@@ -733,7 +850,7 @@ const MATRIX: Record<string, Entry> = {
           return body;
         },
         prepare: async () => {
-          body = await editBody(households[c.home.key].id);
+          body = { ...(await editBody(households[c.home.key].id)), address: unique('矩阵改址') };
         },
         status: 200,
       };
@@ -749,7 +866,7 @@ const MATRIX: Record<string, Entry> = {
             return body;
           },
           prepare: async () => {
-            body = await editBody(households[c.away!.key].id);
+            body = { ...(await editBody(households[c.away!.key].id)), address: unique('矩阵改址') };
           },
           status: 404,
         },
@@ -857,6 +974,39 @@ const MATRIX: Record<string, Entry> = {
         label: 'the other side’s report',
         method: 'GET',
         url: `/api/households/import/${imports[c.away!.key]}/errors.csv`,
+        status: 404,
+      },
+    ],
+  },
+  'GET /api/households/import/{id}': {
+    access: MANAGERS,
+    mutating: false,
+    own: (c) => {
+      let id = '';
+      return {
+        label: 'own import’s progress',
+        method: 'GET',
+        get url() {
+          return `/api/households/import/${id || '00000000-0000-0000-0000-000000000000'}`;
+        },
+        prepare: async () => {
+          const res = await c.actor.agent.request(
+            'POST',
+            '/api/households/import?dryRun=true',
+            registerFile(placeVillage(c)),
+            { 'content-type': 'text/csv' },
+          );
+          id = res.json().importId;
+        },
+        status: 200,
+        check: (res) => expect(res.json()).toMatchObject({ status: 'done', dryRun: true, rows: 1 }),
+      };
+    },
+    other: (c) => [
+      {
+        label: 'the other side’s import',
+        method: 'GET',
+        url: `/api/households/import/${imports[c.away!.key]}`,
         status: 404,
       },
     ],
@@ -1102,6 +1252,24 @@ const MATRIX: Record<string, Entry> = {
     mutating: false,
     own: (c) => ({ label: 'own lead', method: 'GET', url: `/api/leads/${leads[c.home.key].id}`, status: 200 }),
     other: (c) => [{ label: 'other lead', method: 'GET', url: `/api/leads/${leads[c.away!.key].id}`, status: 404 }],
+  },
+  'GET /api/leads/{id}/application-prefill': {
+    access: CASE_INTAKE,
+    mutating: true,
+    own: (c) => ({
+      label: 'application form from own lead (reveal, audited)',
+      method: 'GET',
+      url: `/api/leads/${leads[c.home.key].id}/application-prefill`,
+      status: 200,
+    }),
+    other: (c) => [
+      {
+        label: 'application form from the other lead',
+        method: 'GET',
+        url: `/api/leads/${leads[c.away!.key].id}/application-prefill`,
+        status: 404,
+      },
+    ],
   },
   'POST /api/leads/{id}/visits': {
     access: LEAD_WORKERS,
@@ -1456,10 +1624,1602 @@ const MATRIX: Record<string, Entry> = {
     { amountFen: 1_000, reason: '火灾' },
     { emergency: true },
   ),
+
+  // ---- citizen H5 (citizen/routes.ts): no account; behaviour in citizen/citizen.test.ts ----
+  'GET /api/public/conditions': {
+    access: 'public',
+    anonymous: () => ({ label: 'conditions', method: 'GET', url: '/api/public/conditions', status: 200 }),
+  },
+  'GET /api/public/regions': {
+    access: 'public',
+    anonymous: () => ({ label: 'village picker', method: 'GET', url: '/api/public/regions', status: 200 }),
+  },
+  'POST /api/public/phone/code': {
+    access: 'public',
+    anonymous: () => ({
+      label: 'phone code',
+      method: 'POST',
+      url: '/api/public/phone/code',
+      body: { phone: '13800138001' },
+      status: 202,
+    }),
+  },
+  'POST /api/public/citizen-applications': {
+    access: 'public',
+    anonymous: () => ({
+      label: 'citizen application with a wrong phone code',
+      method: 'POST',
+      url: '/api/public/citizen-applications',
+      body: {
+        members: [
+          { name: '林手机', idNumber: makeIdNumber(SIDES.A.county.code, '1976-07-07', ++idSeq), relation: 'self' },
+        ],
+        villageCode: SIDES.A.village.code,
+        address: '测试地址3号',
+        phone: '13800138002',
+        reason: '矩阵测试',
+        consent: true,
+        phoneCode: '000000',
+      },
+      status: 400,
+    }),
+  },
+  // ---- enrolments (在册对象): an enrolment made for each probe in its side's village ----
+  'GET /api/enrolments': {
+    access: ENROLMENT_READERS,
+    mutating: false,
+    own: (c) => {
+      const probe: Probe = { label: 'enrolments', method: 'GET', url: '/api/enrolments?pageSize=200', status: 200 };
+      probe.prepare = async () => {
+        await matrixEnrolment(c.home.village.code, 'dibao');
+      };
+      probe.check = (res) => {
+        expect(res.json().total).toBeGreaterThan(0);
+        for (const i of items(res)) expect(within(i.regionCode!, c.actor.place.code)).toBe(true);
+      };
+      return probe;
+    },
+    other: (c) => [
+      {
+        label: 'other side’s enrolments',
+        method: 'GET',
+        url: `/api/enrolments?regionCode=${c.away!.county.code}`,
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/enrolments/{id}': {
+    access: ENROLMENT_READERS,
+    mutating: false,
+    own: (c) => enrolmentProbe(c, 'GET', '', c.home.village.code, undefined, 'dibao'),
+    other: (c) => [{ ...enrolmentProbe(c, 'GET', '', c.away!.village.code, undefined, 'dibao'), status: 404 }],
+  },
+  'POST /api/enrolments/{id}/amount': enrolmentChange('amount', { amountFen: 40_000, note: '矩阵测试' }),
+  'POST /api/enrolments/{id}/members': enrolmentChange('members', {
+    memberIds: ['00000000-0000-4000-8000-000000000001'],
+    amountFen: 40_000,
+    note: '矩阵',
+  }),
+  'POST /api/enrolments/{id}/suspend': enrolmentChange('suspend', { note: '矩阵测试' }),
+  'POST /api/enrolments/{id}/resume': enrolmentChange('resume', { note: '矩阵测试' }, 'suspended'),
+  'POST /api/enrolments/{id}/gradual-exit': enrolmentChange('gradual-exit', { note: '矩阵测试' }),
+  'POST /api/enrolments/{id}/end': enrolmentChange('end', { reason: 'request', note: '矩阵测试' }),
+  'GET /api/enrolments/import/template.{format}': {
+    access: ENROLMENT_IMPORTERS,
+    mutating: false,
+    own: () => ({
+      label: 'caseload template',
+      method: 'GET',
+      url: '/api/enrolments/import/template.xlsx',
+      status: 200,
+    }),
+  },
+  // Another region's village in a file is a row error of a 200 report (enrolments/import.test.ts), not a denial.
+  'POST /api/enrolments/import': {
+    access: ENROLMENT_IMPORTERS,
+    mutating: true,
+    own: (c) => {
+      const probe: Probe = {
+        label: 'caseload import',
+        method: 'POST',
+        url: '/api/enrolments/import?dryRun=false',
+        body: Buffer.from('x'),
+        headers: { 'content-type': 'text/csv' },
+        status: 200,
+      };
+      probe.prepare = async () => {
+        const village = placeVillage(c);
+        const body = householdBodyFor(village);
+        const res = await admin.request('POST', '/api/households', body);
+        const h = res.json();
+        const idNumber = body.members[0]!.idNumber;
+        probe.body = Buffer.from(
+          `序号,村（社区）代码,户编号,姓名,身份证号,与户主关系,保障类别,月保障金额（元）,起始月份,自理能力,批准文号,批准日期\n1,${village},,${h.members[0].name},${idNumber},户主,低保,500,2024-01,,,\n`,
+        );
+      };
+      probe.check = (res) => expect(res.json()).toMatchObject({ created: 1, errors: [] });
+      return probe;
+    },
+  },
+
+  // ---- scheduled reviews (定期核查): a review made in `prepare` on a fresh enrolment at the step ----
+  'GET /api/reviews': {
+    access: REVIEW_READERS,
+    mutating: false,
+    own: (c) => {
+      const probe: Probe = { label: 'reviews', method: 'GET', url: '/api/reviews?pageSize=200', status: 200 };
+      probe.prepare = async () => {
+        await matrixReview(c.home.village.code, 'dibao', 'open');
+      };
+      probe.check = (res) => {
+        expect(res.json().total).toBeGreaterThan(0);
+        for (const i of items(res)) expect(within(i.regionCode!, c.actor.place.code)).toBe(true);
+      };
+      return probe;
+    },
+    other: (c) => [
+      {
+        label: 'other side’s reviews',
+        method: 'GET',
+        url: `/api/reviews?regionCode=${c.away!.county.code}`,
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/reviews/{id}': {
+    access: REVIEW_READERS,
+    mutating: false,
+    own: (c) => reviewProbe('GET', '', c.home.village.code, undefined, 'dibao', 'open'),
+    other: (c) => [{ ...reviewProbe('GET', '', c.away!.village.code, undefined, 'dibao', 'open'), status: 404 }],
+  },
+  'POST /api/reviews/{id}/survey': reviewStep('survey', REVIEW_SURVEYORS, 'open', {
+    visitedOn: '2026-01-05',
+    visitors: '矩阵甲、矩阵乙',
+    findings: '矩阵测试',
+  }),
+  'POST /api/reviews/{id}/verify': reviewStep('verify', REVIEW_WORKERS, 'surveyed', { note: '矩阵测试' }),
+  'POST /api/reviews/{id}/determine': reviewStep('determine', REVIEW_WORKERS, 'verified', { note: '矩阵测试' }),
+  'POST /api/reviews/{id}/decide': reviewStep('decide', REVIEW_DECIDERS, 'determined', {
+    decision: 'continue',
+    note: '矩阵测试',
+  }),
+
+  'GET /api/public/recipients': {
+    access: 'public',
+    anonymous: (c) => ({
+      label: 'long-term notice of recipients',
+      method: 'GET',
+      url: `/api/public/recipients?region=${c.home.village.code}`,
+      status: 200,
+    }),
+  },
+  'GET /api/signals/{id}/enrolments': {
+    access: SIGNAL_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'own signal’s enrolments',
+      method: 'GET',
+      url: `/api/signals/${collision.signals[c.home.key]}/enrolments`,
+      status: 200,
+    }),
+    other: (c) => [
+      {
+        label: 'other signal’s enrolments',
+        method: 'GET',
+        url: `/api/signals/${collision.signals[c.away!.key]}/enrolments`,
+        status: 404,
+      },
+    ],
+  },
+  'POST /api/signals/{id}/act': {
+    access: SIGNAL_ACTORS,
+    mutating: true,
+    own: (c) => signalActProbe(placeVillage(c)),
+    other: (c) => [{ ...signalActProbe(c.away!.village.code), status: 404 }],
+  },
+  // ---- insurance (小额保险): the demo schemes of the boot seed; roster and bills derived from enrolments ----
+  'GET /api/insurance/schemes': {
+    access: INSURANCE_READERS,
+    mutating: false,
+    own: () => ({
+      label: 'schemes',
+      method: 'GET',
+      url: '/api/insurance/schemes',
+      status: 200,
+      check: (res) => expect(res.json().items.length).toBeGreaterThan(0),
+    }),
+  },
+  'POST /api/insurance/schemes': {
+    access: SCHEME_EDITORS,
+    mutating: true,
+    own: () => ({
+      label: 'new scheme version',
+      method: 'POST',
+      url: '/api/insurance/schemes',
+      body: schemeBody(),
+      status: 201,
+    }),
+  },
+  'GET /api/insurance/roster': insuranceRead('/api/insurance/roster', `on=${chinaToday()}&pageSize=500`, true),
+  'GET /api/insurance/roster.xlsx': insuranceRead('/api/insurance/roster.xlsx', `on=${chinaToday()}`),
+  'GET /api/insurance/roster/changes': insuranceRead(
+    '/api/insurance/roster/changes',
+    `month=${chinaToday().slice(0, 7)}`,
+    true,
+  ),
+  'GET /api/insurance/roster/changes.xlsx': insuranceRead(
+    '/api/insurance/roster/changes.xlsx',
+    `month=${chinaToday().slice(0, 7)}`,
+  ),
+  'GET /api/insurance/bills': insuranceRead('/api/insurance/bills', `year=${chinaToday().slice(0, 4)}`),
+  'GET /api/insurance/stats': insuranceRead('/api/insurance/stats', `year=${chinaToday().slice(0, 4)}`),
+  'GET /api/insurance/claims': {
+    access: CLAIM_READERS,
+    mutating: false,
+    own: (c) => {
+      const probe: Probe = { label: 'claims', method: 'GET', url: '/api/insurance/claims?pageSize=200', status: 200 };
+      probe.prepare = async () => {
+        await matrixClaim(c.home.village.code, 'reported');
+      };
+      probe.check = (res) => {
+        expect(res.json().total).toBeGreaterThan(0);
+        for (const i of items(res)) expect(within(i.regionCode!, c.actor.place.code)).toBe(true);
+      };
+      return probe;
+    },
+    other: (c) => [
+      {
+        label: 'other side’s claims',
+        method: 'GET',
+        url: `/api/insurance/claims?regionCode=${c.away!.county.code}`,
+        status: 403,
+      },
+    ],
+  },
+  'POST /api/insurance/claims': {
+    access: CLAIM_HANDLERS,
+    mutating: true,
+    own: (c) => claimReport(placeVillage(c), 201),
+    other: (c) => [claimReport(c.away!.village.code, 404)],
+  },
+  'GET /api/insurance/claims/{id}': {
+    access: CLAIM_READERS,
+    mutating: false,
+    own: (c) => claimProbe('GET', '', c.home.village.code, 'reported', undefined),
+    other: (c) => [{ ...claimProbe('GET', '', c.away!.village.code, 'reported', undefined), status: 404 }],
+  },
+  'GET /api/insurance/claims/{id}/documents/{documentId}': {
+    access: CLAIM_READERS,
+    mutating: false,
+    own: (c) => claimDocumentProbe(c.home.village.code, 200),
+    other: (c) => [claimDocumentProbe(c.away!.village.code, 404)],
+  },
+  'GET /api/insurance/condolence-tasks': {
+    access: CONDOLENCE_READERS,
+    mutating: false,
+    own: (c) => {
+      const probe: Probe = {
+        label: 'condolence tasks',
+        method: 'GET',
+        url: '/api/insurance/condolence-tasks?pageSize=200',
+        status: 200,
+      };
+      probe.prepare = async () => {
+        await matrixCondolenceTask(c.home.village.code);
+      };
+      probe.check = (res) => {
+        expect(res.json().total).toBeGreaterThan(0);
+        for (const i of items(res)) expect(within(i.regionCode!, c.actor.place.code)).toBe(true);
+      };
+      return probe;
+    },
+  },
+  'POST /api/insurance/condolence-tasks/{id}/complete': {
+    access: CONDOLENCE_VISITORS,
+    mutating: true,
+    own: (c) => condolenceProbe(placeVillage(c), 200),
+    other: (c) => [condolenceProbe(c.away!.village.code, 404)],
+  },
+  'POST /api/insurance/claims/{id}/guide': claimStep(CLAIM_HANDLERS, 'guide', 'reported', { note: '矩阵测试' }),
+  'POST /api/insurance/claims/{id}/receive': claimStep(CLAIM_HANDLERS, 'receive', 'guided', {
+    documents: [
+      {
+        kind: 'death_certificate',
+        fileName: 'd.pdf',
+        mimeType: 'application/pdf',
+        contentBase64: Buffer.from('%PDF-1.4').toString('base64'),
+      },
+    ],
+  }),
+  'POST /api/insurance/claims/{id}/review': claimStep(CLAIM_DECIDERS, 'review', 'received', {
+    decision: 'approve',
+    reasons: '矩阵测试',
+  }),
+  'POST /api/insurance/claims/{id}/pay': claimStep(CLAIM_DECIDERS, 'pay', 'approved', {
+    paidOn: chinaToday(),
+    amountFen: 100,
+    reference: 'MATRIX',
+  }),
+
+  // ---- payroll (资金发放): payrolls made per probe in the side's county ----
+  'POST /api/payrolls': {
+    access: PAYROLL_MAKERS,
+    mutating: true,
+    own: (c) => ({
+      label: 'make a payroll',
+      method: 'POST',
+      url: '/api/payrolls',
+      body: { month: matrixMonth(), regionCode: c.home.county.code },
+      status: 201,
+    }),
+    other: (c) => [
+      {
+        label: 'make the other county’s payroll',
+        method: 'POST',
+        url: '/api/payrolls',
+        body: { month: matrixMonth(), regionCode: c.away!.county.code },
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/payrolls': {
+    access: PAYROLL_READERS,
+    mutating: false,
+    own: (c) => {
+      const probe: Probe = { label: 'payrolls', method: 'GET', url: '/api/payrolls?pageSize=200', status: 200 };
+      probe.prepare = async () => {
+        await matrixPayroll(c.home.county.code, 'draft');
+      };
+      probe.check = (res) => {
+        expect(res.json().total).toBeGreaterThan(0);
+        for (const i of items(res)) expect(within(i.regionCode!, c.actor.place.code)).toBe(true);
+      };
+      return probe;
+    },
+    other: (c) => [
+      {
+        label: 'other county’s payrolls',
+        method: 'GET',
+        url: `/api/payrolls?regionCode=${c.away!.county.code}`,
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/payrolls/{id}': payrollProbe('GET', '', PAYROLL_READERS, 'draft', false),
+  'GET /api/payrolls/{id}/lines': payrollProbe('GET', 'lines', PAYROLL_READERS, 'draft', false),
+  'GET /api/payrolls/{id}/exceptions': payrollProbe('GET', 'exceptions', PAYROLL_READERS, 'draft', false),
+  'POST /api/payrolls/{id}/exceptions/{exceptionId}/accept': payrollProbe(
+    'POST',
+    'exceptions/{x}/accept',
+    PAYROLL_MAKERS,
+    'draft',
+    true,
+    { reason: '矩阵测试' },
+  ),
+  'POST /api/payrolls/{id}/submit': payrollProbe('POST', 'submit', PAYROLL_MAKERS, 'draft', true, {}),
+  'POST /api/payrolls/{id}/approve': payrollProbe('POST', 'approve', PAYROLL_CHECKERS, 'submitted', true, {}),
+  'POST /api/payrolls/{id}/return': payrollProbe('POST', 'return', PAYROLL_CHECKERS, 'submitted', true, {
+    reason: '矩阵退回',
+  }),
+  'GET /api/households/{id}/payments': {
+    access: ['city_admin', 'county_officer', 'township_officer', 'grid_worker', 'finance_officer', 'auditor'],
+    mutating: false,
+    own: (c) => ({
+      label: 'household payments',
+      method: 'GET',
+      url: `/api/households/${households[c.home.key].id}/payments`,
+      status: 200,
+    }),
+    other: (c) => [
+      {
+        label: 'other side’s household payments',
+        method: 'GET',
+        url: `/api/households/${households[c.away!.key].id}/payments`,
+        status: 404,
+      },
+    ],
+  },
+  // Account numbers: the finance role only; each download is audited.
+  'GET /api/payrolls/{id}/bank-files/{bank}': payrollProbe(
+    'GET',
+    'bank-files/other',
+    ['finance_officer'],
+    'approved',
+    true,
+  ),
+  'POST /api/payrolls/{id}/returns': payrollProbe('POST', 'returns', PAYROLL_CHECKERS, 'approved', true, {
+    content: 'JZ000000-0000000001,account_closed',
+  }),
+
+  // ---- 全市一张图 (dashboard): the workbench, the figures and the map ----
+  'GET /api/workbench': {
+    access: 'staff',
+    mutating: false,
+    own: () => ({
+      label: 'workbench',
+      method: 'GET',
+      url: '/api/workbench',
+      status: 200,
+      check: (res, c) => {
+        expect(res.json().regionCode).toBe(c.actor.place.code);
+        expect(res.json().role).toBe(c.actor.role);
+      },
+    }),
+  },
+  'GET /api/dashboard/figures': {
+    access: DASHBOARD_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'figures',
+      method: 'GET',
+      url: `/api/dashboard/figures?regionCode=${c.actor.place.code}`,
+      status: 200,
+      check: (res) => expect(res.json().regionCode).toBe(c.actor.place.code),
+    }),
+    other: (c) => [
+      {
+        label: 'other county’s figures',
+        method: 'GET',
+        url: `/api/dashboard/figures?regionCode=${c.away!.county.code}`,
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/dashboard/map': {
+    access: DASHBOARD_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'map',
+      method: 'GET',
+      url: `/api/dashboard/map?regionCode=${c.actor.place.code}&figure=overdueCases`,
+      status: 200,
+      check: (res) => {
+        for (const a of res.json().areas) expect(within(a.regionCode, c.actor.place.code)).toBe(true);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'other county’s map',
+        method: 'GET',
+        url: `/api/dashboard/map?regionCode=${c.away!.county.code}`,
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/trace/household/{id}': {
+    access: TRACE_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'own household’s trace',
+      method: 'GET',
+      url: `/api/trace/household/${households[c.home.key].id}`,
+      status: within(c.home.village.code, c.actor.place.code) ? 200 : 404,
+    }),
+    other: (c) => [
+      {
+        label: 'other household’s trace',
+        method: 'GET',
+        url: `/api/trace/household/${households[c.away!.key].id}`,
+        status: 404,
+      },
+    ],
+  },
+  'GET /api/trace/case/{id}': {
+    access: TRACE_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'own case’s trace',
+      method: 'GET',
+      url: `/api/trace/case/${matrixCases[c.home.key].id}`,
+      status: 200,
+    }),
+    other: (c) => [
+      {
+        label: 'other case’s trace',
+        method: 'GET',
+        url: `/api/trace/case/${matrixCases[c.away!.key].id}`,
+        status: 404,
+      },
+    ],
+  },
+  'GET /api/trace/payment/{id}': {
+    access: TRACE_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'own payment’s trace',
+      method: 'GET',
+      url: `/api/trace/payment/${matrixPayments[c.home.key]}`,
+      status: within(c.home.village.code, c.actor.place.code) ? 200 : 404,
+    }),
+    other: (c) => [
+      {
+        label: 'other payment’s trace',
+        method: 'GET',
+        url: `/api/trace/payment/${matrixPayments[c.away!.key]}`,
+        status: 404,
+      },
+    ],
+  },
+  // Fund ledger and reports (issue 10)
+  'GET /api/payroll-reports': payrollReportRead('/api/payroll-reports'),
+  'GET /api/payroll-reports/roster.xlsx': payrollReportRead('/api/payroll-reports/roster.xlsx'),
+  'GET /api/payroll-reports/funds.xlsx': payrollReportRead('/api/payroll-reports/funds.xlsx'),
+
+  // ---- 省平台上传 (province upload): city admin and county officers read; the city admin re-sends ----
+  'GET /api/province/summary': {
+    access: PROVINCE_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'province counts',
+      method: 'GET',
+      url: '/api/province/summary',
+      status: 200,
+      prepare: async () => {
+        await matrixProvinceRecord(c.home.village.code);
+      },
+      check: (res) => expect(res.json().totals.total).toBeGreaterThan(0),
+    }),
+  },
+  'GET /api/province/batches': {
+    access: PROVINCE_READERS,
+    mutating: false,
+    own: () => ({ label: 'province batches', method: 'GET', url: '/api/province/batches', status: 200 }),
+  },
+  'GET /api/province/records': {
+    access: PROVINCE_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'rejected province records',
+      method: 'GET',
+      url: '/api/province/records?status=rejected&pageSize=200',
+      status: 200,
+      prepare: async () => {
+        await matrixProvinceRecord(c.home.village.code);
+        await matrixProvinceRecord(SIDES.B.village.code);
+      },
+      check: (res) => {
+        expect(res.json().total).toBeGreaterThan(0);
+        for (const i of items(res)) expect(within(i.regionCode!, c.actor.place.code)).toBe(true);
+      },
+    }),
+  },
+  'POST /api/province/records/{id}/resend': {
+    access: PROVINCE_SENDERS,
+    mutating: true,
+    own: (c) => {
+      const id = 900_000 + ++provinceSeq;
+      return {
+        label: 're-send a rejected record',
+        method: 'POST',
+        url: `/api/province/records/${id}/resend`,
+        status: 200,
+        prepare: async () => {
+          await matrixProvinceRecord(c.home.village.code, id);
+        },
+        check: (res) => expect(res.json()).toMatchObject({ status: 'pending', resent: 1 }),
+      };
+    },
+  },
+
+  // ---- referrals (转介) ----
+  'GET /api/referral-agencies': {
+    access: REFERRAL_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'agencies',
+      method: 'GET',
+      url: '/api/referral-agencies',
+      status: 200,
+      prepare: async () => {
+        await matrixAgency(SIDES.A.county.code);
+        await matrixAgency(SIDES.B.county.code);
+      },
+      check: (res) => {
+        const found = items(res);
+        expect(found.length).toBeGreaterThan(0);
+        // The city's and the caller's county, or configured below the caller.
+        for (const a of found)
+          expect(
+            c.actor.place.code.startsWith(a.regionCode!) || within(a.regionCode!, c.actor.place.code),
+            `${a.regionCode} outside`,
+          ).toBe(true);
+      },
+    }),
+  },
+  'POST /api/referral-agencies': {
+    access: AGENCY_EDITORS,
+    mutating: true,
+    own: (c) => ({
+      label: 'configure an agency',
+      method: 'POST',
+      url: '/api/referral-agencies',
+      body: agencyBody(agencyPlace(c)),
+      status: 201,
+    }),
+    other: (c) => [
+      {
+        label: 'configure an agency of the other county',
+        method: 'POST',
+        url: '/api/referral-agencies',
+        body: agencyBody(c.away!.county.code),
+        status: 403,
+      },
+    ],
+  },
+  'PUT /api/referral-agencies/{id}': {
+    access: AGENCY_EDITORS,
+    mutating: true,
+    own: (c) => agencyEditProbe(agencyPlace(c), agencyPlace(c), 200),
+    other: (c) => [
+      agencyEditProbe(c.away!.county.code, agencyPlace(c), 404),
+      agencyEditProbe(c.away!.county.code, c.away!.county.code, 403),
+    ],
+  },
+  'GET /api/referrals': {
+    access: REFERRAL_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'referrals',
+      method: 'GET',
+      url: '/api/referrals?pageSize=200',
+      status: 200,
+      prepare: async () => {
+        await matrixReferral(c.home.village.code);
+        await matrixReferral(SIDES.B.village.code);
+      },
+      check: (res) => {
+        expect(res.json().total).toBeGreaterThan(0);
+        for (const i of items(res)) expect(within(i.regionCode!, c.actor.place.code)).toBe(true);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'referrals of the other side’s household',
+        method: 'GET',
+        url: `/api/referrals?householdId=${sideFixtures[c.away!.key].referralHousehold}`,
+        status: 200,
+        check: (res) => expect(res.json()).toEqual({ items: [], total: 0 }),
+      },
+    ],
+  },
+  'GET /api/referrals/stats': {
+    access: REFERRAL_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'referral counts',
+      method: 'GET',
+      url: '/api/referrals/stats',
+      status: 200,
+      prepare: async () => {
+        await matrixReferral(c.home.village.code);
+      },
+      check: (res) => {
+        expect(res.json().regionCode).toBe(c.actor.place.code);
+        expect(res.json().totals.total).toBeGreaterThan(0);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'the other county’s counts',
+        method: 'GET',
+        url: `/api/referrals/stats?region=${c.away!.county.code}`,
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/referrals/{id}': {
+    access: REFERRAL_READERS,
+    mutating: false,
+    own: (c) => referralProbe('GET', '', placeVillage(c), undefined, 200),
+    other: (c) => [referralProbe('GET', '', c.away!.village.code, undefined, 404)],
+  },
+  'POST /api/referrals': {
+    access: REFERRAL_SENDERS,
+    mutating: true,
+    own: (c) => {
+      const probe: Probe = { label: 'refer a household', method: 'POST', url: '/api/referrals', status: 201 };
+      probe.prepare = async () => {
+        probe.body = {
+          agencyId: await matrixAgency(CITY.code),
+          source: 'household',
+          sourceId: households[c.home.key].id,
+          request: '矩阵转介',
+        };
+      };
+      return probe;
+    },
+  },
+  'POST /api/referrals/{id}/actions': {
+    access: REFERRAL_RECORDERS,
+    mutating: true,
+    own: (c) => referralProbe('POST', '/actions', placeVillage(c), { action: 'accepted' }, 200),
+    other: (c) => [referralProbe('POST', '/actions', c.away!.village.code, { action: 'accepted' }, 404)],
+  },
+  // ---- care visits (探访) ----
+  'GET /api/care/plans': {
+    access: CARE_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'care plans',
+      method: 'GET',
+      url: '/api/care/plans',
+      status: 200,
+      prepare: async () => {
+        await matrixCarePlan();
+      },
+      check: (res) => {
+        expect(items(res).length).toBeGreaterThan(0);
+        for (const p of items(res))
+          expect(
+            c.actor.place.code.startsWith(p.regionCode!) || within(p.regionCode!, c.actor.place.code),
+            `${p.regionCode} outside`,
+          ).toBe(true);
+      },
+    }),
+  },
+  'POST /api/care/plans': {
+    access: CARE_PLAN_EDITORS,
+    mutating: true,
+    own: (c) => ({
+      label: 'set a care plan',
+      method: 'POST',
+      url: '/api/care/plans',
+      body: carePlanBody(agencyPlace(c)),
+      status: 200,
+    }),
+    other: (c) => [
+      {
+        label: 'set the other county’s plan',
+        method: 'POST',
+        url: '/api/care/plans',
+        body: carePlanBody(c.away!.county.code),
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/care/due': {
+    access: CARE_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'due list',
+      method: 'GET',
+      url: '/api/care/due?pageSize=500',
+      status: 200,
+      prepare: async () => {
+        await matrixCareHousehold(c.home.village.code);
+        await matrixCareHousehold(SIDES.B.village.code);
+      },
+      check: (res) => {
+        expect(res.json().total).toBeGreaterThan(0);
+        for (const i of items(res)) expect(within(i.regionCode!, c.actor.place.code)).toBe(true);
+      },
+    }),
+  },
+  'GET /api/care/stats': {
+    access: CARE_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'care counts',
+      method: 'GET',
+      url: '/api/care/stats',
+      status: 200,
+      prepare: async () => {
+        await matrixCareHousehold(c.home.village.code);
+      },
+      check: (res) => {
+        expect(res.json().regionCode).toBe(c.actor.place.code);
+        expect(res.json().totals.households).toBeGreaterThan(0);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'the other county’s counts',
+        method: 'GET',
+        url: `/api/care/stats?region=${c.away!.county.code}`,
+        status: 403,
+      },
+    ],
+  },
+  'GET /api/care/visits': {
+    access: CARE_READERS,
+    mutating: false,
+    own: (c) => careVisitsProbe(placeVillage(c)),
+    other: (c) => [
+      {
+        label: 'care visits of the other side’s household',
+        method: 'GET',
+        url: `/api/care/visits?householdId=${sideFixtures[c.away!.key].visitedHousehold}`,
+        status: 200,
+        check: (res) => expect(res.json()).toEqual({ items: [] }),
+      },
+    ],
+  },
+  'POST /api/care/visits': {
+    access: CARE_VISITORS,
+    mutating: true,
+    own: (c) => careVisitProbe(placeVillage(c), 201),
+    other: (c) => [careVisitProbe(c.away!.village.code, 404)],
+  },
 };
+
+let provinceSeq = 0;
+/** A record the province rejected, in a village (payload: an empty object, encrypted). */
+async function matrixProvinceRecord(regionCode: string, id?: number): Promise<void> {
+  const sourceId = `matrix-${++provinceSeq}`;
+  await t.database.db
+    .insertInto('province_outbox')
+    .values({
+      ...(id ? { id: String(id) } : {}),
+      record_id: `recipient:${sourceId}:v1`,
+      type: 'recipient',
+      source_id: sourceId,
+      version: 1,
+      region_code: regionCode,
+      month: '2030-01',
+      payload_enc: t.app.deps.protector.encrypt('{}', 'province_outbox.payload'),
+      status: 'rejected',
+      reason: 'missing idNumber',
+    })
+    .execute();
+}
+
+/** Where a role configures agencies and care plans: the city, or its county (side A's county for lower levels). */
+function agencyPlace(c: Ctx): string {
+  return c.actor.place.code.length <= 6 ? c.actor.place.code : c.home.county.code;
+}
+
+function agencyBody(regionCode: string) {
+  return {
+    regionCode,
+    kind: 'charity',
+    name: unique('矩阵机构'),
+    help: '矩阵帮扶',
+    contact: '0594-0000000',
+  };
+}
+
+/** An agency (made by the city administrator) in a city or county; its id. */
+async function matrixAgency(regionCode: string): Promise<string> {
+  const res = await admin.request('POST', '/api/referral-agencies', agencyBody(regionCode));
+  if (res.statusCode !== 201) throw new Error(`agency ${regionCode}: ${res.statusCode} ${res.body}`);
+  return res.json().id;
+}
+
+/** A change of an agency configured in `agencyRegion`, the body naming `bodyRegion`. */
+function agencyEditProbe(agencyRegion: string, bodyRegion: string, status: number): Probe {
+  const probe: Probe = {
+    label: `change an agency of ${agencyRegion} (body ${bodyRegion})`,
+    method: 'PUT',
+    url: `/api/referral-agencies/${PLACEHOLDER_CASE}`,
+    body: { ...agencyBody(bodyRegion), active: false },
+    status,
+  };
+  probe.prepare = async () => {
+    probe.url = `/api/referral-agencies/${await matrixAgency(agencyRegion)}`;
+  };
+  return probe;
+}
+
+let cityAgency = '';
+/** A referral (sent by the city administrator) of a fresh household in `village` to the city's agency. */
+async function matrixReferral(village: string): Promise<{ id: string; householdId: string }> {
+  cityAgency ||= await matrixAgency(CITY.code);
+  const h = await admin.request('POST', '/api/households', householdBodyFor(village));
+  if (h.statusCode !== 201) throw new Error(`referral household: ${h.statusCode} ${h.body}`);
+  const householdId = h.json().id as string;
+  const res = await admin.request('POST', '/api/referrals', {
+    agencyId: cityAgency,
+    source: 'household',
+    sourceId: householdId,
+    request: '矩阵转介',
+  });
+  if (res.statusCode !== 201) throw new Error(`referral ${village}: ${res.statusCode} ${res.body}`);
+  return { id: res.json().id, householdId };
+}
+
+/** A request on a fresh referral in `village`, made in `prepare` (the URL is known only then). */
+function referralProbe(method: Method, path: string, village: string, body: unknown, status: number): Probe {
+  const probe: Probe = {
+    label: `${method} referral${path} in ${village}`,
+    method,
+    url: `/api/referrals/${PLACEHOLDER_CASE}${path}`,
+    body,
+    status,
+  };
+  probe.prepare = async () => {
+    const { id } = await matrixReferral(village);
+    probe.url = `/api/referrals/${id}${path}`;
+  };
+  return probe;
+}
+
+function carePlanBody(regionCode: string) {
+  return { regionCode, category: 'tekun', label: unique('矩阵探访计划'), intervalMonths: 6 };
+}
+
+let carePlanned = false;
+/** The city's 低保 care plan (every three months), once. */
+async function matrixCarePlan(): Promise<void> {
+  if (carePlanned) return;
+  const res = await admin.request('POST', '/api/care/plans', {
+    regionCode: CITY.code,
+    category: 'dibao',
+    label: '矩阵低保探访',
+    intervalMonths: 3,
+  });
+  if (res.statusCode !== 200) throw new Error(`care plan: ${res.statusCode} ${res.body}`);
+  carePlanned = true;
+}
+
+/** A household of `village` on an active 低保 enrolment, so under the city's care plan; its id. */
+async function matrixCareHousehold(village: string): Promise<string> {
+  await matrixCarePlan();
+  const enrolment = await matrixEnrolment(village, 'dibao');
+  const row = await t.database.db
+    .selectFrom('enrolments')
+    .select('household_id')
+    .where('id', '=', enrolment.id)
+    .executeTakeFirstOrThrow();
+  return row.household_id!;
+}
+
+function careVisitBody(householdId: string) {
+  return { householdId, visitedAt: new Date().toISOString(), finding: 'well', notes: '矩阵探访' };
+}
+
+/** A care visit to a fresh planned household in `village`. */
+function careVisitProbe(village: string, status: number): Probe {
+  const probe: Probe = {
+    label: `care visit in ${village}`,
+    method: 'POST',
+    url: '/api/care/visits',
+    body: careVisitBody(PLACEHOLDER_CASE),
+    status,
+  };
+  probe.prepare = async () => {
+    probe.body = careVisitBody(await matrixCareHousehold(village));
+  };
+  return probe;
+}
+
+/** A planned household in `village` visited once (by the city administrator); its id. */
+async function matrixVisitedHousehold(village: string): Promise<string> {
+  const householdId = await matrixCareHousehold(village);
+  const res = await admin.request('POST', '/api/care/visits', careVisitBody(householdId));
+  if (res.statusCode !== 201) throw new Error(`care visit ${village}: ${res.statusCode} ${res.body}`);
+  return householdId;
+}
+
+/** The visits of a household in `village` visited once. */
+function careVisitsProbe(village: string): Probe {
+  const probe: Probe = {
+    label: `care visits of a household in ${village}`,
+    method: 'GET',
+    url: '/api/care/visits',
+    status: 200,
+    check: (res) => expect(items(res).length).toBe(1),
+  };
+  probe.prepare = async () => {
+    probe.url = `/api/care/visits?householdId=${await matrixVisitedHousehold(village)}`;
+  };
+  return probe;
+}
+
+/**
+ * A referred and a visited household on each side, made in setup: the other side's probes of the
+ * lists run with a snapshot taken before them, so they cannot make their data in `prepare`.
+ */
+const sideFixtures = {} as Record<'A' | 'B', { referralHousehold: string; visitedHousehold: string }>;
+
+let payrollMonthSeq = 0;
+const payrollEnrolments: Record<string, { id: string }> = {};
+/** A month no other probe uses (far ahead, so no enrolment of the matrix is due in it). */
+function matrixMonth(): string {
+  const n = payrollMonthSeq++;
+  return `${2200 + Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`;
+}
+
+/** A payroll stored directly in a county (empty; with one open finding on a fresh enrolment). */
+async function matrixPayroll(
+  county: string,
+  status: 'draft' | 'submitted' | 'approved',
+): Promise<{ id: string; exceptionId: number }> {
+  const db = t.database.db;
+  const village = Object.values(SIDES).find((s) => s.county.code === county)!.village.code;
+  // One enrolment per county serves every payroll probe (the findings only need to name one).
+  const enrolment = (payrollEnrolments[county] ??= await matrixEnrolment(village, 'dibao'));
+  const p = await db
+    .insertInto('payrolls')
+    .values({ month: matrixMonth(), region_code: county, status, created_by: 'matrix' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const x = await db
+    .insertInto('payroll_exceptions')
+    .values({ payroll_id: p.id, code: 'missing_account', enrolment_id: enrolment.id, detail: '{}' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  // A submitted or approved payroll has no open finding (it could not have been submitted).
+  if (status !== 'draft')
+    await db.updateTable('payroll_exceptions').set({ status: 'accepted' }).where('id', '=', x.id).execute();
+  return { id: p.id, exceptionId: Number(x.id) };
+}
+
+/** A probe on a payroll of the actor's county (the other county's: not found). */
+function payrollProbe(
+  method: Method,
+  path: string,
+  access: readonly Role[],
+  status: 'draft' | 'submitted' | 'approved',
+  mutating: boolean,
+  body?: unknown,
+): Entry {
+  const make = (c: Ctx, county: string, expect: number): Probe => {
+    const probe: Probe = {
+      label: `payroll ${path || 'detail'}`,
+      method,
+      url: `/api/payrolls/${PLACEHOLDER_CASE}${path ? `/${path.replace('{x}', '1')}` : ''}`,
+      ...(body !== undefined ? { body } : {}),
+      status: expect,
+    };
+    probe.prepare = async () => {
+      const p = await matrixPayroll(county, status);
+      // Submit needs no open finding: accept it beforehand.
+      if (path === 'submit')
+        await t.database.db
+          .updateTable('payroll_exceptions')
+          .set({ status: 'accepted' })
+          .where('payroll_id', '=', p.id)
+          .execute();
+      probe.url = `/api/payrolls/${p.id}${path ? `/${path.replace('{x}', String(p.exceptionId))}` : ''}`;
+    };
+    return probe;
+  };
+  return {
+    access,
+    mutating,
+    own: (c) => make(c, c.home.county.code, 200),
+    other: (c) => [make(c, c.away!.county.code, 404)],
+  };
+}
+
+/** A person insured today in a village (a 低保 enrolment from January), by ID number and blind index. */
+let insuredSeq = 0;
+async function matrixInsured(village: string): Promise<{ idNumber: string; idHash: string; enrolmentId: string }> {
+  // A claim is unique per person: the birth day moves on when the three-digit sequence wraps.
+  const n = ++insuredSeq;
+  const birthDate = `1948-02-${String(2 + (Math.floor(n / 800) % 26)).padStart(2, '0')}`;
+  const idNumber = makeIdNumber(village.slice(0, 6), birthDate, 100 + (n % 800));
+  const idHash = t.app.deps.protector.idHash(idNumber);
+  const [enrolmentId] = await t.database.db.transaction().execute((trx) =>
+    insertEnrolments(
+      trx,
+      [
+        {
+          kind: 'dibao',
+          householdId: null,
+          regionCode: village,
+          source: 'seed',
+          fromMonth: `${chinaToday().slice(0, 4)}-01`,
+          monthlyAmountFen: 50_000,
+          members: [
+            { idHash, memberId: null, name: unique('矩阵参保'), idMasked: '3503**********0000', relation: 'head' },
+          ],
+          approvalLevel: 'system',
+          reason: 'seed',
+        },
+      ],
+      null,
+    ),
+  );
+  return { idNumber, idHash, enrolmentId: enrolmentId! };
+}
+
+/** A claim at a given step, stored directly on this year's scheme, which names the matrix insurer. */
+async function matrixClaim(village: string, status: 'reported' | 'guided' | 'received' | 'approved'): Promise<string> {
+  const db = t.database.db;
+  const insurers = actors.filter((a) => a.role === 'insurer').map((a) => a.username);
+  const scheme = await db
+    .selectFrom('insurance_schemes')
+    .select('id')
+    .where('year', '=', Number(chinaToday().slice(0, 4)))
+    .orderBy('version', 'desc')
+    .executeTakeFirstOrThrow();
+  await db.updateTable('insurance_schemes').set({ insurer_users: insurers }).where('id', '=', scheme.id).execute();
+  const p = await matrixInsured(village);
+  const row = await db
+    .insertInto('insurance_claims')
+    .values({
+      claim_no: unique('LPMATRIX'),
+      scheme_id: scheme.id,
+      region_code: village,
+      id_hash: p.idHash,
+      enrolment_id: p.enrolmentId,
+      insured_name: '矩阵参保人',
+      id_masked: '3503**********0000',
+      cover_item: 'death_illness',
+      event_date: chinaToday(),
+      source: 'staff',
+      status,
+      ...(status === 'received' || status === 'approved'
+        ? { materials_complete_on: chinaToday(), due_on: chinaToday() }
+        : {}),
+      ...(status === 'approved' ? { approved_fen: 100_000 } : {}),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('insurance_claim_actions')
+    .values({ claim_id: row.id, seq: 1, type: 'reported', actor_username: 'matrix' })
+    .execute();
+  return row.id;
+}
+
+/** A condolence-visit task of a claim in a village (as a death record would issue it). */
+async function matrixCondolenceTask(village: string): Promise<string> {
+  const claimId = await matrixClaim(village, 'reported');
+  const row = await t.database.db
+    .insertInto('insurance_condolence_tasks')
+    .values({ claim_id: claimId, region_code: village, issued_on: chinaToday(), due_on: chinaToday() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+function condolenceProbe(village: string, status: number): Probe {
+  const probe: Probe = {
+    label: `condolence visit in ${village}`,
+    method: 'POST',
+    url: `/api/insurance/condolence-tasks/${PLACEHOLDER_CASE}/complete`,
+    body: {
+      visitedOn: chinaToday(),
+      familyInformed: true,
+      beneficiaryName: '矩阵受益人',
+      beneficiaryRelation: '子女',
+      beneficiaryIdNumber: makeIdNumber('350302', '1975-03-03', 222),
+    },
+    status,
+  };
+  probe.prepare = async () => {
+    const id = await matrixCondolenceTask(village);
+    probe.url = `/api/insurance/condolence-tasks/${id}/complete`;
+  };
+  return probe;
+}
+
+/** The download of a document of a claim in a village (audited). */
+function claimDocumentProbe(village: string, status: number): Probe {
+  const probe: Probe = {
+    label: `claim document in ${village}`,
+    method: 'GET',
+    url: `/api/insurance/claims/${PLACEHOLDER_CASE}/documents/${PLACEHOLDER_CASE}`,
+    status,
+  };
+  probe.prepare = async () => {
+    const id = await matrixClaim(village, 'guided');
+    const content = Buffer.from('%PDF-1.4 matrix');
+    const doc = await t.database.db
+      .insertInto('insurance_claim_documents')
+      .values({
+        claim_id: id,
+        kind: 'death_certificate',
+        file_name: 'matrix.pdf',
+        mime_type: 'application/pdf',
+        size_bytes: content.length,
+        sha256: 'matrix',
+        content,
+        action_seq: 1,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    probe.url = `/api/insurance/claims/${id}/documents/${doc.id}`;
+  };
+  return probe;
+}
+
+function claimReport(village: string, status: number): Probe {
+  const probe: Probe = {
+    label: `report a claim in ${village}`,
+    method: 'POST',
+    url: '/api/insurance/claims',
+    body: {},
+    status,
+  };
+  probe.prepare = async () => {
+    await matrixClaim(village, 'reported'); // also names the matrix insurer on the scheme
+    const p = await matrixInsured(village);
+    probe.body = { idNumber: p.idNumber, coverItem: 'death_illness', eventDate: chinaToday() };
+  };
+  return probe;
+}
+
+function claimProbe(
+  method: Method,
+  path: string,
+  village: string,
+  status: 'reported' | 'guided' | 'received' | 'approved',
+  body: unknown,
+): Probe {
+  const probe: Probe = {
+    label: `claim ${path || 'detail'}`,
+    method,
+    url: `/api/insurance/claims/${PLACEHOLDER_CASE}${path ? `/${path}` : ''}`,
+    ...(body !== undefined ? { body } : {}),
+    status: 200,
+  };
+  probe.prepare = async () => {
+    const id = await matrixClaim(village, status);
+    probe.url = `/api/insurance/claims/${id}${path ? `/${path}` : ''}`;
+  };
+  return probe;
+}
+
+/** A claim step on a claim of one's own place; the other side's claim is not found. */
+function claimStep(
+  access: readonly Role[],
+  path: string,
+  status: 'reported' | 'guided' | 'received' | 'approved',
+  body: unknown,
+): Entry {
+  return {
+    access,
+    mutating: true,
+    own: (c) => claimProbe('POST', path, placeVillage(c), status, body),
+    other: (c) => [{ ...claimProbe('POST', path, c.away!.village.code, status, body), status: 404 }],
+  };
+}
+
+/** A read of insurance data: allowed in one's own region, 403 for a filter on the other county. */
+/** A fund-ledger report: the payroll readers, of their own region only. */
+function payrollReportRead(path: string): Entry {
+  const query = `month=${chinaToday().slice(0, 7)}`;
+  return {
+    access: PAYROLL_READERS,
+    mutating: false,
+    own: () => ({ label: path, method: 'GET', url: `${path}?${query}`, status: 200 }),
+    other: (c) => [
+      {
+        label: `${path} of the other county`,
+        method: 'GET',
+        url: `${path}?${query}&regionCode=${c.away!.county.code}`,
+        status: 403,
+      },
+    ],
+  };
+}
+
+function insuranceRead(path: string, query: string, listsPeople = false): Entry {
+  return {
+    access: INSURANCE_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: path,
+      method: 'GET',
+      url: `${path}?${query}`,
+      status: 200,
+      ...(listsPeople
+        ? {
+            prepare: async () => {
+              await matrixEnrolment(c.home.village.code, 'dibao');
+            },
+          }
+        : {}),
+      check: (res) => {
+        if (!listsPeople) return;
+        for (const i of items(res)) expect(within(i.regionCode!, c.actor.place.code)).toBe(true);
+      },
+    }),
+    other: (c) => [
+      {
+        label: `${path} of the other county`,
+        method: 'GET',
+        url: `${path}?${query}&regionCode=${c.away!.county.code}`,
+        status: 403,
+      },
+    ],
+  };
+}
+
+function schemeBody() {
+  const year = Number(chinaToday().slice(0, 4)) + 3;
+  return {
+    year,
+    insurer: '矩阵保险公司',
+    policyNo: unique('MATRIX-'),
+    periodFrom: `${year}-01-01`,
+    periodTo: `${year}-12-31`,
+    premiumFen: 4_000,
+    kinds: ['dibao', 'tekun'],
+    coverItems: [{ code: 'death_illness', name: '疾病身故', maxFen: 300_000, materials: ['death_certificate'] }],
+    cityShareBp: 5_000,
+  };
+}
+
+/**
+ * An enrolment in a village, stored directly (the probes are about access, not about how it was
+ * made). 低保 is approved by the county here; 低保边缘 is made township-level for the matrix by a
+ * county version of its standard, so a township officer has a change of its own level to make.
+ */
+async function matrixEnrolment(
+  village: string,
+  kind: 'dibao' | 'dibao_edge',
+  status: 'active' | 'suspended' = 'active',
+): Promise<{ id: string; memberId: string }> {
+  const db = t.database.db;
+  if (kind === 'dibao_edge')
+    await db
+      .insertInto('policy_standards')
+      .values({
+        region_code: village.slice(0, 6),
+        kind: 'dibao_edge',
+        effective_month: '2025-01',
+        version: 1,
+        params: JSON.stringify({ ...demoPolicyParams(90_000).dibao_edge, approvalLevel: 'township' }),
+        created_by: 'matrix',
+      })
+      .onConflict((oc) => oc.columns(['region_code', 'kind', 'version']).doNothing())
+      .execute();
+  const res = await admin.request('POST', '/api/households', householdBodyFor(village));
+  if (res.statusCode !== 201) throw new Error(`enrolment household: ${res.statusCode} ${res.body}`);
+  const h = res.json();
+  const head = h.members[0];
+  const [id] = await db.transaction().execute((trx) =>
+    insertEnrolments(trx, [
+      {
+        kind,
+        householdId: h.id,
+        regionCode: village,
+        source: 'seed',
+        fromMonth: '2025-01',
+        monthlyAmountFen: 50_000,
+        members: [
+          {
+            idHash: `matrix-${head.id}`,
+            memberId: head.id,
+            name: head.name,
+            idMasked: head.idMasked,
+            relation: 'head',
+          },
+        ],
+        approvalLevel: 'county',
+        reason: 'seed',
+      },
+    ]),
+  );
+  if (status === 'suspended')
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('enrolment_changes')
+        .values({
+          enrolment_id: id!,
+          seq: 2,
+          type: 'suspended',
+          effective_month: '2025-02',
+          reason: 'staff',
+          approval_level: 'county',
+          actor_username: 'matrix',
+          region_code: village,
+        })
+        .execute();
+      await trx.updateTable('enrolments').set({ status: 'suspended' }).where('id', '=', id!).execute();
+    });
+  return { id: id!, memberId: head.id };
+}
+
+function householdBodyFor(village: string) {
+  return {
+    regionCode: village,
+    address: '矩阵在册1号',
+    members: [{ name: '林在册', idNumber: newId(village.slice(0, 6)), relation: 'head', hukouType: 'rural' }],
+  };
+}
+
+/** A probe on a fresh enrolment in `village`, made in `prepare` (the URL is known only then). */
+function enrolmentProbe(
+  c: Ctx,
+  method: Method,
+  path: string,
+  village: string,
+  body: unknown,
+  kind: 'dibao' | 'dibao_edge',
+  status: 'active' | 'suspended' = 'active',
+): Probe {
+  const probe: Probe = {
+    label: `enrolment ${path || 'detail'}`,
+    method,
+    url: `/api/enrolments/${PLACEHOLDER_CASE}${path ? `/${path}` : ''}`,
+    ...(body !== undefined ? { body } : {}),
+    status: 200,
+  };
+  probe.prepare = async () => {
+    const e = await matrixEnrolment(village, kind, status);
+    probe.url = `/api/enrolments/${e.id}${path ? `/${path}` : ''}`;
+    if (path === 'members') probe.body = { ...(body as object), memberIds: [e.memberId] };
+  };
+  return probe;
+}
+
+/**
+ * A change: the township changes a township-level enrolment (低保边缘 here), the county a county-level
+ * one (低保); the other side's enrolment is not found.
+ */
+function enrolmentChange(path: string, body: unknown, status: 'active' | 'suspended' = 'active'): Entry {
+  return {
+    access: ENROLMENT_CHANGERS,
+    mutating: true,
+    own: (c) =>
+      enrolmentProbe(
+        c,
+        'POST',
+        path,
+        placeVillage(c),
+        body,
+        c.actor.role === 'township_officer' ? 'dibao_edge' : 'dibao',
+        status,
+      ),
+    other: (c) => [{ ...enrolmentProbe(c, 'POST', path, c.away!.village.code, body, 'dibao', status), status: 404 }],
+  };
+}
+
+/** A review of a fresh enrolment in `village` at `status`, with the facts the earlier steps recorded. */
+async function matrixReview(
+  village: string,
+  kind: 'dibao' | 'dibao_edge',
+  status: 'open' | 'surveyed' | 'verified' | 'determined',
+): Promise<string> {
+  const db = t.database.db;
+  const e = await matrixEnrolment(village, kind);
+  const enc = (data: unknown) => t.app.deps.protector.encrypt(JSON.stringify(data), 'review_action.data');
+  const review = await db
+    .insertInto('reviews')
+    .values({
+      enrolment_id: e.id,
+      kind,
+      region_code: village,
+      township_code: village.slice(0, 9),
+      period: '2026-01',
+      due_on: '2026-01-30',
+      interval_months: 12,
+      category: 'other',
+      status,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const steps: { type: 'opened' | 'surveyed' | 'verified' | 'determined'; data: unknown }[] = [
+    { type: 'opened', data: { source: 'schedule' } },
+  ];
+  if (status !== 'open')
+    steps.push({
+      type: 'surveyed',
+      data: {
+        visitedOn: '2026-01-05',
+        visitors: '矩阵',
+        findings: '矩阵',
+        otherIncomeFen: 0,
+        medicalCostsFen: 0,
+        unmetAdl: 0,
+      },
+    });
+  if (status === 'verified' || status === 'determined') {
+    const report = {
+      generatedAt: new Date().toISOString(),
+      from: '2025-01-06',
+      to: '2026-01-05',
+      lines: [],
+      members: 1,
+      monthlyIncomeFen: 0,
+      perCapitaIncomeFen: 0,
+      medicalCostsFen: 0,
+      assets: { passed: true, lines: [] },
+      note: '',
+    };
+    steps.push({ type: 'verified', data: { report } });
+  }
+  if (status === 'determined') steps.push({ type: 'determined', data: {} });
+  await db
+    .insertInto('review_actions')
+    .values(
+      steps.map((st, i) => ({
+        review_id: review.id,
+        seq: i + 1,
+        type: st.type,
+        data_enc: enc(st.data),
+        actor_username: 'matrix',
+        region_code: village,
+      })),
+    )
+    .execute();
+  return review.id;
+}
+
+function reviewProbe(
+  method: Method,
+  path: string,
+  village: string,
+  body: unknown,
+  kind: 'dibao' | 'dibao_edge',
+  status: 'open' | 'surveyed' | 'verified' | 'determined',
+): Probe {
+  const probe: Probe = {
+    label: `review ${path || 'detail'}`,
+    method,
+    url: `/api/reviews/${PLACEHOLDER_CASE}${path ? `/${path}` : ''}`,
+    ...(body !== undefined ? { body } : {}),
+    status: 200,
+  };
+  probe.prepare = async () => {
+    const id = await matrixReview(village, kind, status);
+    probe.url = `/api/reviews/${id}${path ? `/${path}` : ''}`;
+  };
+  return probe;
+}
+
+/**
+ * A review step: allowed callers act on a review of their own side at the step (the decision: the
+ * township on a township-level kind, 低保边缘 here, the county on 低保); the other side's is not found.
+ */
+function reviewStep(
+  path: string,
+  access: readonly Role[],
+  status: 'open' | 'surveyed' | 'verified' | 'determined',
+  body: unknown,
+): Entry {
+  return {
+    access,
+    mutating: true,
+    own: (c) =>
+      reviewProbe(
+        'POST',
+        path,
+        placeVillage(c),
+        body,
+        c.actor.role === 'township_officer' ? 'dibao_edge' : 'dibao',
+        status,
+      ),
+    other: (c) => [{ ...reviewProbe('POST', path, c.away!.village.code, body, 'dibao', status), status: 404 }],
+  };
+}
+
+/** Opening a review from a signal on the person of a fresh enrolment in `village` (made in `prepare`). */
+function signalActProbe(village: string): Probe {
+  const probe: Probe = {
+    label: 'signal act',
+    method: 'POST',
+    url: `/api/signals/${PLACEHOLDER_CASE}/act`,
+    body: { enrolmentId: PLACEHOLDER_CASE, action: 'open_review' },
+    status: 200,
+  };
+  probe.prepare = async () => {
+    const db = t.database.db;
+    const e = await matrixEnrolment(village, 'dibao');
+    const rule = await db
+      .selectFrom('collision_rules')
+      .select(['id', 'current_version'])
+      .where('code', '=', 'death.recipient')
+      .executeTakeFirstOrThrow();
+    const s = await db
+      .insertInto('signals')
+      .values({
+        rule_id: rule.id,
+        rule_version: rule.current_version,
+        outcome: 'stop',
+        dedupe_key: `matrix-act-${e.id}`,
+        id_hash: `matrix-${e.memberId}`,
+        member_id: e.memberId,
+        region_code: village,
+        detail: JSON.stringify({}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    probe.url = `/api/signals/${s.id}/act`;
+    probe.body = { enrolmentId: e.id, action: 'open_review', note: '矩阵测试' };
+  };
+  return probe;
+}
 
 /** Case probes: a case of each side (set up before the matrix runs) and fresh cases at each step. */
 const matrixCases = {} as Record<'A' | 'B', { id: string; caseNo: string; surveySeq: number }>;
+/** A payment line per side (the trace's entry by payment). */
+const matrixPayments = {} as Record<'A' | 'B', number>;
 const caseDeps = () => ({ db: t.database.db, protector: t.app.deps.protector, config: t.config });
 const PLACEHOLDER_CASE = '00000000-0000-4000-8000-000000000000';
 
@@ -1578,7 +3338,11 @@ function registerFile(village: string) {
   return Buffer.from(`${headers}\nK${++idSeq},${village},测试地址,林导入,${newId(village.slice(0, 6))},户主,农业\n`);
 }
 let idSeq = 100;
-const newId = (county: string) => makeIdNumber(county, '1960-05-01', ++idSeq);
+/** A fresh ID number: the birth day moves on every thousand numbers (the sequence has three digits). */
+const newId = (county: string) => {
+  const n = ++idSeq;
+  return makeIdNumber(county, `1960-05-${String(1 + (Math.floor(n / 1000) % 28)).padStart(2, '0')}`, n % 1000);
+};
 
 function householdBody(village: string) {
   return {
@@ -1604,7 +3368,7 @@ function placeVillage(c: Ctx): string {
   return within(c.home.village.code, c.actor.place.code) ? c.home.village.code : c.actor.place.code;
 }
 
-/** A no-change edit of a household at its current version (read as admin, so it works for denied probes too). */
+/** An edit of a household at its current version, changing nothing by itself (read as admin, so it works for denied probes too). */
 async function editBody(id: string) {
   const h = (await admin.request('GET', `/api/households/${id}`)).json();
   return {
@@ -1675,14 +3439,17 @@ beforeAll(async () => {
   admin = await t.login('admin');
 
   const create = async (username: string, role: Role, regionCode: string) => {
+    // Nobody manages their own rank: a second city administrator is made from an auditor account.
     const res = await admin.request('POST', '/api/users', {
       username,
       displayName: username,
-      role,
+      role: role === 'city_admin' ? 'auditor' : role,
       regionCode,
       password: PASSWORD,
     });
     if (res.statusCode !== 201) throw new Error(`creating ${username}: ${res.statusCode} ${res.body}`);
+    if (role === 'city_admin')
+      await t.database.db.updateTable('users').set({ role }).where('username', '=', username).execute();
     return res.json().id as string;
   };
 
@@ -1763,6 +3530,12 @@ beforeAll(async () => {
     const surveySeq = surveyed.actions.find((a) => a.action === 'record_survey')!.seq;
     matrixCases[side.key] = { id: created.id, caseNo: created.caseNo, surveySeq };
   }
+  for (const side of [SIDES.A, SIDES.B]) matrixPayments[side.key] = await matrixPaymentLine(side);
+  for (const side of [SIDES.A, SIDES.B])
+    sideFixtures[side.key] = {
+      referralHousehold: (await matrixReferral(side.village.code)).householdId,
+      visitedHousehold: await matrixVisitedHousehold(side.village.code),
+    };
 
   const doc = (await t.anonymous.request('GET', '/api/openapi.json')).json() as {
     paths: Record<string, Record<string, unknown>>;
@@ -1785,6 +3558,16 @@ describe('permission matrix', () => {
         .filter((r) => !routes.includes(r))
         .map((r) => `matrix entry ${r} matches no route`),
     ).toEqual([]);
+  });
+
+  it('aims at another region’s ids on every route with an id, but for the city-wide ones named here', () => {
+    const missing = routes.filter((r) => {
+      const entry = MATRIX[r];
+      return r.includes('{') && entry && entry.access !== 'public' && !entry.other && !(r in CITY_WIDE_IDS);
+    });
+    expect(missing.map((r) => `route ${r} has an id but no probe of the other region`)).toEqual([]);
+    const stale = Object.keys(CITY_WIDE_IDS).filter((r) => !routes.includes(r) || MATRIX[r]?.access === 'public');
+    expect(stale).toEqual([]);
   });
 
   it('agrees with the shared role tables', () => {
@@ -1860,7 +3643,8 @@ describe('permission matrix', () => {
         }
       }
       expect(failures).toEqual([]);
-    });
+      // One identity walks every route (about 200 probes, each with its snapshot): a minute on a loaded machine.
+    }, 300_000);
 
   it('lingchuan (灵川镇) can never see or change anything of 萩芦镇, qiulu’s township', async () => {
     const lingchuan = await t.login('lingchuan');
@@ -1959,3 +3743,169 @@ describe('permission matrix', () => {
     expect((await q.request('GET', '/api/regions/350302102')).statusCode).toBe(403);
   });
 });
+
+// Hardening (issue 11): nobody manages an account of their own rank, so no peer can take over a peer.
+describe('peers', () => {
+  it('a city admin, a county officer and a township officer cannot create, change, reset, unlock or deactivate a peer', async () => {
+    const before = await snapshot();
+    const failures: string[] = [];
+    for (const role of ['city_admin', 'county_officer', 'township_officer'] as const) {
+      const [me, peer] = actors.filter((a) => a.role === role);
+      const self = me!;
+      // At city level there is one actor: the demo admin is its peer.
+      const other = peer ?? {
+        id: (
+          await t.database.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()
+        ).id,
+      };
+      const samePlace = self.place.code;
+      const peerInRegion = await t.database.db
+        .insertInto('users')
+        .values({
+          username: `mx.peer.${role}`,
+          display_name: 'peer',
+          role,
+          region_code: samePlace,
+          password_hash: 'x',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const attempts: [Method, string, unknown, number[]][] = [
+        [
+          'POST',
+          '/api/users',
+          {
+            username: `mx.new.${role.replace('_', '')}`,
+            displayName: '同级',
+            role,
+            regionCode: samePlace,
+            password: PASSWORD,
+          },
+          [400],
+        ],
+        ['PATCH', `/api/users/${peerInRegion.id}`, { displayName: '被改名' }, [403]],
+        ['PATCH', `/api/users/${peerInRegion.id}`, { active: false }, [403]],
+        ['POST', `/api/users/${peerInRegion.id}/password`, { newPassword: 'Taken-Over-Peer-9931' }, [403]],
+        ['POST', `/api/users/${peerInRegion.id}/unlock`, undefined, [403]],
+        ['POST', `/api/users/${other.id}/password`, { newPassword: 'Taken-Over-Peer-9931' }, [403, 404]],
+        ['PATCH', `/api/users/${self.id}`, { active: false }, [409]],
+      ];
+      for (const [method, url, body, statuses] of attempts) {
+        const res = await self.agent.request(method, url, body);
+        if (!statuses.includes(res.statusCode))
+          failures.push(`${role} ${method} ${url}: ${res.statusCode} ${res.body}`);
+      }
+      await t.database.db.deleteFrom('users').where('id', '=', peerInRegion.id).execute();
+    }
+    expect(failures).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('no manager makes a peer or a superior of a subordinate, manages their own account, or touches a higher rank', async () => {
+    const before = await snapshot();
+    const failures: string[] = [];
+    const adminId = (
+      await t.database.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()
+    ).id;
+    /** For each manager: the role and place of an account just below it. */
+    const below = {
+      city_admin: { role: 'county_officer', place: SIDES.A.county },
+      county_officer: { role: 'township_officer', place: SIDES.A.township },
+      township_officer: { role: 'grid_worker', place: SIDES.A.village },
+    } as const;
+    for (const role of ['city_admin', 'county_officer', 'township_officer'] as const) {
+      const self = actors.find((a) => a.role === role && (a.side === null || a.side === SIDES.A))!;
+      const sub = below[role];
+      const subordinate = await t.database.db
+        .insertInto('users')
+        .values({
+          username: `mx.sub.${role}`,
+          display_name: 'subordinate',
+          role: sub.role,
+          region_code: sub.place.code,
+          password_hash: 'x',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      // An account above: the county officer of the township's own county; the city's admin above a county.
+      const above =
+        role === 'township_officer'
+          ? actors.find((a) => a.role === 'county_officer' && a.side === SIDES.A)!.id
+          : role === 'county_officer'
+            ? adminId
+            : null;
+      // The subordinate is in reach: the refusals below are the rank rule, not the region scope.
+      const seen = await self.agent.request('GET', `/api/users/${subordinate.id}`);
+      if (seen.statusCode !== 200) failures.push(`${role} cannot see its subordinate: ${seen.statusCode}`);
+      const attempts: [Method, string, unknown, number[]][] = [
+        // Promoting a subordinate to one's own rank (or above) would make a peer.
+        ['PATCH', `/api/users/${subordinate.id}`, { role, regionCode: self.place.code }, [400]],
+        ['PATCH', `/api/users/${subordinate.id}`, { role }, [400]],
+        ['PATCH', `/api/users/${subordinate.id}`, { role: 'city_admin', regionCode: CITY.code }, [400, 403]],
+        [
+          'POST',
+          '/api/users',
+          { username: 'mx.up.x', displayName: '上级', role: 'city_admin', regionCode: CITY.code, password: PASSWORD },
+          [400, 403],
+        ],
+        // One's own account is not managed through the account routes either.
+        ['POST', `/api/users/${self.id}/password`, { newPassword: 'Taken-Over-Self-9931' }, [403]],
+        ['POST', `/api/users/${self.id}/unlock`, undefined, [403]],
+        ['PATCH', `/api/users/${self.id}`, { role: 'grid_worker' }, [409]],
+        ['PATCH', `/api/users/${self.id}`, { regionCode: sub.place.code }, [409]],
+      ];
+      if (above)
+        attempts.push(
+          ['PATCH', `/api/users/${above}`, { displayName: '被改名' }, [403, 404]],
+          ['PATCH', `/api/users/${above}`, { active: false }, [403, 404]],
+          ['POST', `/api/users/${above}/password`, { newPassword: 'Taken-Over-Boss-9931' }, [403, 404]],
+          ['POST', `/api/users/${above}/unlock`, undefined, [403, 404]],
+        );
+      for (const [method, url, body, statuses] of attempts) {
+        const res = await self.agent.request(method, url, body);
+        if (!statuses.includes(res.statusCode))
+          failures.push(`${role} ${method} ${url} ${JSON.stringify(body)}: ${res.statusCode} ${res.body}`);
+      }
+      const after = await t.database.db
+        .selectFrom('users')
+        .select(['role', 'region_code'])
+        .where('id', '=', subordinate.id)
+        .executeTakeFirstOrThrow();
+      expect(after).toEqual({ role: sub.role, region_code: sub.place.code });
+      await t.database.db.deleteFrom('users').where('id', '=', subordinate.id).execute();
+    }
+    expect(failures).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+/** A payment line of an approved payroll for the side's registered household (the trace's entry by payment). */
+async function matrixPaymentLine(side: Side): Promise<number> {
+  const db = t.database.db;
+  const enrolment = await matrixEnrolment(side.village.code, 'dibao');
+  const p = await db
+    .insertInto('payrolls')
+    .values({ month: matrixMonth(), region_code: side.county.code, created_by: 'matrix' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const line = await db
+    .insertInto('payroll_lines')
+    .values({
+      payroll_id: p.id,
+      enrolment_id: enrolment.id,
+      month: matrixMonth(),
+      line_type: 'regular',
+      kind: 'dibao',
+      region_code: side.village.code,
+      household_id: households[side.key].id,
+      amount_fen: 100,
+      central_fen: 100,
+      provincial_fen: 0,
+      city_fen: 0,
+      county_fen: 0,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.updateTable('payrolls').set({ status: 'approved' }).where('id', '=', p.id).execute();
+  return Number(line.id);
+}

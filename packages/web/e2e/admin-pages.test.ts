@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startBrowserEnv, type BrowserEnv } from './harness';
+import { login, pickOption, startBrowserEnv, type BrowserEnv } from './harness';
 
 let env: BrowserEnv;
 beforeAll(async () => {
@@ -36,10 +36,13 @@ describe('administration pages', () => {
     await page.getByTestId('user-form-username').fill('yunzhuang.lin');
     await page.getByTestId('user-form-displayName').fill('云庄村协理员');
     await page.getByTestId('user-form-role').click();
-    await page.locator('.ant-select-dropdown:visible').getByTitle('村（社区）协理员', { exact: true }).click();
+    await pickOption(
+      page,
+      page.locator('.ant-select-dropdown:visible').getByTitle('村（社区）协理员', { exact: true }),
+    );
     await page.getByTestId('user-form-region').click();
     await page.keyboard.type('云庄');
-    await page.locator('.ant-select-dropdown:visible').getByText('云庄村委会').first().click();
+    await pickOption(page, page.locator('.ant-select-dropdown:visible').getByText('云庄村委会').first());
     await page.getByTestId('user-form-password').fill('grid-worker-pass-1');
     await page.getByTestId('user-form-confirm').fill('grid-worker-pass-1');
     await page.getByTestId('user-form-submit').click();
@@ -100,7 +103,7 @@ describe('administration pages', () => {
     await login(page, 'admin');
     await page.getByTestId('menu-audit').click();
     await expect.poll(async () => await page.locator('[data-testid^="audit-row-"]').count()).toBeGreaterThan(3);
-    expect(await page.getByTestId('audit-table').textContent()).toContain('user.create');
+    expect(await page.getByTestId('audit-table').textContent()).toContain('新建用户');
     await page.getByTestId('audit-verify').click();
     await expect.poll(() => page.getByTestId('audit-verify-result').getAttribute('data-ok')).toBe('true');
     await context.close();

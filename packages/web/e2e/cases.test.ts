@@ -3,9 +3,10 @@ import type { Page } from 'playwright-core';
 import { chinaToday, makeIdNumber } from '@jiuzhu/shared';
 import type { Agent } from '@jiuzhu/server/test/harness';
 import { dispatchNewLeads } from '../../server/src/modules/leads/dispatch';
-import { plantLeadSignal } from '../../server/src/modules/leads/testing';
-import { passNoticePeriod as passNotice } from '../../server/src/modules/cases/testing';
-import { login, startBrowserEnv, submitLogin, type BrowserEnv } from './harness';
+import { plantLeadSignal } from '../../server/src/demo/lead-signal';
+import { passNoticePeriod as passNotice } from '../../server/src/demo/case-driver';
+import { login, startBrowserEnv, submitLogin, type BrowserEnv, cancelConfirm, pickOption } from './harness';
+import { expectNoMachineData } from './machine-data';
 
 const YUNZHUANG = '350302102201'; // 灵川镇 云庄村
 const TOWNSHIP = 'lingchuan';
@@ -80,7 +81,7 @@ describe('case pages', () => {
     await page.getByTestId('member-1-idNumber').fill(spouseId);
     await page.getByTestId('case-village').click();
     await page.keyboard.type('云庄');
-    await page.locator('.ant-select-dropdown:visible').getByText('云庄村委会').first().click();
+    await pickOption(page, page.locator('.ant-select-dropdown:visible').getByText('云庄村委会').first());
     await page.getByTestId('case-phone').fill(phone);
     await page.getByTestId('case-address').fill(address);
     await page.getByTestId('case-reason').fill('夫妻二人年老多病，无固定收入');
@@ -96,6 +97,7 @@ describe('case pages', () => {
     // Only the forms of the allowed actions.
     expect(await page.getByTestId('form-record_survey').count()).toBe(0);
     await page.getByTestId('accept-submit').click();
+    await page.getByTestId('confirm-ok').click();
     await waitForStatus(page, 'accepted');
 
     // The survey: two staff (the first is the signed-in officer), findings.
@@ -121,8 +123,9 @@ describe('case pages', () => {
     await page.getByTestId('determine-submit').click();
     await waitForStatus(page, 'determined');
     await page.getByTestId('publish_notice-submit').click();
+    await page.getByTestId('confirm-ok').click();
     await waitForStatus(page, 'notice');
-    const endsOn = (await page.getByTestId('close-notice-ends').textContent())!;
+    const endsOn = (await page.getByTestId('case-notice-ends').textContent())!;
     expect(endsOn).toMatch(/\d{4}-\d{2}-\d{2}/);
 
     // The public notice board, without signing in: name, members and amount, nothing else.
@@ -137,22 +140,36 @@ describe('case pages', () => {
       expect(html).not.toContain(secret);
     await pub.context.close();
 
-    // Closing too early is refused with the end date.
+    // Before the notice ends, 结束公示 is a disabled button that says until when.
     if (endsOn.includes(chinaToday()) === false) {
-      await page.getByTestId('close_notice-submit').click();
-      await page.getByTestId('form-error').waitFor();
+      expect(await page.getByTestId('action-close_notice').isDisabled()).toBe(true);
+      expect(await page.getByTestId('action-close_notice-why').textContent()).toContain(
+        endsOn.match(/\d{4}-\d{2}-\d{2}/)![0],
+      );
+      expect(await page.getByTestId('close_notice-submit').count()).toBe(0);
     }
     // Seven days later the officer closes the notice; the county (the demo standards' level) approves.
     await passNoticePeriod(caseId);
     await page.reload();
     await page.getByTestId('close_notice-submit').click();
+    await page.getByTestId('confirm-ok').click();
     await waitForStatus(page, 'pending_approval');
     expect(await page.getByTestId('case-approval-level').textContent()).toContain('县级');
     expect(await page.getByTestId('form-approve').count()).toBe(0);
 
     await countyPage.page.reload();
     await countyPage.page.getByTestId('approve-opinion').fill('同意纳入低保');
+    // 批准 asks first, naming the applicant; cancelling leaves the case waiting for approval.
     await countyPage.page.getByTestId('approve-submit').click();
+    expect(await countyPage.page.getByTestId('confirm-question').textContent()).toContain('陈桂兰');
+    await cancelConfirm(countyPage.page);
+    await waitForStatus(countyPage.page, 'pending_approval');
+    expect((await county.request('GET', `/api/cases/${caseId}`)).json().status).toBe('pending_approval');
+    // 不予批准 is its own button, apart from 批准, and opens its own form instead.
+    expect(await countyPage.page.getByTestId('action-reject').textContent()).toContain('不予批准');
+    expect(await countyPage.page.getByTestId('form-reject').count()).toBe(0);
+    await countyPage.page.getByTestId('approve-submit').click();
+    await countyPage.page.getByTestId('confirm-ok').click();
     await waitForStatus(countyPage.page, 'enrolled');
     const [y, m] = chinaToday().split('-').map(Number) as [number, number];
     const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
@@ -174,6 +191,7 @@ describe('case pages', () => {
     ]);
     expect(await countyPage.page.getByTestId('case-timeline').textContent()).toContain(TOWNSHIP);
     expect(await countyPage.page.getByTestId('case-timeline').textContent()).toContain(COUNTY);
+    await expectNoMachineData(countyPage.page, 'case-detail');
 
     // The inbox lists it as enrolled.
     await page.goto('/cases?view=all');
@@ -193,10 +211,12 @@ describe('case pages', () => {
     await cp.getByTestId(`case-row-${c.caseNo}`).getByTestId('case-link').click();
     await waitForStatus(cp, 'pending_approval');
     // Reasons are required.
+    await cp.getByTestId('action-reject').click();
     await cp.getByTestId('reject-submit').click();
     await cp.getByTestId('form-reject').getByText('请填写此项').waitFor();
     await cp.getByTestId('reject-reasons').fill('核对发现家庭名下有经营实体，收入超过低保标准');
     await cp.getByTestId('reject-submit').click();
+    await cp.getByTestId('confirm-ok').click();
     await waitForStatus(cp, 'rejected');
     await cp.getByTestId('case-rejected').waitFor();
     expect(await cp.getByTestId('case-actions').count()).toBe(0);
@@ -244,6 +264,8 @@ describe('case pages', () => {
       password: 'grid-worker-pass-1',
     });
     expect(worker.statusCode).toBe(201);
+    // A new account must change its password first (the API enforces it); the harness's sign-in does that for tests.
+    await env.t.login('gw.yunzhuang', 'grid-worker-pass-1');
     const idNumber = makeIdNumber('350302', '1952-11-03', 417);
     const h = await admin.request('POST', '/api/households', {
       regionCode: YUNZHUANG,
@@ -282,6 +304,9 @@ describe('case pages', () => {
     await page.getByTestId('case-submit').click();
     await waitForStatus(page, 'submitted');
     expect(await page.getByTestId('case-summary').textContent()).toContain('网格员代办');
+    // The timeline says the case came from a lead, without the lead's id.
+    const text = await expectNoMachineData(page, 'case-detail');
+    expect(text).toContain('由困难线索转入');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     // The grid worker reads the case but acts on no step.
     expect(await page.getByTestId('case-actions').count()).toBe(0);

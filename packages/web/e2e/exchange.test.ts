@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeIdNumber } from '@jiuzhu/shared';
-import { login, startBrowserEnv, type BrowserEnv } from './harness';
+import { login, startBrowserEnv, type BrowserEnv, pickOption } from './harness';
 
 let env: BrowserEnv;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ async function uploadDeaths(page: Page, fileName: string, csv: string) {
   await page.goto('/exchange/upload');
   await page.getByTestId('upload-kind').click();
   await page.keyboard.type('死亡注销');
-  await page.locator('.ant-select-dropdown:visible').getByText('死亡注销 (CSV)').click();
+  await pickOption(page, page.locator('.ant-select-dropdown:visible').getByText('死亡注销 (CSV)'));
   await page.getByTestId('upload-columns').waitFor();
   await page.getByTestId('upload-as-of').click();
   await page.keyboard.type('2025-12-31');

@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { createTestApp, type TestApp } from '@jiuzhu/server/test/harness';
 // @ts-expect-error: a plain ESM script shared with `npm start`
 import { ensureWebBuilt, webDist } from '../../../scripts/web-build.mjs';
@@ -67,4 +68,31 @@ export async function submitLogin(page: Page, username: string, password = 'jiuz
 export async function login(page: Page, username: string, password = 'jiuzhu-demo'): Promise<void> {
   await submitLogin(page, username, password);
   await page.getByTestId('menu-home').waitFor();
+}
+
+/**
+ * Clicks an element that goes away when clicked (an option of an open Ant Design dropdown, a confirmation's cancel
+ * button) and waits until it has gone. Under load the first click can land while the popup is still opening and be
+ * lost; it is clicked again until it took.
+ */
+export async function clickUntilGone(target: ReturnType<Page['locator']>): Promise<void> {
+  await target.click();
+  await expect
+    .poll(async () => {
+      const shown = await target.isVisible().catch(() => false);
+      if (shown) await target.click({ timeout: 2_000 }).catch(() => {});
+      return shown;
+    })
+    .toBe(false);
+}
+
+/** Picks an option of the open Ant Design select dropdown and waits until the dropdown has closed. */
+export async function pickOption(_page: Page, option: ReturnType<Page['locator']>): Promise<void> {
+  await clickUntilGone(option);
+}
+
+/** Cancels the open confirmation and waits until it has closed. */
+export async function cancelConfirm(page: Page): Promise<void> {
+  await clickUntilGone(page.getByTestId('confirm-cancel'));
+  await page.getByTestId('confirm-question').waitFor({ state: 'detached' });
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeIdNumber } from '@jiuzhu/shared';
 import { dispatchNewLeads } from '../../server/src/modules/leads/dispatch';
-import { plantLeadSignal } from '../../server/src/modules/leads/testing';
+import { plantLeadSignal } from '../../server/src/demo/lead-signal';
 import { startBrowserEnv, submitLogin, login, type BrowserEnv } from './harness';
 
 const YUNZHUANG = '350302102201'; // 灵川镇 云庄村
@@ -29,6 +29,8 @@ beforeAll(async () => {
     password: WORKER_PASSWORD,
   });
   if (user.statusCode !== 201) throw new Error(`grid worker: ${user.statusCode} ${user.body}`);
+  // A new account must change its password first (the API enforces it); the harness's sign-in does that for tests.
+  await env.t.login(WORKER, WORKER_PASSWORD);
   const res = await admin.request('POST', '/api/households', {
     regionCode: YUNZHUANG,
     address: '莆田市城厢区灵川镇云庄村2组8号',
@@ -85,7 +87,7 @@ describe('lead pages', () => {
 
     await page.getByTestId('visit-form').waitFor();
     expect(await page.getByTestId('lead-sources').textContent()).toContain('医疗费用（测试）');
-    await page.getByTestId('visit-notes').fill('户主长期住院，子女在外务工，已协助提交低保申请材料');
+    await page.getByTestId('visit-notes').fill('户主长期住院，子女在外务工，经核实家庭收入可维持基本生活');
     await page
       .getByTestId('visit-photo-input')
       .setInputFiles({ name: 'visit.png', mimeType: 'image/png', buffer: PNG });
@@ -93,14 +95,14 @@ describe('lead pages', () => {
     await page.getByTestId('visit-locate').click();
     await expect.poll(() => page.getByTestId('visit-location').textContent()).toContain('25.452600');
     expect(await page.getByTestId('visit-location').textContent()).toContain('118.956100');
-    await page.getByTestId('visit-form').getByText('已协助申请救助').click();
+    await page.getByTestId('visit-form').getByText('经核实不困难').click();
     // Nothing sticks out sideways at phone width.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.getByTestId('visit-submit').click();
 
     await page.getByTestId('lead-closed').waitFor();
     expect(await page.getByTestId('lead-status').textContent()).toContain('已办结');
-    expect(await page.getByTestId('lead-visit-0').textContent()).toContain('已协助申请救助');
+    expect(await page.getByTestId('lead-visit-0').textContent()).toContain('经核实不困难');
     expect(await page.getByTestId('lead-visit-location').textContent()).toContain('25.452600');
     await expect
       .poll(() =>
@@ -113,7 +115,7 @@ describe('lead pages', () => {
     expect(await page.locator('[data-testid="visit-form"]').count()).toBe(0);
 
     const visit = await env.t.database.db.selectFrom('lead_visits').selectAll().executeTakeFirstOrThrow();
-    expect(visit).toMatchObject({ outcome: 'helped_to_apply', latitude: GPS.latitude, photo_count: 1 });
+    expect(visit).toMatchObject({ outcome: 'not_needy', latitude: GPS.latitude, photo_count: 1 });
     await context.close();
 
     expect(await stats(township.page)).toEqual({ issued: '1', visited: '1', onTime: '1' });

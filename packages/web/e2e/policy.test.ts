@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { login, startBrowserEnv, type BrowserEnv } from './harness';
+import { login, startBrowserEnv, type BrowserEnv, pickOption } from './harness';
 
 let env: BrowserEnv;
 beforeAll(async () => {
@@ -49,7 +49,7 @@ describe('policy standards page', () => {
 
     // 城厢区 has no version of its own yet: the city default applies.
     await page.getByTestId('policy-region').click();
-    await page.locator('.ant-select-dropdown:visible').getByTitle('城厢区', { exact: true }).click();
+    await pickOption(page, page.locator('.ant-select-dropdown:visible').getByTitle('城厢区', { exact: true }));
     await expect.poll(() => text(page, 'policy-effective-region')).toBe('城厢区');
     await expect.poll(() => text(page, 'policy-effective-meta')).toContain('市级默认标准');
 

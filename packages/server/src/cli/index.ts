@@ -3,7 +3,7 @@ import readline from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
-import { ROLES, type Role } from '@jiuzhu/shared';
+import { chinaToday, ROLES, type Role } from '@jiuzhu/shared';
 import { openAndPrepare } from '../boot';
 import { ConfigError, loadConfig, type Config } from '../config';
 import type { Database } from '../db/database';
@@ -14,14 +14,20 @@ import { AppError, describeError } from '../errors';
 import { recordAudit, verifyAudit } from '../modules/audit/service';
 import { Protector } from '../crypto/index';
 import { rotateKeys } from '../modules/registry/keys';
-import { seedRegistry, seedTarget } from '../modules/registry/seed';
-import { formatSummary, generateCity, writeFeeds } from '../modules/registry/generator/index';
+import { seedRegistry, seedTarget } from '../demo/registry';
+import { seedEnrolments } from '../demo/enrolments';
+import { formatSummary, generateCity, writeFeeds } from '../synthetic/index';
 import { loadCityDivisions } from '../modules/regions/divisions';
 import { benchRegistry } from './bench/registry';
 import { benchIngest } from './bench/ingest';
 import { benchCollision } from './bench/collision';
+import { benchDashboard, type DashboardSize } from './bench/dashboard';
+import { benchPayroll } from './bench/payroll';
+import { refreshAllFigures } from '../modules/dashboard/service';
+import { benchApi } from './bench/api';
 import { collideBatch, feedImport, feedKinds } from '../modules/exchange/ingest/cli';
 import { seedDemoAccounts } from '../modules/users/seed';
+import { fillProvinceOutbox, sendProvinceOutbox, startProvinceStub, type StubMode } from '../modules/province/service';
 import { createUser, listUsers, resetPassword, unlockUser } from '../modules/users/service';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
@@ -145,6 +151,13 @@ program
       console.log(
         `${res.inserted} households stored, ${res.skipped} already present, ${res.conflicts} skipped (a member was registered already), in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
+      const enrolStarted = Date.now();
+      const rolls = await runAsSystem('cli seed enrolments', log, () =>
+        seedEnrolments(database.db, { city: cfg.city }),
+      );
+      console.log(
+        `${rolls.enrolled} enrolments created for ${rolls.households} 低保/特困/边缘 households (${rolls.recipients} people on the rolls of 低保/特困) in ${((Date.now() - enrolStarted) / 1000).toFixed(1)} s`,
+      );
       if (opts.feeds) {
         // The same city again (deterministic), so the feeds' planted events point at the people just stored.
         const divisions = await loadCityDivisions(cfg.city);
@@ -178,6 +191,7 @@ users
       runAsSystem('cli users list', log, async () => {
         const res = await listUsers(database.db, {
           page: 1,
+          order: 'asc',
           pageSize: 200,
           ...(opts.region ? { regionCode: opts.region } : {}),
           ...(opts.role ? { role: opts.role } : {}),
@@ -312,7 +326,8 @@ program.commands
   .option('--size <size>', 'registry size: demo | city', 'city')
   .option('--seed <n>', 'generator seed', '1')
   .option('--match-share <x>', 'share of records on registry people', '0.15')
-  .action(async (opts: { rows: string; size: string; seed: string; matchShare: string }) => {
+  .option('--batch-rows <n>', 'then a run over one new batch of N records (0: none)', '10000')
+  .action(async (opts: { rows: string; size: string; seed: string; matchShare: string; batchRows: string }) => {
     const result = await benchCollision(
       config(),
       {
@@ -320,11 +335,86 @@ program.commands
         size: opts.size as 'demo' | 'city',
         seed: Number(opts.seed),
         matchShare: Number(opts.matchShare),
+        batchRows: Number(opts.batchRows),
       },
       (m) => console.error(m),
     );
     console.log(JSON.stringify(result));
   });
+
+program.commands
+  .find((c) => c.name() === 'bench')!
+  .command('dashboard')
+  .description('the figures API (一张图) p50/p95 on a seeded database, against the same queries run bare')
+  .option('--size <size>', 'demo | city | province', 'city')
+  .option('--requests <n>', 'timed requests', '60')
+  .action(async (opts: { size: string; requests: string }) => {
+    const result = await benchDashboard(
+      config(),
+      { size: opts.size as DashboardSize, requests: Number(opts.requests) },
+      (m) => console.error(m),
+    );
+    console.log(JSON.stringify(result));
+  });
+
+program.commands
+  .find((c) => c.name() === 'bench')!
+  .command('payroll')
+  .description('the payroll of the whole city for a month, against a bare INSERT … SELECT of the same lines')
+  .option('--size <size>', 'demo | city', 'city')
+  .option('--seed <n>', 'generator seed', '1')
+  .action(async (opts: { size: string; seed: string }) => {
+    const result = await benchPayroll(config(), { size: opts.size as 'demo' | 'city', seed: Number(opts.seed) }, (m) =>
+      console.error(m),
+    );
+    console.log(JSON.stringify(result));
+  });
+
+program.commands
+  .find((c) => c.name() === 'bench')!
+  .command('api')
+  .description(
+    'the API under load (autocannon) on the city database: search, lists, dashboard; against the same SQL run bare',
+  )
+  .option('--size <size>', 'demo | city', 'city')
+  .option('--seed <n>', 'generator seed', '1')
+  .option('--seconds <n>', 'seconds of load per endpoint (and again for its baseline)', '30')
+  .option('--connections <n>', 'concurrent connections (and bare clients)', '50')
+  .option('--cases <n>', 'applications added on household heads', '10000')
+  .option('--leads <n>', 'leads added on other registry people', '5000')
+  .option('--plans', "print each endpoint's slowest statements with EXPLAIN ANALYZE before the load")
+  .option(
+    '--only <names>',
+    'comma-separated endpoints to load (householdName, householdIdNumber, caseList, leadList, dashboardFigures)',
+  )
+  .action(
+    async (opts: {
+      size: string;
+      seed: string;
+      seconds: string;
+      connections: string;
+      cases: string;
+      leads: string;
+      plans?: boolean;
+      only?: string;
+    }) => {
+      const result = await benchApi(
+        config(),
+        {
+          size: opts.size as 'demo' | 'city',
+          seed: Number(opts.seed),
+          seconds: Number(opts.seconds),
+          connections: Number(opts.connections),
+          cases: Number(opts.cases),
+          leads: Number(opts.leads),
+          plans: Boolean(opts.plans),
+          only: opts.only?.split(',').filter(Boolean) ?? [],
+        },
+        (m) => console.error(m),
+      );
+      console.log(JSON.stringify(result));
+    },
+  );
 
 const feed = program.command('feed').description('department data exchange feeds');
 
@@ -383,6 +473,57 @@ program
         process.exitCode = 1;
       }
     }, false),
+  );
+
+// ---- 省平台上传 (docs/PROVINCE.md)
+program
+  .command('province-stub')
+  .description(
+    'a receiver of the provincial upload protocol (signature check, per-record receipts) for tests and the demo',
+  )
+  .option('--port <n>', 'port to listen on', '8090')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--secret <secret>', 'shared secret (default: JIUZHU_PROVINCE_SECRET)')
+  .option('--mode <mode>', 'ok | fail (answers 500) | hang (never answers)', 'ok')
+  .action(async (opts: { port: string; host: string; secret?: string; mode: string }) => {
+    const secret = opts.secret ?? process.env.JIUZHU_PROVINCE_SECRET;
+    if (!secret) throw new InvalidArgumentError('--secret or JIUZHU_PROVINCE_SECRET is required');
+    if (!['ok', 'fail', 'hang'].includes(opts.mode)) throw new InvalidArgumentError('--mode: ok | fail | hang');
+    const stub = await startProvinceStub({
+      secret,
+      port: Number(opts.port),
+      host: opts.host,
+      mode: opts.mode as StubMode,
+    });
+    console.error(`province stub listening on ${stub.url} (mode ${stub.mode})`);
+    process.on('SIGINT', () => void stub.close().then(() => process.exit(0)));
+  });
+
+program
+  .command('province-upload')
+  .description('fills the province outbox and sends what is due now (as the nightly job does)')
+  .action(() =>
+    withDatabase(async (database, cfg) => {
+      const protector = new Protector(cfg);
+      const added = await runAsSystem('province outbox', log, () => fillProvinceOutbox({ db: database.db, protector }));
+      const sent = await runAsSystem('province upload', log, () =>
+        sendProvinceOutbox({ db: database.db, protector, province: cfg.province }),
+      );
+      console.log(JSON.stringify({ added, sent }));
+    }),
+  );
+
+// ---- 全市一张图 (docs/DASHBOARD.md)
+program
+  .command('figures-refresh')
+  .description('recounts every pre-aggregated dashboard figure as of today (as the nightly job does)')
+  .action(() =>
+    withDatabase(async (database) => {
+      const started = Date.now();
+      const today = chinaToday();
+      await runAsSystem('cli figures refresh', log, () => refreshAllFigures(database.db, today));
+      console.log(JSON.stringify({ asOf: today, seconds: +((Date.now() - started) / 1000).toFixed(1) }));
+    }),
   );
 
 program.parseAsync().catch((err: unknown) => {

@@ -10,4 +10,4 @@ export {
 export { blindIndex, idHash, type BlindIndexDomain } from './blind-index';
 export { KeyringError, parseKeyring } from './keyring';
 export { maskAddress, maskBankAccount, maskName, maskPhone } from './mask';
-export { Protector, type FieldContext } from './protector';
+export { Protector, type FieldContext, type ProtectorKeys, type WorkerKeys } from './protector';

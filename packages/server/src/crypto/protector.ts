@@ -1,6 +1,11 @@
-import type { Config } from '../config';
-import { idHash } from './blind-index';
-import { FieldCipher } from './cipher';
+import { blindIndex, idHash, type BlindIndexDomain } from './blind-index';
+import { FieldCipher, type CipherAlgorithm, type Keyring } from './cipher';
+
+/**
+ * The keys a Protector needs. The validated Config has these fields; crypto does not import the
+ * config (the config imports crypto to parse its keys: one direction only).
+ */
+export type ProtectorKeys = { dataKeyring: Keyring; dataCipher: CipherAlgorithm; indexKey: Buffer };
 
 /** Where an encrypted value lives; bound into the ciphertext so a value copied to another column fails to decrypt. */
 export type FieldContext =
@@ -17,16 +22,51 @@ export type FieldContext =
   | 'case.address'
   | 'case.reason'
   | 'case_member.id_number'
-  | 'case_action.data';
+  | 'case_action.data'
+  | 'enrolment_change.note'
+  // ---- phone side (issue 17)
+  | 'referral.request'
+  | 'referral_action.outcome'
+  | 'care_visit.notes'
+  | 'review_action.data'
+  | 'condolence.beneficiary'
+  | 'province_outbox.payload';
+
+/**
+ * What a worker thread needs to encrypt and hash like this process (the current key only:
+ * a worker never decrypts). Plain arrays, since a Buffer arrives in a worker as a Uint8Array.
+ */
+export type WorkerKeys = { current: number; key: Uint8Array; algorithm: CipherAlgorithm; indexKey: Uint8Array };
 
 /** Encryption of personal data at rest and the ID blind index, with the process's keys. */
 export class Protector {
   readonly cipher: FieldCipher;
   private readonly indexKey: Buffer;
+  readonly #workerKeys: WorkerKeys;
 
-  constructor(config: Pick<Config, 'dataKeyring' | 'dataCipher' | 'indexKey'>) {
+  constructor(config: ProtectorKeys) {
     this.cipher = new FieldCipher(config.dataKeyring, config.dataCipher);
     this.indexKey = config.indexKey;
+    this.#workerKeys = {
+      current: config.dataKeyring.current,
+      key: new Uint8Array(config.dataKeyring.keys.get(config.dataKeyring.current)!),
+      algorithm: config.dataCipher,
+      indexKey: new Uint8Array(config.indexKey),
+    };
+  }
+
+  /** A Protector in a worker thread that writes what this one writes. */
+  static forWorker(k: WorkerKeys): Protector {
+    return new Protector({
+      dataKeyring: { current: k.current, keys: new Map([[k.current, Buffer.from(k.key)]]) },
+      dataCipher: k.algorithm,
+      indexKey: Buffer.from(k.indexKey),
+    });
+  }
+
+  /** The keys to hand a worker thread (see forWorker). */
+  workerKeys(): WorkerKeys {
+    return this.#workerKeys;
   }
 
   encrypt(value: string, context: FieldContext): string {
@@ -44,5 +84,10 @@ export class Protector {
   /** HMAC blind index of a normalised ID number, for equality lookups and joins. */
   idHash(normalisedIdNumber: string): string {
     return idHash(normalisedIdNumber, this.indexKey);
+  }
+
+  /** HMAC blind index of another kind of value (e.g. a bank account, for "one account, two households"). */
+  blindIndex(value: string, domain: BlindIndexDomain): string {
+    return blindIndex(value, this.indexKey, domain);
   }
 }

@@ -35,6 +35,17 @@ export type OpenOptions = {
   /** PostgreSQL schema to use as search_path (tests use one schema per file). */
   schema?: string;
   poolSize?: number;
+  /**
+   * Told when the server drops an idle pooled connection (a restart, an administrator's terminate). The pool
+   * discards that connection and opens a new one for the next query; without a listener the pool's `error`
+   * event would end the process.
+   */
+  onIdleError?: (err: Error) => void;
+  /**
+   * A data directory image (`pglite.dumpDataDir()`) to start a new PGlite from instead of an empty
+   * cluster (the test harness's migrated template). Refused when the data directory already holds one.
+   */
+  pgliteImage?: Blob;
 };
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -45,6 +56,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       // Extensions (pg_trgm) live in public, so it stays on the path behind the working schema.
       ...(opts.schema ? { options: `-c search_path=${opts.schema},public` } : {}),
     });
+    pool.on('error', (err) => opts.onIdleError?.(err));
     // Fail fast with a clear message when the server is not reachable.
     await pool.query('select 1');
     return {
@@ -62,6 +74,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.pgliteDir) fs.mkdirSync(path.dirname(opts.pgliteDir), { recursive: true });
   const pglite = await PGlite.create({
     ...(opts.pgliteDir ? { dataDir: opts.pgliteDir } : {}),
+    ...(opts.pgliteImage ? { loadDataDir: opts.pgliteImage } : {}),
     extensions: { pg_trgm },
     parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v },
   });

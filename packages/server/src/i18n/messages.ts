@@ -45,6 +45,11 @@ export const messages = {
     'en-US': 'The new password must differ from the current one',
   },
   'error.passwordDemo': { 'zh-CN': '不能使用演示密码', 'en-US': 'The demo password cannot be used' },
+  'error.passwordUsername': { 'zh-CN': '密码不能包含用户名', 'en-US': 'The password must not contain the username' },
+  'error.passwordWeak': {
+    'zh-CN': '密码太容易被猜中，请使用更长、不常见的组合（例如几个词加数字）',
+    'en-US': 'The password is too easy to guess: use a longer, uncommon combination (e.g. several words and digits)',
+  },
   'levels.city': { 'zh-CN': '市', 'en-US': 'city' },
   'levels.county': { 'zh-CN': '县区', 'en-US': 'county' },
   'levels.township': { 'zh-CN': '乡镇街道', 'en-US': 'township' },
@@ -100,12 +105,22 @@ export const messages = {
     'en-US': 'Required column missing; use the template',
   },
   'import.unknownColumn': { 'zh-CN': '模板中没有此列，已忽略', 'en-US': 'Not a template column; ignored' },
+  'import.idInOtherHousehold': {
+    'zh-CN': '此身份证号已在本文件第 {row} 行的家庭中，一人只能属于一个家庭',
+    'en-US': 'This ID number is already in the household at line {row} of this file; a person belongs to one household',
+  },
   'import.keyMissing': { 'zh-CN': '户编号不能为空', 'en-US': 'The household key is empty' },
   'import.keyNotContiguous': {
     'zh-CN': '同一户的成员应连续排列，此户编号在前面已出现',
     'en-US': 'Rows of one household must be consecutive',
   },
   'import.noFile': { 'zh-CN': '请选择要导入的文件', 'en-US': 'Choose a file to import' },
+  'upload.fileTooLarge': { 'zh-CN': '文件超过 {mb} MB 的上限', 'en-US': 'The file is larger than the {mb} MB limit' },
+  'import.failed': { 'zh-CN': '导入未完成：{reason}', 'en-US': 'The import did not finish: {reason}' },
+  'import.interrupted': {
+    'zh-CN': '服务重启时导入中断，请重新上传文件',
+    'en-US': 'The import was interrupted by a restart; upload the file again',
+  },
   'entity.import': { 'zh-CN': '导入记录', 'en-US': 'Import' },
   'error.versionConflict': {
     'zh-CN': '该记录已被他人修改，请刷新后重新编辑',
@@ -439,6 +454,235 @@ export const messages = {
   'case.public.smsProgressCode': {
     'zh-CN': '【救助申请】您查询申请 {caseNo} 办理进度的验证码为 {code}，{minutes} 分钟内有效。',
     'en-US': 'Your code to read the progress of application {caseNo} is {code}; valid for {minutes} minutes.',
+  },
+  // Hardening (issue 11)
+  'error.controlCharacters': {
+    'zh-CN': '不能包含控制字符（制表符和换行除外）',
+    'en-US': 'Must not contain control characters (other than tab and newline)',
+  },
+  'error.passwordChangeRequired': {
+    'zh-CN': '请先修改密码',
+    'en-US': 'Change your password first',
+  },
+  'error.idempotencyMismatch': {
+    'zh-CN': '该幂等键（Idempotency-Key）已用于另一个不同的请求，请为新请求使用新的键',
+    'en-US': 'This Idempotency-Key was used for a different request; use a new key for a new request',
+  },
+  'error.headersTooLarge': {
+    'zh-CN': '请求地址或请求头过长',
+    'en-US': 'The request URL or headers are too long',
+  },
+  'error.timeout': { 'zh-CN': '请求超时', 'en-US': 'The request timed out' },
+  'error.calendarDate': { 'zh-CN': '不是有效的日期', 'en-US': 'Not a real calendar date' },
+  'error.calendarMonth': { 'zh-CN': '月份格式应为 YYYY-MM', 'en-US': 'A month as YYYY-MM' },
+  // Citizen H5 (issue 17)
+  // Citizen H5 and the lead hand-off (issue 17)
+  'lead.applicationRequired': {
+    'zh-CN': '“已协助申请救助”须先通过“协助申请救助”提交申请',
+    'en-US': '“Helped to apply” needs the application filed from this lead first',
+  },
+  'citizen.smsPhoneCode': {
+    'zh-CN': '【救助申请】您的手机验证码为 {code}，{minutes} 分钟内有效，请勿告诉他人。',
+    'en-US': 'Your phone confirmation code is {code}; valid for {minutes} minutes. Do not share it.',
+  },
+  'citizen.phoneCodeInvalid': {
+    'zh-CN': '手机验证码不正确或已过期，请重新获取',
+    'en-US': 'The phone code is wrong or has expired; ask for a new one',
+  },
+  'citizen.documentType': {
+    'zh-CN': '材料照片须为 JPG 或 PNG 图片',
+    'en-US': 'A document photo must be a JPG or PNG image',
+  },
+  'citizen.documentTooLarge': { 'zh-CN': '材料照片不能超过 2 MB', 'en-US': 'A document photo may be at most 2 MB' },
+  // ---- enrolments (modules/enrolments)
+  'entity.enrolment': { 'zh-CN': '在册保障', 'en-US': 'Enrolment' },
+  'enrolment.changeNotAllowed': {
+    'zh-CN': '当前状态（{status}）下不能办理该变更',
+    'en-US': 'This change is not possible while the enrolment is {status}',
+  },
+  'enrolment.status.active': { 'zh-CN': '正常享受', 'en-US': 'active' },
+  'enrolment.status.suspended': { 'zh-CN': '暂停发放', 'en-US': 'suspended' },
+  'enrolment.status.gradual_exit': { 'zh-CN': '渐退期', 'en-US': 'in gradual exit' },
+  'enrolment.status.ended': { 'zh-CN': '已停保', 'en-US': 'ended' },
+  'enrolment.approvalLevel': {
+    'zh-CN': '该保障的变更由{level}民政部门审批',
+    'en-US': 'Changes to this enrolment are approved at {level} level',
+  },
+  'enrolment.effectiveMonth': {
+    'zh-CN': '生效月份不能早于本月，也不能早于上一次变更的生效月份（{month}）',
+    'en-US': 'The effective month can be neither before this month nor before the last change ({month})',
+  },
+  'enrolment.memberNotInHousehold': {
+    'zh-CN': '该成员不属于本家庭',
+    'en-US': 'This person is not a member of the household',
+  },
+  'enrolment.noStandard': {
+    'zh-CN': '未配置该地区适用的救助标准',
+    'en-US': 'No policy standard is configured for this region',
+  },
+  'registry.statusDerived': {
+    'zh-CN':
+      '救助状态由在册保障记录决定，不能直接修改：纳入请办理救助申请，变更、暂停或停保请在“在册对象”中办理或发起定期核查',
+    'en-US':
+      'The assistance status follows the enrolments and cannot be edited: enrol through an application; change, suspend or end an enrolment on the Recipients page or through a review',
+  },
+  // ---- insurance (modules/insurance)
+  'entity.insuranceScheme': { 'zh-CN': '保单方案', 'en-US': 'Insurance scheme' },
+  'entity.insuranceClaim': { 'zh-CN': '理赔案件', 'en-US': 'Insurance claim' },
+  'insurance.periodOutsideYear': {
+    'zh-CN': '保险期间应从该保单年度开始',
+    'en-US': 'The policy period must start in the policy year',
+  },
+  'insurance.notInsured': {
+    'zh-CN': '该人员在出险日期不在参保名单中',
+    'en-US': 'The person was not insured on the date of the event',
+  },
+  'insurance.noCoverItem': { 'zh-CN': '保单方案中没有该保障项目', 'en-US': 'The scheme has no such cover item' },
+  'insurance.stepNotAllowed': {
+    'zh-CN': '理赔当前状态为“{status}”，不能进行此操作',
+    'en-US': 'This step is not possible while the claim is {status}',
+  },
+  'insurance.materialsIncomplete': {
+    'zh-CN': '材料不齐：缺少 {missing}',
+    'en-US': 'Materials incomplete: missing {missing}',
+  },
+  'insurance.gradeRequired': {
+    'zh-CN': '伤残理赔须填写伤残等级',
+    'en-US': 'A disability claim needs the disability grade',
+  },
+  'insurance.amountAboveScheme': {
+    'zh-CN': '赔付金额不能超过保单方案核定的金额',
+    'en-US': 'The amount cannot exceed what the scheme allows',
+  },
+  'insurance.status.reported': { 'zh-CN': '已报案', 'en-US': 'reported' },
+  'insurance.status.guided': { 'zh-CN': '已指导', 'en-US': 'guided' },
+  'insurance.status.received': { 'zh-CN': '已收件', 'en-US': 'materials complete' },
+  'insurance.status.approved': { 'zh-CN': '审核通过', 'en-US': 'approved' },
+  'insurance.status.refused': { 'zh-CN': '拒赔', 'en-US': 'refused' },
+  'insurance.status.paid': { 'zh-CN': '已赔付', 'en-US': 'paid' },
+  'insurance.duplicateDeathClaim': {
+    'zh-CN': '该人员已有身故理赔案件',
+    'en-US': 'There is already a death claim for this person',
+  },
+  // ---- payroll (modules/payroll) ----
+  'entity.payroll': { 'zh-CN': '发放批次', 'en-US': 'Payroll' },
+  'entity.payrollException': { 'zh-CN': '比对异常', 'en-US': 'Payroll exception' },
+  'entity.bankTemplate': { 'zh-CN': '银行代发模板', 'en-US': 'Bank file template' },
+  'payroll.notDraft': {
+    'zh-CN': '该发放批次已提交或已审核，不能再修改',
+    'en-US': 'The payroll has been submitted or approved and can no longer change',
+  },
+  'payroll.wrongStatus': {
+    'zh-CN': '发放批次当前状态不允许此操作',
+    'en-US': 'The payroll’s status does not allow this step',
+  },
+  'payroll.openExceptions': {
+    'zh-CN': '还有 {n} 条比对异常未处理：请更正数据后重新生成，或说明理由后确认',
+    'en-US': '{n} exceptions are still open: correct the data and rebuild, or accept them with a reason',
+  },
+  'payroll.makerCannotApprove': {
+    'zh-CN': '制单人不能审核自己的发放批次',
+    'en-US': 'The maker of a payroll cannot approve it',
+  },
+  'payroll.roleNotConfigured': {
+    'zh-CN': '按发放配置，您的角色不能执行此步骤',
+    'en-US': 'The payroll configuration does not give your role this step',
+  },
+  'payroll.notApproved': {
+    'zh-CN': '发放批次审核通过后才能生成银行文件或导入退票',
+    'en-US': 'Bank files and returns need an approved payroll',
+  },
+  'payroll.regionLevel': {
+    'zh-CN': '发放批次按区县或全市生成',
+    'en-US': 'A payroll is made for a county or the whole city',
+  },
+  // ---- phone side (issue 17): referrals, routine care visits
+  'entity.referral': { 'zh-CN': '转介', 'en-US': 'Referral' },
+  'entity.agency': { 'zh-CN': '转介机构', 'en-US': 'Agency' },
+  'entity.carePlan': { 'zh-CN': '探访计划', 'en-US': 'Care plan' },
+  'entity.careVisit': { 'zh-CN': '探访记录', 'en-US': 'Care visit' },
+  'referral.agencyInactive': {
+    'zh-CN': '该机构已停用，请选择其他机构',
+    'en-US': 'This agency is no longer in use; choose another',
+  },
+  'referral.agencyRegion': {
+    'zh-CN': '转介机构应配置在全市或区县',
+    'en-US': 'An agency is configured for the city or a county',
+  },
+  'referral.sourceUnknown': {
+    'zh-CN': '未找到要转介的线索、家庭或案件',
+    'en-US': 'The lead, household or case to refer was not found',
+  },
+  'referral.agencyUnknown': {
+    'zh-CN': '未找到该转介机构（须为本市或本区县配置的机构）',
+    'en-US': 'Agency not found (it must be configured for your city or county)',
+  },
+  'referral.agencyExists': { 'zh-CN': '同名机构已存在', 'en-US': 'An agency of that name exists' },
+  'referral.transition': {
+    'zh-CN': '转介当前状态为“{status}”，不能登记“{action}”',
+    'en-US': 'The referral is “{status}”; “{action}” cannot be recorded',
+  },
+  'referral.outcomeRequired': {
+    'zh-CN': '请填写机构的办理结果或不予受理的原因',
+    'en-US': 'Enter the agency’s outcome or its reason for refusing',
+  },
+  'referral.sentInFuture': {
+    'zh-CN': '转介时间不能晚于当前时间',
+    'en-US': 'The referral time cannot be in the future',
+  },
+  'care.planRegion': {
+    'zh-CN': '探访计划应配置在全市或区县',
+    'en-US': 'A care plan is configured for the city or a county',
+  },
+  'care.notPlanned': {
+    'zh-CN': '该家庭不在探访关爱计划内',
+    'en-US': 'This household is not under a care plan',
+  },
+  'care.visitInFuture': { 'zh-CN': '探访时间不能晚于当前时间', 'en-US': 'The visit time cannot be in the future' },
+  // ---- 全市一张图 (dashboard)
+  'dashboard.periodOrder': {
+    'zh-CN': '结束月份不能早于开始月份，且期间不超过十年',
+    'en-US': 'The last month cannot be before the first, and a period is at most ten years',
+  },
+  'entity.payment': { 'zh-CN': '发放明细', 'en-US': 'Payment' },
+  // Scheduled reviews (issue 9)
+  'entity.review': { 'zh-CN': '定期核查', 'en-US': 'Review' },
+  'review.stepNotAllowed': {
+    'zh-CN': '核查当前为“{status}”，不能执行此步骤',
+    'en-US': 'The review is {status}: this step is not possible now',
+  },
+  'review.status.open': { 'zh-CN': '待入户', 'en-US': 'open' },
+  'review.status.surveyed': { 'zh-CN': '已入户', 'en-US': 'surveyed' },
+  'review.status.verified': { 'zh-CN': '已核对', 'en-US': 'verified' },
+  'review.status.determined': { 'zh-CN': '已重新认定', 'en-US': 'determined' },
+  'review.status.decided': { 'zh-CN': '已办结', 'en-US': 'decided' },
+  'review.noMembers': {
+    'zh-CN': '该保障当前没有在保成员，无法核对',
+    'en-US': 'The enrolment covers nobody now: nothing to verify',
+  },
+  'signal.notDeathOfOnlyMember': {
+    'zh-CN': '只有在保唯一成员的死亡记录才能由乡镇一步确认停保，其他情况请发起核查',
+    'en-US': 'Only the death of the only covered member is ended in one step by the township: open a review instead',
+  },
+  'review.alreadyThisMonth': {
+    'zh-CN': '该保障本月已有核查，请在原核查中处理',
+    'en-US': 'The enrolment already has a review this month: handle it there',
+  },
+  'review.enrolmentEnded': {
+    'zh-CN': '该保障已停保，只能“维持”结束核查',
+    'en-US': 'The enrolment has ended: the review can only close with “continue”',
+  },
+  // ---- insurance condolence visits (issue 12) ----
+  'entity.condolenceTask': { 'zh-CN': '吊唁走访任务', 'en-US': 'Condolence visit' },
+  'insurance.condolenceDone': {
+    'zh-CN': '该吊唁走访已登记，不能重复登记',
+    'en-US': 'This condolence visit has been recorded already',
+  },
+  // ---- 省平台上传 (province)
+  'entity.provinceRecord': { 'zh-CN': '省平台上传记录', 'en-US': 'Province upload record' },
+  'province.notRejected': {
+    'zh-CN': '只有被省平台退回的记录才能重新上传',
+    'en-US': 'Only a record the province rejected can be re-sent',
   },
 } satisfies Record<string, Message>;
 

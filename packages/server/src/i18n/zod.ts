@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Lang } from './messages';
+import { messages, t, type Lang, type MessageKey } from './messages';
 
 const zodLocales = { 'zh-CN': z.locales.zhCN().localeError, 'en-US': z.locales.en().localeError };
 
@@ -18,6 +18,8 @@ export function localiseZodMessage(
   if (v.keyword === 'invalid_type' && /received undefined/.test(v.message ?? '')) {
     return lang === 'zh-CN' ? '此项为必填项' : 'Required';
   }
+  // Shared schemas name server messages by key (control characters, calendar dates).
+  if (v.message !== undefined && v.message in messages) return t(lang, v.message as MessageKey);
   const asDefault = zodLocales['en-US'](issue);
   const defaultMessage = typeof asDefault === 'string' ? asDefault : asDefault?.message;
   if (v.message !== undefined && v.message !== defaultMessage) return v.message;

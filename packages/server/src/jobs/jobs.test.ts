@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, onPostgres, type TestApp } from '../../test/harness';
+import { createTestApp, type TestApp } from '../../test/harness';
 import { jobSchemaOf } from './index';
 
 let t: TestApp;
@@ -32,7 +32,7 @@ describe('job queue (pg-boss)', () => {
 
   it('keeps its tables in its own schema', async () => {
     const schema = jobSchemaOf(t.config);
-    expect(schema).toBe(onPostgres ? `${t.config.dbSchema}_jobs` : 'pgboss');
+    expect(schema).toBe(t.config.dbSchema ? `${t.config.dbSchema}_jobs` : 'pgboss');
     const r = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables
       where table_schema = ${schema} and table_name = 'job'`.execute(t.database.db);
     expect(r.rows[0]!.n).toBe(1);

@@ -1,6 +1,8 @@
 import fp from 'fastify-plugin';
 import '@fastify/static';
-import type { FastifyError } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody, FieldError } from '@jiuzhu/shared';
 import { AppError, describeError } from '../errors';
@@ -31,6 +33,48 @@ function body(code: ErrorBody['error']['code'], message: string, extra: Partial<
   return { error: { code, message, ...extra } };
 }
 
+/**
+ * Errors Fastify raises before a route is found (invalid percent-encoding, an over-long
+ * parameter): the same contract, without echoing the path back.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const lang = langOf(req.headers['accept-language']);
+  req.log.info({ code: err.code }, 'bad request');
+  void reply
+    .status(400)
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'no-store')
+    .send(body('BAD_REQUEST', t(lang, 'error.badRequest')));
+}
+
+/**
+ * Errors of the HTTP parser (headers or URL too long: 431; a broken request line: 400), written
+ * on the socket before there is a request: the same contract, in the default language.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const overflow = err.code === 'HPE_HEADER_OVERFLOW';
+  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const status = overflow ? 431 : timeout ? 408 : 400;
+  const payload = JSON.stringify(
+    body(
+      'BAD_REQUEST',
+      overflow
+        ? t('zh-CN', 'error.headersTooLarge')
+        : timeout
+          ? t('zh-CN', 'error.timeout')
+          : t('zh-CN', 'error.badRequest'),
+    ),
+  );
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(payload)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${payload}`,
+    );
+  }
+  socket.destroy(err);
+}
+
 /** The one place errors become HTTP: `{ error: { code, message, fields? } }` in the caller's language. */
 export default fp(async (app) => {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
@@ -59,6 +103,10 @@ export default fp(async (app) => {
   app.setNotFoundHandler((req, reply) => {
     // The web app routes in the browser: any other GET outside /api gets its index.html.
     if (req.method === 'GET' && !req.url.startsWith('/api/') && typeof reply.sendFile === 'function') {
+      // The citizen H5 is a page of its own (m.html, light: no staff app code).
+      if (/^\/m(\/|\?|$)/.test(req.url)) return reply.sendFile('m.html');
+      // The grid workers' offline field app (field.html, with its service worker and manifest).
+      if (/^\/field(\/|\?|$)/.test(req.url)) return reply.sendFile('field.html');
       return reply.sendFile('index.html');
     }
     const lang = langOf(req.headers['accept-language']);

@@ -313,13 +313,24 @@ export class WorkingCalendar {
     return OFFICIAL_YEAR_SET.has(year) || this.#overrideYears.has(year);
   }
 
+  // A calendar never changes, so each day's answer is kept: a list page asks for the working days
+  // since each row's start date, the same few hundred days for every row (formatting each day's
+  // date for the lookups was most of a case list's time on the server).
+  #known = new Map<number, boolean>();
+
   #isWorking(dayNumber: number): boolean {
+    const known = this.#known.get(dayNumber);
+    if (known !== undefined) return known;
     const date = formatDate(dayNumber);
     const override = this.#overrides.get(date);
-    if (override) return override.isWorkingDay;
-    const official = OFFICIAL_DAYS.get(date);
-    if (official) return official.kind === 'makeup_workday';
-    return !isWeekend(dayNumber);
+    const official = override ? undefined : OFFICIAL_DAYS.get(date);
+    const working = override
+      ? override.isWorkingDay
+      : official
+        ? official.kind === 'makeup_workday'
+        : !isWeekend(dayNumber);
+    this.#known.set(dayNumber, working);
+    return working;
   }
 }
 

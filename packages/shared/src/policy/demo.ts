@@ -40,6 +40,8 @@ export function demoPolicyParams(dibaoStandardFen: number): PolicyParamsByKind {
         totalDelegated: 20,
         totalExtended: 45,
       },
+      // 定期核查: stable households (nobody can work) yearly, the others every 6 months.
+      reviewMonths: { unableToWork: 12, other: 6 },
     },
     tekun: {
       basicLivingPerMille: 1300,
@@ -49,8 +51,16 @@ export function demoPolicyParams(dibaoStandardFen: number): PolicyParamsByKind {
       approvalLevel: 'county',
       deadlines: { survey: 15, countyDecision: 15 },
       countyRecheckPercent: 30,
+      reviewMonths: 12,
     },
-    dibao_edge: { incomePerMille: 1500, monthlyCashFen: 0, assets, noticeDays: 7, approvalLevel: 'county' },
+    dibao_edge: {
+      incomePerMille: 1500,
+      monthlyCashFen: 0,
+      assets,
+      noticeDays: 7,
+      approvalLevel: 'county',
+      reviewMonths: 12,
+    },
     temporary: {
       maxMultiple: 6,
       specialHardshipMultiple: 12,

@@ -1,2 +1,3 @@
 export * from './math';
 export * from './demo';
+export * from './entitlement';

@@ -1,29 +1,38 @@
 import { z } from 'zod';
-import { IsoDate } from './common';
+import { IsoDate, Text } from './common';
 
 export const AuditEntry = z.object({
   seq: z.number().int(),
-  at: z.string(),
-  actorId: z.string().nullable(),
-  actorUsername: z.string(),
-  actorRole: z.string(),
-  regionCode: z.string(),
-  action: z.string(),
-  entity: z.string(),
-  entityId: z.string().nullable(),
+  at: Text,
+  actorId: Text.nullable(),
+  actorUsername: Text,
+  /** The actor's display name (null for system jobs and deleted accounts). */
+  actorName: Text.nullable(),
+  actorRole: Text,
+  regionCode: Text,
+  regionName: Text.nullable(),
+  /** The household the row concerns (its 户编号), for household and member rows. */
+  householdNo: Text.nullable(),
+  action: Text,
+  entity: Text,
+  entityId: Text.nullable(),
   /** Non-personal facts about the action (changed field names, counts); never plaintext personal data. */
-  detail: z.record(z.string(), z.unknown()),
-  requestId: z.string().nullable(),
-  prevHash: z.string(),
-  hash: z.string(),
+  detail: z.record(Text, z.unknown()),
+  requestId: Text.nullable(),
+  prevHash: Text,
+  hash: Text,
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const AuditQuery = z.strictObject({
-  action: z.string().max(64).optional(),
-  actor: z.string().max(64).optional(),
-  entity: z.string().max(64).optional(),
-  entityId: z.string().max(64).optional(),
+  /** Part of the action code (`reveal` finds `registry.reveal`). */
+  action: Text.max(64).optional(),
+  /** Part of the actor's username or display name. */
+  actor: Text.max(64).optional(),
+  /** A household by its 户编号: its own rows and its members' (who saw what of this family). */
+  household: Text.trim().max(64).optional(),
+  entity: Text.max(64).optional(),
+  entityId: Text.max(64).optional(),
   from: IsoDate.optional(),
   to: IsoDate.optional(),
   page: z.coerce.number().int().min(1).default(1),
@@ -38,6 +47,6 @@ export const AuditVerifyResult = z.object({
   ok: z.boolean(),
   checked: z.number().int(),
   brokenAt: z.number().int().nullable(),
-  reason: z.string().nullable(),
+  reason: Text.nullable(),
 });
 export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>;

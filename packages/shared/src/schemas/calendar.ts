@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { IsoDate } from './common';
+import { IsoDate, IsoMonth, Text } from './common';
 
 export const CalendarOverride = z.object({
   date: IsoDate,
   isWorkingDay: z.boolean(),
-  note: z.string(),
-  updatedBy: z.string(),
-  updatedAt: z.string(),
+  note: Text,
+  updatedBy: Text,
+  updatedAt: Text,
 });
 export type CalendarOverride = z.infer<typeof CalendarOverride>;
 
@@ -16,7 +16,7 @@ export type CalendarOverrideList = z.infer<typeof CalendarOverrideList>;
 
 export const PutCalendarOverrideBody = z.strictObject({
   isWorkingDay: z.boolean(),
-  note: z.string().min(1).max(100),
+  note: Text.min(1).max(100),
 });
 export type PutCalendarOverrideBody = z.infer<typeof PutCalendarOverrideBody>;
 
@@ -24,15 +24,15 @@ export const CalendarDay = z.object({
   date: IsoDate,
   isWorkingDay: z.boolean(),
   kind: z.enum(['workday', 'weekend', 'holiday', 'makeup_workday']),
-  name: z.string().optional(),
-  note: z.string().optional(),
+  name: Text.optional(),
+  note: Text.optional(),
   source: z.enum(['official', 'override', 'default']),
 });
 export type CalendarDay = z.infer<typeof CalendarDay>;
 
-export const CalendarMonthQuery = z.strictObject({ month: z.string().regex(/^\d{4}-\d{2}$/, 'YYYY-MM') });
+export const CalendarMonthQuery = z.strictObject({ month: IsoMonth });
 export const CalendarMonth = z.object({
-  month: z.string(),
+  month: Text,
   yearKnown: z.boolean(),
   days: z.array(CalendarDay),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IsoDate, PageQuery, RegionCode, pageOf } from './common';
+import { IsoDate, PageQuery, RegionCode, pageOf, Text } from './common';
+import { RecordFieldLabel } from './exchange';
 
 /**
  * Data collision (数据碰撞): rules are data (a definition, versioned), a run evaluates
@@ -28,15 +29,24 @@ export type RuleOp = z.infer<typeof RuleOp>;
 export const AggregateOp = z.enum(['eq', 'gte', 'gt', 'lte', 'lt']);
 
 /** A field of the record kind's columns (snake_case); never SQL. */
-export const RuleFieldName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'field name: lower-case snake_case');
-export const RecordTypeName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'record type: lower-case snake_case');
+export const RuleFieldName = Text.regex(/^[a-z][a-z0-9_]{0,62}$/, 'field name: lower-case snake_case');
+export const RecordTypeName = Text.regex(/^[a-z][a-z0-9_]{0,62}$/, 'record type: lower-case snake_case');
 
-const Scalar = z.union([z.string().max(200), z.number()]);
+const Scalar = z.union([Text.max(200), z.number()]);
+
+/**
+ * A value relative to the policy: the 低保 standard (DibaoParams.standardFen) in force for the
+ * person's county (else the city default) in the month of the record's event date, times
+ * perMille / 1000. A record with no standard in force for its month meets no such condition.
+ */
+export const StandardMultiple = z.strictObject({ timesStandardPerMille: z.number().int().min(1).max(100_000) });
+export type StandardMultiple = z.infer<typeof StandardMultiple>;
+
 export const RuleCondition = z
   .strictObject({
     field: RuleFieldName,
     op: RuleOp,
-    value: z.union([Scalar, z.array(Scalar).min(1).max(100)]),
+    value: z.union([Scalar, z.array(Scalar).min(1).max(100), StandardMultiple]),
   })
   .refine((c) => (c.op === 'in' || c.op === 'not_in') === Array.isArray(c.value), {
     message: 'in / not_in take a list, the other operators one value',
@@ -78,25 +88,25 @@ export type RuleDefinition = z.infer<typeof RuleDefinition>;
 export type RuleDefinitionInput = z.input<typeof RuleDefinition>;
 
 export const CollisionRule = z.object({
-  id: z.string(),
-  code: z.string(),
-  nameZh: z.string(),
-  nameEn: z.string(),
+  id: Text,
+  code: Text,
+  nameZh: Text,
+  nameEn: Text,
   active: z.boolean(),
   builtin: z.boolean(),
   currentVersion: z.number().int(),
   definition: RuleDefinition,
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: Text,
+  updatedAt: Text,
 });
 export type CollisionRule = z.infer<typeof CollisionRule>;
 
 export const CollisionRuleVersion = z.object({
   version: z.number().int(),
   definition: RuleDefinition,
-  note: z.string().nullable(),
-  createdBy: z.string(),
-  createdAt: z.string(),
+  note: Text.nullable(),
+  createdBy: Text,
+  createdAt: Text,
 });
 export type CollisionRuleVersion = z.infer<typeof CollisionRuleVersion>;
 
@@ -108,21 +118,21 @@ export type CollisionRuleList = z.infer<typeof CollisionRuleList>;
 
 /** POST /api/collision/rules */
 export const CollisionRuleInput = z.strictObject({
-  code: z.string().regex(/^[a-z][a-z0-9_.]{1,62}$/, 'code: lower-case letters, digits, _ and .'),
-  nameZh: z.string().trim().min(1).max(100),
-  nameEn: z.string().trim().min(1).max(100),
+  code: Text.regex(/^[a-z][a-z0-9_.]{1,62}$/, 'code: lower-case letters, digits, _ and .'),
+  nameZh: Text.trim().min(1).max(100),
+  nameEn: Text.trim().min(1).max(100),
   active: z.boolean().default(true),
   definition: RuleDefinition,
-  note: z.string().trim().max(500).optional(),
+  note: Text.trim().max(500).optional(),
 });
 export type CollisionRuleInput = z.input<typeof CollisionRuleInput>;
 
 /** PUT /api/collision/rules/:id — a new version; names change without one. */
 export const CollisionRuleUpdate = z.strictObject({
-  nameZh: z.string().trim().min(1).max(100).optional(),
-  nameEn: z.string().trim().min(1).max(100).optional(),
+  nameZh: Text.trim().min(1).max(100).optional(),
+  nameEn: Text.trim().min(1).max(100).optional(),
   definition: RuleDefinition,
-  note: z.string().trim().min(1).max(500),
+  note: Text.trim().min(1).max(500),
 });
 export type CollisionRuleUpdate = z.input<typeof CollisionRuleUpdate>;
 
@@ -130,10 +140,10 @@ export const CollisionRunStatus = z.enum(['queued', 'running', 'done', 'failed']
 export type CollisionRunStatus = z.infer<typeof CollisionRunStatus>;
 
 export const CollisionRun = z.object({
-  id: z.string(),
+  id: Text,
   runNo: z.number().int(),
   /** null: a re-run over every loaded record. */
-  batchId: z.string().nullable(),
+  batchId: Text.nullable(),
   status: CollisionRunStatus,
   rulesDone: z.number().int(),
   rulesTotal: z.number().int(),
@@ -142,11 +152,11 @@ export const CollisionRun = z.object({
   /** Records of the run's scope whose number is in the registry. */
   recordsMatched: z.number().int().nullable(),
   recordsTotal: z.number().int().nullable(),
-  error: z.string().nullable(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
+  error: Text.nullable(),
+  createdBy: Text,
+  createdAt: Text,
+  startedAt: Text.nullable(),
+  finishedAt: Text.nullable(),
 });
 export type CollisionRun = z.infer<typeof CollisionRun>;
 export const CollisionRunPage = pageOf(CollisionRun);
@@ -155,7 +165,7 @@ export type CollisionRunPage = z.infer<typeof CollisionRunPage>;
 /** POST /api/collision/runs — no batchId: re-run every rule over all loaded records. */
 export const CollisionRunRequest = z.strictObject({ batchId: z.uuid().optional() });
 export type CollisionRunRequest = z.infer<typeof CollisionRunRequest>;
-export const CollisionRunAccepted = z.object({ runId: z.string() });
+export const CollisionRunAccepted = z.object({ runId: Text });
 
 export const SignalQuery = PageQuery.extend({
   outcome: SignalOutcome.optional(),
@@ -165,56 +175,61 @@ export const SignalQuery = PageQuery.extend({
   /** A region (prefix) inside the caller's own. */
   regionCode: RegionCode.optional(),
   batchId: z.uuid().optional(),
+  /** A person's name or a 户编号 (part of it), or a whole ID number (exact, by the blind index). */
+  q: Text.trim().max(40).optional(),
 });
 export type SignalQuery = z.input<typeof SignalQuery>;
 
 export const SignalPerson = z.object({
-  memberId: z.string().nullable(),
-  name: z.string(),
-  idMasked: z.string(),
-  householdId: z.string().nullable(),
-  householdNo: z.string().nullable(),
+  memberId: Text.nullable(),
+  name: Text,
+  idMasked: Text,
+  householdId: Text.nullable(),
+  householdNo: Text.nullable(),
   /** The village of the household's registered address. */
-  regionCode: z.string(),
-  villageName: z.string().nullable(),
+  regionCode: Text,
+  villageName: Text.nullable(),
 });
 export type SignalPerson = z.infer<typeof SignalPerson>;
 
 export const SignalSourceRecord = z.object({
   id: z.number().int(),
-  batchId: z.string(),
-  kindCode: z.string(),
-  recordType: z.string(),
-  recordKey: z.string(),
+  batchId: Text,
+  kindCode: Text,
+  recordType: Text,
+  recordKey: Text,
   eventDate: IsoDate,
   /** The record's unprotected fields (amounts in fen). Protected fields are never sent. */
-  data: z.record(z.string(), z.unknown()),
+  data: z.record(Text, z.unknown()),
+  kindName: Text,
+  /** Labels of the fields in `data`, from the feed catalogue. */
+  fields: z.array(RecordFieldLabel),
 });
 export type SignalSourceRecord = z.infer<typeof SignalSourceRecord>;
 
 export const Signal = z.object({
-  id: z.string(),
+  id: Text,
   signalNo: z.number().int(),
   outcome: SignalOutcome,
   status: SignalStatus,
   rule: z.object({
-    id: z.string(),
-    code: z.string(),
-    nameZh: z.string(),
-    nameEn: z.string(),
+    id: Text,
+    code: Text,
+    nameZh: Text,
+    nameEn: Text,
     version: z.number().int(),
   }),
   person: SignalPerson,
-  regionCode: z.string(),
+  regionCode: Text,
   /** What the rule found, e.g. { sum, windowMonths, from, through } for an aggregate. */
-  detail: z.record(z.string(), z.unknown()),
-  batchId: z.string().nullable(),
+  detail: z.record(Text, z.unknown()),
+  batchId: Text.nullable(),
   records: z.array(SignalSourceRecord),
-  note: z.string().nullable(),
-  handledBy: z.string().nullable(),
-  handledAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  note: Text.nullable(),
+  handledBy: Text.nullable(),
+  handledAt: Text.nullable(),
+  createdAt: Text,
+  updatedAt: Text,
 });
 export type Signal = z.infer<typeof Signal>;
 export const SignalPage = pageOf(Signal);
@@ -223,6 +238,6 @@ export type SignalPage = z.infer<typeof SignalPage>;
 /** PATCH /api/signals/:id */
 export const SignalStatusUpdate = z.strictObject({
   status: z.enum(['in_progress', 'resolved', 'dismissed']),
-  note: z.string().trim().min(1).max(1000),
+  note: Text.trim().min(1).max(1000),
 });
 export type SignalStatusUpdate = z.infer<typeof SignalStatusUpdate>;

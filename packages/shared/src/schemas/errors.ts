@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Text } from './common';
 
 export const ErrorCode = z.enum([
   'BAD_REQUEST',
@@ -11,19 +12,21 @@ export const ErrorCode = z.enum([
   'ACCOUNT_LOCKED',
   'RATE_LIMITED',
   'INTERNAL',
+  'PASSWORD_CHANGE_REQUIRED',
+  'IDEMPOTENCY_MISMATCH',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-export const FieldError = z.object({ path: z.string(), message: z.string() });
+export const FieldError = z.object({ path: Text, message: Text });
 export type FieldError = z.infer<typeof FieldError>;
 
 /** The one error contract of the API. */
 export const ErrorBody = z.object({
   error: z.object({
     code: ErrorCode,
-    message: z.string(),
+    message: Text,
     fields: z.array(FieldError).optional(),
-    details: z.record(z.string(), z.unknown()).optional(),
+    details: z.record(Text, z.unknown()).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, PageQuery } from './common';
+import { IsoDate, PageQuery, Text } from './common';
 
 /** Department data exchange (部门数据交换): sources, record kinds, batches and their error reports. */
 
@@ -14,19 +14,17 @@ export type FeedEncoding = z.infer<typeof FeedEncoding>;
 export const FeedColumnType = z.enum(['text', 'code', 'date', 'month', 'fen', 'integer', 'decimal', 'region']);
 export type FeedColumnType = z.infer<typeof FeedColumnType>;
 
-const SnakeName = z
-  .string()
-  .min(1)
+const SnakeName = Text.min(1)
   .max(63)
   .regex(/^[a-z][a-z0-9_]*$/, 'snake_case');
-const Label = z.string().trim().min(1).max(100);
+const Label = Text.trim().min(1).max(100);
 
 /** A column of a record kind; every kind has record_id, id_number, name and its event date column. */
 export const FeedColumn = z.strictObject({
   name: SnakeName,
   type: FeedColumnType,
   required: z.boolean(),
-  values: z.array(z.string().min(1).max(100)).min(1).max(200).optional(),
+  values: z.array(Text.min(1).max(100)).min(1).max(200).optional(),
   /** Kept only encrypted (addresses, diagnoses, certificate numbers). */
   protected: z.boolean().optional(),
   /** Dates: may not lie after the batch's as-of date (event dates; planned dates leave it unset). */
@@ -39,18 +37,22 @@ export const FeedColumn = z.strictObject({
 });
 export type FeedColumn = z.infer<typeof FeedColumn>;
 
+/** A field of a feed record as people read it: its catalogue name in the caller's language and its type. */
+export const RecordFieldLabel = z.object({ name: Text, label: Text, type: FeedColumnType });
+export type RecordFieldLabel = z.infer<typeof RecordFieldLabel>;
+
 /** The columns every record kind must have (besides its event date column). */
 export const FEED_REQUIRED_COLUMNS = ['record_id', 'id_number', 'name'] as const;
 
 export const FeedKind = z.object({
-  code: z.string(),
-  sourceCode: z.string(),
-  nameZh: z.string(),
-  nameEn: z.string(),
-  recordType: z.string(),
+  code: Text,
+  sourceCode: Text,
+  nameZh: Text,
+  nameEn: Text,
+  recordType: Text,
   format: FeedFormat,
   columns: z.array(FeedColumn),
-  eventDateColumn: z.string(),
+  eventDateColumn: Text,
   builtin: z.boolean(),
   active: z.boolean(),
   version: z.number().int(),
@@ -58,13 +60,13 @@ export const FeedKind = z.object({
 export type FeedKind = z.infer<typeof FeedKind>;
 
 export const FeedSource = z.object({
-  code: z.string(),
-  nameZh: z.string(),
-  nameEn: z.string(),
+  code: Text,
+  nameZh: Text,
+  nameEn: Text,
   active: z.boolean(),
   /** Whether push credentials were issued (the key itself is never shown again). */
   hasApiKey: z.boolean(),
-  apiKeyCreatedAt: z.string().nullable(),
+  apiKeyCreatedAt: Text.nullable(),
   kinds: z.array(FeedKind),
 });
 export type FeedSource = z.infer<typeof FeedSource>;
@@ -72,10 +74,7 @@ export const FeedSourceList = z.object({ items: z.array(FeedSource) });
 export type FeedSourceList = z.infer<typeof FeedSourceList>;
 
 /** A kind code: `<source>.<name>`, lower-case snake_case parts. */
-export const FeedKindCode = z
-  .string()
-  .max(100)
-  .regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'source.name');
+export const FeedKindCode = Text.max(100).regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'source.name');
 
 /**
  * A new record kind of an existing shape: either copy the columns of an existing kind
@@ -108,10 +107,10 @@ export type FeedKindUpdate = z.infer<typeof FeedKindUpdate>;
 
 /** Push credentials: the secret is shown once, here, and never again. */
 export const FeedApiKey = z.object({
-  sourceCode: z.string(),
-  keyId: z.string(),
-  secret: z.string(),
-  createdAt: z.string(),
+  sourceCode: Text,
+  keyId: Text,
+  secret: Text,
+  createdAt: Text,
 });
 export type FeedApiKey = z.infer<typeof FeedApiKey>;
 
@@ -124,15 +123,15 @@ export type FeedUploadQuery = z.infer<typeof FeedUploadQuery>;
 
 /** Why a batch was refused as a whole, in the caller's language (`reason` is the engine's code). */
 export const FeedFailure = z.object({
-  reason: z.string(),
-  message: z.string(),
-  params: z.record(z.string(), z.unknown()).optional(),
+  reason: Text,
+  message: Text,
+  params: z.record(Text, z.unknown()).optional(),
 });
 export type FeedFailure = z.infer<typeof FeedFailure>;
 
 /** The outcome of one upload or push. */
 export const FeedImportResult = z.object({
-  batchId: z.string(),
+  batchId: Text,
   batchNo: z.number().int(),
   status: z.enum(['loaded', 'failed']),
   /** This file (or idempotency key) was loaded before; nothing was added. */
@@ -147,27 +146,27 @@ export const FeedImportResult = z.object({
 export type FeedImportResult = z.infer<typeof FeedImportResult>;
 
 export const FeedBatchQuery = PageQuery.extend({
-  source: z.string().max(63).optional(),
-  kind: z.string().max(100).optional(),
+  source: Text.max(63).optional(),
+  kind: Text.max(100).optional(),
   status: FeedBatchStatus.optional(),
   channel: FeedChannel.optional(),
 });
 export type FeedBatchQuery = z.infer<typeof FeedBatchQuery>;
 
 export const FeedBatch = z.object({
-  id: z.string(),
+  id: Text,
   batchNo: z.number().int(),
-  kindCode: z.string(),
-  kindNameZh: z.string(),
-  kindNameEn: z.string(),
-  sourceCode: z.string(),
-  sourceNameZh: z.string(),
-  sourceNameEn: z.string(),
+  kindCode: Text,
+  kindNameZh: Text,
+  kindNameEn: Text,
+  sourceCode: Text,
+  sourceNameZh: Text,
+  sourceNameEn: Text,
   channel: FeedChannel,
-  fileName: z.string(),
-  fileSha256: z.string(),
+  fileName: Text,
+  fileSha256: Text,
   fileBytes: z.number().int(),
-  encoding: z.string(),
+  encoding: Text,
   status: FeedBatchStatus,
   asOf: IsoDate,
   rowsTotal: z.number().int(),
@@ -175,9 +174,9 @@ export const FeedBatch = z.object({
   rowsRejected: z.number().int(),
   rowsDuplicate: z.number().int(),
   durationMs: z.number().int().nullable(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  loadedAt: z.string().nullable(),
+  createdBy: Text,
+  createdAt: Text,
+  loadedAt: Text.nullable(),
   failure: FeedFailure.nullable(),
 });
 export type FeedBatch = z.infer<typeof FeedBatch>;
@@ -187,9 +186,11 @@ export type FeedBatchPage = z.infer<typeof FeedBatchPage>;
 /** A quarantined row: where and why, never its content. */
 export const FeedRowError = z.object({
   line: z.number().int(),
-  column: z.string().nullable(),
-  reason: z.string(),
-  message: z.string(),
+  column: Text.nullable(),
+  /** The column's catalogue name in the caller's language (the key when the kind no longer has it). */
+  columnLabel: Text.nullable(),
+  reason: Text,
+  message: Text,
 });
 export type FeedRowError = z.infer<typeof FeedRowError>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IsoDate, RegionCode } from './common';
+import { IsoDate, RegionCode, Text } from './common';
+import { RecordFieldLabel } from './exchange';
 
 /** How a lead ends (the outcome of a closing visit). */
 export const LeadOutcome = z.enum(['not_needy', 'helped_to_apply', 'referred', 'already_covered']);
@@ -22,20 +23,29 @@ export const LeadListQuery = z.strictObject({
   /** Open leads past their due date. */
   overdue: z.enum(['true', 'false']).optional(),
   escalated: z.enum(['true', 'false']).optional(),
+  /** A person's name (part of it), or a whole ID number (exact, by the blind index). */
+  q: Text.trim().max(40).optional(),
+  /** A region (prefix) inside the caller's own: a township or a village. */
+  regionCode: RegionCode.optional(),
+  /** The record type of a source record behind the lead (death, vehicle, …). */
+  recordType: Text.max(40).optional(),
+  /** Issued on or after / on or before (China dates). */
+  issuedFrom: IsoDate.optional(),
+  issuedTo: IsoDate.optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });
 export type LeadListQuery = z.infer<typeof LeadListQuery>;
 
 export const LeadSummary = z.object({
-  id: z.string(),
+  id: Text,
   leadNo: z.number().int(),
-  personName: z.string(),
-  idMasked: z.string(),
-  regionCode: z.string(),
-  regionName: z.string(),
+  personName: Text,
+  idMasked: Text,
+  regionCode: Text,
+  regionName: Text,
   /** The rule that raised the lead, in the caller's language. */
-  reason: z.string(),
+  reason: Text,
   status: LeadStatus,
   outcome: LeadOutcome.nullable(),
   attempts: z.number().int(),
@@ -45,8 +55,8 @@ export const LeadSummary = z.object({
   workingDaysLeft: z.number().int(),
   overdue: z.boolean(),
   escalated: z.boolean(),
-  escalatedTo: z.string().nullable(),
-  createdAt: z.string(),
+  escalatedTo: Text.nullable(),
+  createdAt: Text,
 });
 export type LeadSummary = z.infer<typeof LeadSummary>;
 
@@ -55,11 +65,13 @@ export type LeadPage = z.infer<typeof LeadPage>;
 
 /** A source record behind the lead: its kind, date and unprotected fields (no protected values). */
 export const LeadSourceRecord = z.object({
-  kindCode: z.string(),
-  kindName: z.string(),
-  recordType: z.string(),
+  kindCode: Text,
+  kindName: Text,
+  recordType: Text,
   eventDate: IsoDate,
-  data: z.record(z.string(), z.unknown()),
+  data: z.record(Text, z.unknown()),
+  /** Labels of the fields in `data`, from the feed catalogue. */
+  fields: z.array(RecordFieldLabel),
 });
 export type LeadSourceRecord = z.infer<typeof LeadSourceRecord>;
 
@@ -72,58 +84,85 @@ export const GpsPosition = z.strictObject({
 export type GpsPosition = z.infer<typeof GpsPosition>;
 
 export const LeadVisit = z.object({
-  id: z.string(),
-  visitedAt: z.string(),
-  recordedBy: z.string(),
-  recordedAt: z.string(),
-  notes: z.string(),
+  id: Text,
+  visitedAt: Text,
+  recordedBy: Text,
+  recordedAt: Text,
+  notes: Text,
   location: GpsPosition.nullable(),
   outcome: LeadVisitOutcome,
   referralAgency: ReferralAgency.nullable(),
-  referralNote: z.string().nullable(),
+  referralNote: Text.nullable(),
   /** Photos are fetched one by one: /api/leads/:id/visits/:visitId/photos/:n (n = 1..photoCount). */
   photoCount: z.number().int(),
 });
 export type LeadVisit = z.infer<typeof LeadVisit>;
 
+/** The application filed from a lead (协助申请) and where it stands. */
+export const LeadApplication = z.object({
+  caseId: Text,
+  caseNo: Text,
+  /** A CaseStatus. */
+  status: Text,
+});
+export type LeadApplication = z.infer<typeof LeadApplication>;
+
+/** The application form's starting values from a lead's registry household (ID numbers revealed, audited). */
+export const LeadPrefill = z.object({
+  leadId: Text,
+  villageCode: Text,
+  address: Text,
+  phone: Text,
+  members: z.array(
+    z.object({
+      name: Text,
+      idNumber: Text,
+      relation: z.enum(['self', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other']),
+    }),
+  ),
+});
+export type LeadPrefill = z.infer<typeof LeadPrefill>;
+
 export const LeadDetail = LeadSummary.extend({
-  householdId: z.string().nullable(),
-  householdNo: z.string().nullable(),
-  addressMasked: z.string().nullable(),
-  ruleCode: z.string(),
+  /** The application filed from this lead, if any (the lead stays open until it is decided). */
+  application: LeadApplication.nullable(),
+  householdId: Text.nullable(),
+  householdNo: Text.nullable(),
+  addressMasked: Text.nullable(),
+  ruleCode: Text,
   sourceRecords: z.array(LeadSourceRecord),
   referralAgency: ReferralAgency.nullable(),
-  referralNote: z.string().nullable(),
-  closedAt: z.string().nullable(),
-  closedBy: z.string().nullable(),
+  referralNote: Text.nullable(),
+  closedAt: Text.nullable(),
+  closedBy: Text.nullable(),
   visits: z.array(LeadVisit),
 });
 export type LeadDetail = z.infer<typeof LeadDetail>;
 
 export const LeadPhotoInput = z.strictObject({
   /** The image bytes, base64 (JPEG or PNG, recognised by their content, ≤ 2 MB). */
-  data: z.string().min(1).max(3_000_000),
+  data: Text.min(1).max(3_000_000),
 });
 
 export const LeadVisitInput = z.strictObject({
   /** When the visit took place (ISO date-time); not in the future. */
   visitedAt: z.iso.datetime({ offset: true }),
-  notes: z.string().trim().min(1).max(2000),
+  notes: Text.trim().min(1).max(2000),
   location: GpsPosition.optional(),
   photos: z.array(LeadPhotoInput).max(LEAD_PHOTO_MAX_COUNT).default([]),
   outcome: LeadVisitOutcome,
   /** Required when the outcome is 'referred'. */
   referralAgency: ReferralAgency.optional(),
   /** The agency's name when referralAgency is 'other'. */
-  referralNote: z.string().trim().max(200).optional(),
+  referralNote: Text.trim().max(200).optional(),
 });
 export type LeadVisitInput = z.input<typeof LeadVisitInput>;
 
 export const LeadStatsQuery = z.strictObject({ region: RegionCode.optional() });
 
 export const LeadStatsRow = z.object({
-  regionCode: z.string(),
-  regionName: z.string(),
+  regionCode: Text,
+  regionName: Text,
   issued: z.number().int(),
   /** Leads with at least one visit. */
   visited: z.number().int(),
@@ -135,8 +174,8 @@ export const LeadStatsRow = z.object({
 export type LeadStatsRow = z.infer<typeof LeadStatsRow>;
 
 export const LeadStats = z.object({
-  regionCode: z.string(),
-  regionName: z.string(),
+  regionCode: Text,
+  regionName: Text,
   rows: z.array(LeadStatsRow),
   totals: LeadStatsRow.omit({ regionCode: true, regionName: true }),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RegionCode } from './common';
+import { IsoMonth, RegionCode, Text } from './common';
 import type { Role } from './roles';
 
 /**
@@ -24,10 +24,12 @@ export const POLICY_READERS: readonly Role[] = [
 export const POLICY_EDITORS: readonly Role[] = ['city_admin', 'county_officer'];
 
 /** A month as YYYY-MM (01–12). */
-export const PolicyMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
+export const PolicyMonth = IsoMonth;
 
 const Fen = z.number().int().min(0).max(100_000_000);
 const WorkingDays = z.number().int().min(1).max(90);
+/** A review interval (定期核查) in months. */
+const ReviewMonths = z.number().int().min(1).max(36);
 export const ApprovalLevel = z.enum(['township', 'county']);
 export type ApprovalLevel = z.infer<typeof ApprovalLevel>;
 
@@ -38,7 +40,7 @@ export const AssetLimits = z.strictObject({
   /** Motor vehicles the household may own, not counting exempt types. */
   vehiclesAllowed: z.number().int().min(0).max(10),
   /** Vehicle types that never count (e.g. motorcycle, disability_vehicle, agricultural). */
-  exemptVehicleTypes: z.array(z.string().min(1).max(40)).max(20),
+  exemptVehicleTypes: z.array(Text.min(1).max(40)).max(20),
   /** Residential properties the household may own. */
   propertiesAllowed: z.number().int().min(0).max(10),
   /** Whether owning a registered business is allowed. */
@@ -77,6 +79,11 @@ export const DibaoParams = z.strictObject({
     totalDelegated: WorkingDays,
     totalExtended: WorkingDays,
   }),
+  /**
+   * Scheduled reviews (定期核查): households whose covered members cannot work (all 60+, under 16,
+   * severely disabled or registered unable to work) and the others.
+   */
+  reviewMonths: z.strictObject({ unableToWork: ReviewMonths, other: ReviewMonths }),
 });
 export type DibaoParams = z.infer<typeof DibaoParams>;
 
@@ -94,6 +101,8 @@ export const TekunParams = z.strictObject({
   deadlines: z.strictObject({ survey: WorkingDays, countyDecision: WorkingDays }),
   /** Share of township-surveyed cases the county re-checks at random, in percent. */
   countyRecheckPercent: z.number().int().min(0).max(100),
+  /** Scheduled reviews (定期核查), in months. */
+  reviewMonths: ReviewMonths,
 });
 export type TekunParams = z.infer<typeof TekunParams>;
 
@@ -105,6 +114,8 @@ export const DibaoEdgeParams = z.strictObject({
   assets: AssetLimits,
   noticeDays: z.number().int().min(1).max(30),
   approvalLevel: ApprovalLevel,
+  /** Scheduled reviews (定期核查), in months. */
+  reviewMonths: ReviewMonths,
 });
 export type DibaoEdgeParams = z.infer<typeof DibaoEdgeParams>;
 
@@ -140,7 +151,7 @@ export const POLICY_PARAMS_SCHEMA = {
   temporary: TemporaryParams,
 } as const;
 
-const versionFields = { regionCode: RegionCode, effectiveMonth: PolicyMonth, note: z.string().max(500).default('') };
+const versionFields = { regionCode: RegionCode, effectiveMonth: PolicyMonth, note: Text.max(500).default('') };
 
 /** A new version: the kind decides the shape of `params`. */
 export const CreatePolicyStandardBody = z.discriminatedUnion('kind', [
@@ -156,20 +167,20 @@ export const PolicyStandardStatus = z.enum(['current', 'scheduled', 'superseded'
 export type PolicyStandardStatus = z.infer<typeof PolicyStandardStatus>;
 
 export const PolicyStandard = z.object({
-  id: z.string(),
-  regionCode: z.string(),
-  regionName: z.string(),
+  id: Text,
+  regionCode: Text,
+  regionName: Text,
   kind: AssistanceKind,
-  effectiveMonth: z.string(),
+  effectiveMonth: Text,
   /** 1, 2, … per region and kind, in creation order. */
   version: z.number().int(),
-  params: z.record(z.string(), z.unknown()),
+  params: z.record(Text, z.unknown()),
   /** Demo values seeded at boot: not the city's real figures. */
   isDemo: z.boolean(),
-  note: z.string(),
+  note: Text,
   status: PolicyStandardStatus,
-  createdBy: z.string(),
-  createdAt: z.string(),
+  createdBy: Text,
+  createdAt: Text,
 });
 export type PolicyStandard = z.infer<typeof PolicyStandard>;
 
@@ -178,7 +189,7 @@ export const PolicyStandardListQuery = z.strictObject({
   region: RegionCode.optional(),
 });
 export type PolicyStandardListQuery = z.infer<typeof PolicyStandardListQuery>;
-export const PolicyStandardList = z.object({ month: z.string(), items: z.array(PolicyStandard) });
+export const PolicyStandardList = z.object({ month: Text, items: z.array(PolicyStandard) });
 export type PolicyStandardList = z.infer<typeof PolicyStandardList>;
 
 export const EffectiveStandardQuery = z.strictObject({
@@ -191,9 +202,9 @@ export type EffectiveStandardQuery = z.infer<typeof EffectiveStandardQuery>;
 
 export const EffectiveStandard = z.object({
   /** What was asked. */
-  region: z.string(),
+  region: Text,
   kind: AssistanceKind,
-  month: z.string(),
+  month: Text,
   /** Where the version came from: the county's own, or the city default. */
   source: z.enum(['county', 'city']),
   standard: PolicyStandard,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, RegionCode } from './common';
+import { IsoDate, RegionCode, Text } from './common';
 
 export const Relation = z.enum([
   'head',
@@ -70,24 +70,24 @@ export const Assets = z.strictObject(
 );
 export type Assets = z.infer<typeof Assets>;
 
-const Phone = z.string().regex(/^1\d{10}$/, '手机号应为11位数字');
-const BankAccount = z.string().regex(/^\d{12,19}$/, '银行账号应为12–19位数字');
+const Phone = Text.regex(/^1\d{10}$/, '手机号应为11位数字');
+const BankAccount = Text.regex(/^\d{12,19}$/, '银行账号应为12–19位数字');
 const Disability = z.strictObject({
   type: DisabilityType,
   grade: z.number().int().min(1).max(4),
-  certificateNo: z.string().min(1).max(30),
+  certificateNo: Text.min(1).max(30),
 });
 
 export const MemberInput = z.strictObject({
-  name: z.string().trim().min(1).max(50),
-  idNumber: z.string().min(1).max(30),
+  name: Text.trim().min(1).max(50),
+  idNumber: Text.min(1).max(30),
   relation: Relation,
   hukouType: HukouType,
   phone: Phone.optional(),
   bankAccount: BankAccount.optional(),
-  bankName: z.string().max(50).optional(),
+  bankName: Text.max(50).optional(),
   disability: Disability.optional(),
-  seriousIllness: z.string().max(100).optional(),
+  seriousIllness: Text.max(100).optional(),
   workAbility: WorkAbility.default('full'),
   adl: Adl.optional(),
   schoolStatus: SchoolStatus.default('none'),
@@ -98,7 +98,7 @@ export type MemberInput = z.infer<typeof MemberInput>;
 
 export const HouseholdInput = z.strictObject({
   regionCode: RegionCode,
-  address: z.string().trim().min(1).max(200),
+  address: Text.trim().min(1).max(200),
   assistanceStatus: AssistanceStatus.default('none'),
   members: z.array(MemberInput).min(1).max(30),
 });
@@ -107,11 +107,11 @@ export type HouseholdInput = z.infer<typeof HouseholdInput>;
 /** A member in an edit: an existing one is named by `id` (its ID number stays as registered), a new one by `idNumber`. */
 export const MemberUpdateInput = MemberInput.extend({
   id: z.uuid().optional(),
-  idNumber: z.string().min(1).max(30).optional(),
+  idNumber: Text.min(1).max(30).optional(),
   // For an existing member the edit form only has masked values: omitted keeps the stored one, null removes it.
   phone: Phone.nullable().optional(),
   bankAccount: BankAccount.nullable().optional(),
-  disability: Disability.extend({ certificateNo: z.string().min(1).max(30).optional() }).optional(),
+  disability: Disability.extend({ certificateNo: Text.min(1).max(30).optional() }).optional(),
 });
 export type MemberUpdateInput = z.infer<typeof MemberUpdateInput>;
 
@@ -120,7 +120,7 @@ export const HouseholdUpdateInput = z.strictObject({
   version: z.number().int().min(1),
   regionCode: RegionCode,
   /** Omitted: the address stays as it is. */
-  address: z.string().trim().min(1).max(200).optional(),
+  address: Text.trim().min(1).max(200).optional(),
   assistanceStatus: AssistanceStatus,
   members: z.array(MemberUpdateInput).min(1).max(30),
 });
@@ -128,19 +128,19 @@ export type HouseholdUpdateInput = z.infer<typeof HouseholdUpdateInput>;
 
 /** A member as lists and details show it: personal numbers masked. */
 export const Member = z.object({
-  id: z.string(),
-  name: z.string(),
-  idMasked: z.string(),
+  id: Text,
+  name: Text,
+  idMasked: Text,
   sex: z.enum(['male', 'female']),
   birthDate: IsoDate,
   age: z.number().int(),
   relation: Relation,
   hukouType: HukouType,
-  phoneMasked: z.string().nullable(),
-  bankAccountMasked: z.string().nullable(),
-  bankName: z.string().nullable(),
+  phoneMasked: Text.nullable(),
+  bankAccountMasked: Text.nullable(),
+  bankName: Text.nullable(),
   disability: z.object({ type: DisabilityType, grade: z.number().int() }).nullable(),
-  seriousIllness: z.string().nullable(),
+  seriousIllness: Text.nullable(),
   workAbility: WorkAbility,
   adl: Adl.nullable(),
   selfCare: SelfCare,
@@ -152,31 +152,31 @@ export const Member = z.object({
 export type Member = z.infer<typeof Member>;
 
 export const HouseholdSummary = z.object({
-  id: z.string(),
-  householdNo: z.string(),
-  regionCode: z.string(),
-  regionName: z.string(),
-  headName: z.string(),
-  headIdMasked: z.string(),
+  id: Text,
+  householdNo: Text,
+  regionCode: Text,
+  regionName: Text,
+  headName: Text,
+  headIdMasked: Text,
   memberCount: z.number().int(),
   assistanceStatus: AssistanceStatus,
   flags: z.array(z.enum(['staff_relative', 'disability', 'serious_illness', 'elderly', 'minor'])),
-  updatedAt: z.string(),
+  updatedAt: Text,
 });
 export type HouseholdSummary = z.infer<typeof HouseholdSummary>;
 
 export const HistoryEntry = z.object({
   id: z.number().int(),
-  at: z.string(),
-  actorUsername: z.string(),
-  action: z.string(),
-  memberId: z.string().nullable(),
-  changes: z.array(z.object({ field: z.string(), old: z.unknown(), new: z.unknown() })),
+  at: Text,
+  actorUsername: Text,
+  action: Text,
+  memberId: Text.nullable(),
+  changes: z.array(z.object({ field: Text, old: z.unknown(), new: z.unknown() })),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 export const Household = HouseholdSummary.extend({
-  addressMasked: z.string(),
+  addressMasked: Text,
   version: z.number().int(),
   members: z.array(Member),
   history: z.array(HistoryEntry),
@@ -184,11 +184,15 @@ export const Household = HouseholdSummary.extend({
 export type Household = z.infer<typeof Household>;
 
 export const HouseholdSearchQuery = z.strictObject({
-  name: z.string().max(50).optional(),
-  idNumber: z.string().max(30).optional(),
+  name: Text.max(50).optional(),
+  idNumber: Text.max(30).optional(),
   regionCode: RegionCode.optional(),
   status: AssistanceStatus.optional(),
   flag: z.enum(['staff_relative', 'disability', 'serious_illness', 'elderly', 'minor']).optional(),
+  /** Part of a 户编号. */
+  householdNo: Text.trim().max(40).optional(),
+  sort: z.enum(['householdNo', 'headName', 'memberCount', 'region', 'updatedAt']).optional(),
+  order: z.enum(['asc', 'desc']).default('asc'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });
@@ -198,36 +202,36 @@ export const HouseholdPage = z.object({ items: z.array(HouseholdSummary), total:
 export type HouseholdPage = z.infer<typeof HouseholdPage>;
 
 export const RevealField = z.enum(['idNumber', 'phone', 'bankAccount', 'address', 'disabilityCertificate']);
-export const RevealBody = z.strictObject({ field: RevealField, reason: z.string().trim().min(4).max(200) });
+export const RevealBody = z.strictObject({ field: RevealField, reason: Text.trim().min(4).max(200) });
 export type RevealBody = z.infer<typeof RevealBody>;
-export const RevealResult = z.object({ field: RevealField, value: z.string().nullable() });
+export const RevealResult = z.object({ field: RevealField, value: Text.nullable() });
 
 export const StaffRelativeInput = z.strictObject({
   regionCode: RegionCode,
-  staffName: z.string().trim().min(1).max(50),
-  staffPosition: z.string().trim().min(1).max(50),
-  relativeName: z.string().trim().min(1).max(50),
-  relativeIdNumber: z.string().min(1).max(30),
-  relation: z.string().trim().min(1).max(20),
+  staffName: Text.trim().min(1).max(50),
+  staffPosition: Text.trim().min(1).max(50),
+  relativeName: Text.trim().min(1).max(50),
+  relativeIdNumber: Text.min(1).max(30),
+  relation: Text.trim().min(1).max(20),
 });
 export type StaffRelativeInput = z.infer<typeof StaffRelativeInput>;
 export const StaffRelative = z.object({
-  id: z.string(),
-  regionCode: z.string(),
-  staffName: z.string(),
-  staffPosition: z.string(),
-  relativeName: z.string(),
-  relativeIdMasked: z.string(),
-  relation: z.string(),
-  createdBy: z.string(),
-  createdAt: z.string(),
+  id: Text,
+  regionCode: Text,
+  staffName: Text,
+  staffPosition: Text,
+  relativeName: Text,
+  relativeIdMasked: Text,
+  relation: Text,
+  createdBy: Text,
+  createdAt: Text,
 });
 export type StaffRelative = z.infer<typeof StaffRelative>;
 
-export const ImportError = z.object({ row: z.number().int(), column: z.string(), reason: z.string() });
+export const ImportError = z.object({ row: z.number().int(), column: Text, reason: Text });
 export type ImportError = z.infer<typeof ImportError>;
 export const ImportReport = z.object({
-  importId: z.string(),
+  importId: Text,
   dryRun: z.boolean(),
   rows: z.number().int(),
   households: z.number().int(),
@@ -237,3 +241,20 @@ export const ImportReport = z.object({
   errors: z.array(ImportError),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
+
+/** A register import running in the background (or finished): what the page polls. */
+export const ImportProgress = z.object({
+  importId: Text,
+  status: z.enum(['running', 'done', 'failed']),
+  dryRun: z.boolean(),
+  /** Bytes of the file read so far, and its size: the progress bar. */
+  bytesDone: z.number().int(),
+  bytesTotal: z.number().int(),
+  /** Rows read so far. */
+  rows: z.number().int(),
+  /** Why a failed import stopped. */
+  failure: Text.nullable(),
+  /** The report, once done. */
+  report: ImportReport.nullable(),
+});
+export type ImportProgress = z.infer<typeof ImportProgress>;

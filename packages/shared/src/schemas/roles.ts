@@ -38,8 +38,10 @@ export function isWithinRegion(code: string, scope: string): boolean {
 }
 
 /**
- * Rank orders roles for "never above one's own role" in user management.
- * Equal rank may be granted; a higher one never.
+ * Rank orders roles in user management: an account is managed only from a strictly higher
+ * rank. A peer who could create, reset or deactivate a peer's account could sign in as them,
+ * which would defeat the two-person survey and the named approval level. City administrators
+ * are managed with the `jiuzhu` command on the server, not through the API.
  */
 export const ROLE_RANK: Record<Role, number> = {
   city_admin: 100,
@@ -65,8 +67,9 @@ export const ROLE_LEVELS: Record<Role, readonly RegionLevel[]> = {
 /** Roles that may manage staff accounts (inside their own region). */
 export const USER_MANAGER_ROLES: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
 
+/** Whether `actor` may create, change, reset or unlock an account of role `target` (never their own rank). */
 export function canAssignRole(actor: Role, target: Role): boolean {
-  return USER_MANAGER_ROLES.includes(actor) && ROLE_RANK[target] <= ROLE_RANK[actor];
+  return USER_MANAGER_ROLES.includes(actor) && ROLE_RANK[target] < ROLE_RANK[actor];
 }
 
 /** Who reads household files (家庭档案): the staff who handle assistance, and auditors. */

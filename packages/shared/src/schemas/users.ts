@@ -1,24 +1,22 @@
 import { z } from 'zod';
 import { Role } from './roles';
 import { Password } from './auth';
-import { RegionCode } from './common';
+import { RegionCode, Text } from './common';
 
-export const Username = z
-  .string()
-  .min(3)
+export const Username = Text.min(3)
   .max(32)
   .regex(/^[a-z][a-z0-9_.-]*$/, 'lowercase letters, digits, _ . -');
 
 export const User = z.object({
-  id: z.string(),
-  username: z.string(),
-  displayName: z.string(),
+  id: Text,
+  username: Text,
+  displayName: Text,
   role: Role,
-  regionCode: z.string(),
-  regionName: z.string(),
+  regionCode: Text,
+  regionName: Text,
   active: z.boolean(),
-  lockedUntil: z.string().nullable(),
-  createdAt: z.string(),
+  lockedUntil: Text.nullable(),
+  createdAt: Text,
 });
 export type User = z.infer<typeof User>;
 
@@ -26,9 +24,13 @@ export const UserList = z.object({ items: z.array(User), total: z.number().int()
 export type UserList = z.infer<typeof UserList>;
 
 export const UserListQuery = z.strictObject({
-  q: z.string().max(64).optional(),
+  q: Text.max(64).optional(),
   role: Role.optional(),
   regionCode: RegionCode.optional(),
+  /** `locked`: locked now after wrong passwords. */
+  status: z.enum(['active', 'inactive', 'locked']).optional(),
+  sort: z.enum(['username', 'displayName', 'role', 'region', 'createdAt']).optional(),
+  order: z.enum(['asc', 'desc']).default('asc'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });
@@ -36,7 +38,7 @@ export type UserListQuery = z.infer<typeof UserListQuery>;
 
 export const CreateUserBody = z.strictObject({
   username: Username,
-  displayName: z.string().min(1).max(64),
+  displayName: Text.min(1).max(64),
   role: Role,
   regionCode: RegionCode,
   password: Password,
@@ -44,7 +46,7 @@ export const CreateUserBody = z.strictObject({
 export type CreateUserBody = z.infer<typeof CreateUserBody>;
 
 export const UpdateUserBody = z.strictObject({
-  displayName: z.string().min(1).max(64).optional(),
+  displayName: Text.min(1).max(64).optional(),
   role: Role.optional(),
   regionCode: RegionCode.optional(),
   active: z.boolean().optional(),

@@ -13,8 +13,10 @@ import {
   FieldTimeOutlined,
   FolderOpenOutlined,
   FormOutlined,
+  GlobalOutlined,
   HomeOutlined,
   LockOutlined,
+  NodeIndexOutlined,
   SafetyCertificateOutlined,
   SolutionOutlined,
   TeamOutlined,
@@ -22,18 +24,31 @@ import {
 } from '@ant-design/icons';
 import {
   CASE_INTAKE,
+  CLAIM_READERS,
+  CONDOLENCE_READERS,
+  INSURANCE_READERS,
   CASE_READERS,
+  DASHBOARD_READERS,
+  PROVINCE_READERS,
+  TRACE_READERS,
   FEED_MANAGERS,
   FEED_READERS,
   LEAD_READERS,
+  PAYROLL_READERS,
   POLICY_READERS,
+  ENROLMENT_READERS,
+  REVIEW_READERS,
   REGISTRY_EDITORS,
   REGISTRY_MANAGERS,
   REGISTRY_READERS,
   SIGNAL_READERS,
   USER_MANAGER_ROLES,
+  // ---- phone side (issue 17)
+  CARE_READERS,
+  REFERRAL_READERS,
 } from '@jiuzhu/shared';
 import type { AppRoute } from './access';
+import { AppRoutesContext } from './route-context';
 import { SessionProvider } from './session';
 import { RequireAuth } from './RequireAuth';
 import { RouteGuard } from './RouteGuard';
@@ -57,7 +72,41 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <HomeOutlined />,
     roles: 'all',
     menu: true,
-    Page: lazy(() => import('../pages/home/welcome')),
+    group: 'workbench',
+    Page: lazy(() => import('../pages/home/workbench')),
+  },
+  {
+    key: 'dashboard',
+    path: '/dashboard',
+    titleKey: 'nav.dashboard',
+    descKey: 'nav.dashboard.desc',
+    icon: <GlobalOutlined />,
+    roles: DASHBOARD_READERS,
+    menu: true,
+    group: 'workbench',
+    Page: lazy(() => import('../pages/dashboard/map')),
+  },
+  {
+    key: 'trace',
+    path: '/trace/household/:id',
+    titleKey: 'nav.trace',
+    descKey: 'nav.trace.desc',
+    icon: <NodeIndexOutlined />,
+    roles: TRACE_READERS,
+    menu: false,
+    parentKey: 'households',
+    Page: lazy(() => import('../pages/dashboard/trace')),
+  },
+  {
+    key: 'province',
+    path: '/province',
+    titleKey: 'nav.province',
+    descKey: 'nav.province.desc',
+    icon: <CloudSyncOutlined />,
+    roles: PROVINCE_READERS,
+    menu: true,
+    group: 'workbench',
+    Page: lazy(() => import('../pages/province')),
   },
   {
     key: 'households',
@@ -67,6 +116,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <FolderOpenOutlined />,
     roles: REGISTRY_READERS,
     menu: true,
+    group: 'registry',
     Page: lazy(() => import('../pages/households/list')),
   },
   {
@@ -121,6 +171,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <AlertOutlined />,
     roles: LEAD_READERS,
     menu: true,
+    group: 'discovery',
     Page: lazy(() => import('../pages/leads/inbox')),
   },
   {
@@ -132,6 +183,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     // Township level and above: a village's own figures are its inbox.
     roles: LEAD_READERS.filter((r) => r !== 'grid_worker'),
     menu: true,
+    group: 'discovery',
     Page: lazy(() => import('../pages/leads/stats')),
   },
   {
@@ -153,6 +205,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <SolutionOutlined />,
     roles: CASE_READERS,
     menu: true,
+    group: 'assistance',
     Page: lazy(() => import('../pages/cases/inbox')),
   },
   {
@@ -163,6 +216,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <FormOutlined />,
     roles: CASE_INTAKE,
     menu: true,
+    group: 'assistance',
     Page: lazy(() => import('../pages/cases/new')),
   },
   {
@@ -174,6 +228,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     // Supervisors: overdue steps per child region.
     roles: ['city_admin', 'county_officer'],
     menu: true,
+    group: 'assistance',
     Page: lazy(() => import('../pages/cases/overdue')),
   },
   {
@@ -195,6 +250,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <CloudSyncOutlined />,
     roles: FEED_READERS,
     menu: true,
+    group: 'exchange',
     Page: lazy(() => import('../pages/exchange/batches')),
   },
   {
@@ -227,6 +283,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <DatabaseOutlined />,
     roles: FEED_READERS,
     menu: true,
+    group: 'exchange',
     Page: lazy(() => import('../pages/exchange/sources')),
   },
   {
@@ -237,6 +294,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <WarningOutlined />,
     roles: SIGNAL_READERS,
     menu: true,
+    group: 'discovery',
     Page: lazy(() => import('../pages/signals/list')),
   },
   {
@@ -248,6 +306,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     // The rules API is the feed readers' (city level).
     roles: FEED_READERS,
     menu: true,
+    group: 'discovery',
     Page: lazy(() => import('../pages/signals/rules')),
   },
   {
@@ -258,7 +317,42 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <AccountBookOutlined />,
     roles: POLICY_READERS,
     menu: true,
+    group: 'funds',
     Page: lazy(() => import('../pages/policy/standards')),
+  },
+  // Payroll pages (issue 10)
+  {
+    key: 'payrolls',
+    path: '/payrolls',
+    titleKey: 'nav.payrolls',
+    descKey: 'nav.payrolls.desc',
+    icon: <AccountBookOutlined />,
+    roles: PAYROLL_READERS,
+    menu: true,
+    group: 'funds',
+    Page: lazy(() => import('../pages/payroll/list')),
+  },
+  {
+    key: 'payrolls-detail',
+    path: '/payrolls/:id',
+    titleKey: 'nav.payrolls.detail',
+    descKey: 'nav.payrolls.detail.desc',
+    icon: <AccountBookOutlined />,
+    roles: PAYROLL_READERS,
+    menu: false,
+    parentKey: 'payrolls',
+    Page: lazy(() => import('../pages/payroll/detail')),
+  },
+  {
+    key: 'payroll-reports',
+    path: '/payroll-reports',
+    titleKey: 'nav.payrollReports',
+    descKey: 'nav.payrollReports.desc',
+    icon: <BarChartOutlined />,
+    roles: PAYROLL_READERS,
+    menu: true,
+    group: 'funds',
+    Page: lazy(() => import('../pages/payroll/reports')),
   },
   {
     key: 'staff-relatives',
@@ -268,7 +362,42 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <SafetyCertificateOutlined />,
     roles: REGISTRY_MANAGERS,
     menu: true,
+    group: 'registry',
     Page: lazy(() => import('../pages/staff-relatives/list')),
+  },
+  // ---- phone side (issue 17): referrals and routine care visits
+  {
+    key: 'referrals',
+    path: '/referrals',
+    titleKey: 'nav.referrals',
+    descKey: 'nav.referrals.desc',
+    icon: <SolutionOutlined />,
+    roles: REFERRAL_READERS,
+    menu: true,
+    group: 'discovery',
+    Page: lazy(() => import('../pages/referrals/list')),
+  },
+  {
+    key: 'referrals-stats',
+    path: '/referrals/stats',
+    titleKey: 'nav.referrals.stats',
+    descKey: 'nav.referrals.stats.desc',
+    icon: <BarChartOutlined />,
+    roles: REFERRAL_READERS.filter((r) => r !== 'grid_worker'),
+    menu: false,
+    parentKey: 'referrals',
+    Page: lazy(() => import('../pages/referrals/stats')),
+  },
+  {
+    key: 'care-stats',
+    path: '/care/stats',
+    titleKey: 'nav.care.stats',
+    descKey: 'nav.care.stats.desc',
+    icon: <BarChartOutlined />,
+    roles: CARE_READERS.filter((r) => r !== 'grid_worker'),
+    menu: true,
+    group: 'discovery',
+    Page: lazy(() => import('../pages/care/stats')),
   },
   {
     key: 'regions',
@@ -278,6 +407,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <ApartmentOutlined />,
     roles: 'all',
     menu: true,
+    group: 'system',
     Page: lazy(() => import('../pages/regions/browser')),
   },
   {
@@ -288,6 +418,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <TeamOutlined />,
     roles: USER_MANAGER_ROLES,
     menu: true,
+    group: 'system',
     Page: lazy(() => import('../pages/users/list')),
   },
   {
@@ -298,6 +429,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <CalendarOutlined />,
     roles: ['city_admin'],
     menu: true,
+    group: 'system',
     Page: lazy(() => import('../pages/calendar/month')),
   },
   {
@@ -308,6 +440,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <AuditOutlined />,
     roles: ['auditor', 'city_admin'],
     menu: true,
+    group: 'system',
     Page: lazy(() => import('../pages/audit/trail')),
   },
   {
@@ -318,7 +451,109 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <LockOutlined />,
     roles: 'all',
     menu: false,
+    group: 'workbench',
     Page: lazy(() => import('../pages/account/password')),
+  },
+  // ---- insurance (小额保险, issue 12) ----
+  {
+    key: 'insurance',
+    path: '/insurance',
+    titleKey: 'nav.insurance',
+    descKey: 'nav.insurance.desc',
+    icon: <SafetyCertificateOutlined />,
+    roles: INSURANCE_READERS,
+    menu: true,
+    group: 'insurance',
+    Page: lazy(() => import('../pages/insurance/overview')),
+  },
+  {
+    key: 'insurance-claims',
+    path: '/insurance/claims',
+    titleKey: 'nav.insurance.claims',
+    descKey: 'nav.insurance.claims.desc',
+    icon: <SafetyCertificateOutlined />,
+    roles: CLAIM_READERS,
+    menu: true,
+    group: 'insurance',
+    Page: lazy(() => import('../pages/insurance/claims')),
+  },
+  {
+    key: 'insurance-claim',
+    path: '/insurance/claims/:id',
+    titleKey: 'nav.insurance.claim',
+    descKey: 'nav.insurance.claim.desc',
+    icon: <SafetyCertificateOutlined />,
+    roles: CLAIM_READERS,
+    menu: false,
+    parentKey: 'insurance-claims',
+    Page: lazy(() => import('../pages/insurance/claim')),
+  },
+  {
+    key: 'insurance-condolence',
+    path: '/insurance/condolence',
+    titleKey: 'nav.insurance.condolence',
+    descKey: 'nav.insurance.condolence.desc',
+    icon: <TeamOutlined />,
+    roles: CONDOLENCE_READERS,
+    menu: true,
+    group: 'insurance',
+    Page: lazy(() => import('../pages/insurance/condolence')),
+  },
+  {
+    key: 'insurance-stats',
+    path: '/insurance/stats',
+    titleKey: 'nav.insurance.stats',
+    descKey: 'nav.insurance.stats.desc',
+    icon: <BarChartOutlined />,
+    roles: INSURANCE_READERS,
+    menu: true,
+    group: 'insurance',
+    Page: lazy(() => import('../pages/insurance/stats')),
+  },
+  // Enrolments and scheduled reviews (issue 9)
+  {
+    key: 'enrolments',
+    path: '/enrolments',
+    titleKey: 'nav.enrolments',
+    descKey: 'nav.enrolments.desc',
+    icon: <SolutionOutlined />,
+    roles: ENROLMENT_READERS,
+    menu: true,
+    group: 'registry',
+    Page: lazy(() => import('../pages/enrolments/list')),
+  },
+  {
+    key: 'enrolments-detail',
+    path: '/enrolments/:id',
+    titleKey: 'nav.enrolments.detail',
+    descKey: 'nav.enrolments.detail.desc',
+    icon: <SolutionOutlined />,
+    roles: ENROLMENT_READERS,
+    menu: false,
+    parentKey: 'enrolments',
+    Page: lazy(() => import('../pages/enrolments/detail')),
+  },
+  {
+    key: 'reviews',
+    path: '/reviews',
+    titleKey: 'nav.reviews',
+    descKey: 'nav.reviews.desc',
+    icon: <FieldTimeOutlined />,
+    roles: REVIEW_READERS,
+    menu: true,
+    group: 'registry',
+    Page: lazy(() => import('../pages/reviews/list')),
+  },
+  {
+    key: 'reviews-detail',
+    path: '/reviews/:id',
+    titleKey: 'nav.reviews.detail',
+    descKey: 'nav.reviews.detail.desc',
+    icon: <FieldTimeOutlined />,
+    roles: REVIEW_READERS,
+    menu: false,
+    parentKey: 'reviews',
+    Page: lazy(() => import('../pages/reviews/detail')),
   },
 ];
 
@@ -326,6 +561,16 @@ const LoginPage = lazy(() => import('../pages/auth/login'));
 const NoticeBoardPage = lazy(() => import('../pages/notices/board'));
 
 export const router = createBrowserRouter([
+  // The public notice board (公示): no login, so no session to ask for (no 401 on every visit).
+  {
+    path: '/notices',
+    element: (
+      <Suspense fallback={<FullPageSpin />}>
+        <NoticeBoardPage />
+      </Suspense>
+    ),
+    errorElement: <RouteError />,
+  },
   {
     element: (
       <SessionProvider>
@@ -337,12 +582,12 @@ export const router = createBrowserRouter([
     errorElement: <RouteError />,
     children: [
       { path: '/login', element: <LoginPage /> },
-      // The public notice board (公示): no login.
-      { path: '/notices', element: <NoticeBoardPage /> },
       {
         element: (
           <RequireAuth>
-            <AppLayout routes={APP_ROUTES} />
+            <AppRoutesContext.Provider value={APP_ROUTES}>
+              <AppLayout routes={APP_ROUTES} />
+            </AppRoutesContext.Provider>
           </RequireAuth>
         ),
         children: [

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { MeResponse, type Me } from '@jiuzhu/shared';
+import { SessionResponse, type Me } from '@jiuzhu/shared';
 import { api, isAbortError, setUnauthorizedHandler } from '../api/client';
 
 export type SessionState =
@@ -12,7 +12,7 @@ interface SessionValue {
   state: SessionState;
   /** After a successful login. */
   signIn: (me: Me) => void;
-  /** Re-reads `/api/auth/me` (after a password change, for `mustChangePassword`). */
+  /** Re-reads the session (after a password change, for `mustChangePassword`). */
   refresh: () => Promise<void>;
   logout: () => Promise<void>;
 }
@@ -24,8 +24,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(
     (signal?: AbortSignal): Promise<void> =>
-      api.get('/api/auth/me', { schema: MeResponse, signal }).then(
-        ({ user }) => setState({ status: 'authenticated', me: user }),
+      // `/api/auth/session` answers null rather than 401 for nobody signed in: no error in the
+      // console of the login page.
+      api.get('/api/auth/session', { schema: SessionResponse, signal }).then(
+        ({ user }) =>
+          setState((s) =>
+            user
+              ? { status: 'authenticated', me: user }
+              : { status: 'anonymous', expired: s.status === 'authenticated' },
+          ),
         (e: unknown) => {
           if (isAbortError(e)) return;
           // A 401 went through the unauthorized handler. Any other failure on the first load

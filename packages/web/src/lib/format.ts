@@ -42,3 +42,10 @@ export function yuanToFen(value: string | number | null | undefined): number | u
   if (text === '') return undefined;
   return parseYuan(text) ?? NaN;
 }
+
+/** A timestamp from the API as the date it fell on in the browser's time zone: '2026-12-04'. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = dayjs(iso);
+  return d.isValid() ? d.format(DATE_FORMAT) : iso;
+}

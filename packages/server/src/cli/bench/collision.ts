@@ -11,8 +11,8 @@ import { runAsSystem } from '../../context';
 import { Protector } from '../../crypto/index';
 import type { Database } from '../../db/database';
 import { runCollision } from '../../modules/collision/run';
-import { Random } from '../../modules/registry/generator/random';
-import { seedRegistry } from '../../modules/registry/seed';
+import { Random } from '../../synthetic/random';
+import { seedRegistry } from '../../demo/registry';
 import { withBenchDatabase, type Log } from './common';
 
 const AS_OF = '2026-01-01';
@@ -92,8 +92,18 @@ function dataOf(rng: Rng, type: string): Record<string, string | number> {
   }
 }
 
-/** One loaded batch of `rows` feed records, COPYed straight into feed_records. Returns the batch id. */
-async function generateFeedRecords(database: Database, rows: number, matchShare: number, log: Log): Promise<string> {
+/**
+ * One loaded batch of `rows` feed records, COPYed straight into feed_records. Returns the batch
+ * id. `part` tells batches apart (record keys, generator seed); `analyze` refreshes statistics
+ * after the load (the big table's; a later small batch is run as an import would leave it).
+ */
+async function generateFeedRecords(
+  database: Database,
+  rows: number,
+  matchShare: number,
+  log: Log,
+  { part = 0, analyze = true }: { part?: number; analyze?: boolean } = {},
+): Promise<string> {
   const { db } = database;
   await db
     .insertInto('feed_sources')
@@ -133,7 +143,7 @@ async function generateFeedRecords(database: Database, rows: number, matchShare:
     .returning('id')
     .executeTakeFirstOrThrow();
   const people = await db.selectFrom('members').select(['id_hash', 'id_masked', 'name']).execute();
-  const rng = new Random(20260101);
+  const rng = new Random(20260101 + part);
   const cumulative: [string, number][] = [];
   let acc = 0;
   for (const [t, share] of MIX) cumulative.push([t, (acc += share)]);
@@ -157,7 +167,7 @@ async function generateFeedRecords(database: Database, rows: number, matchShare:
             KIND,
             type,
             j + 2,
-            `B${String(j).padStart(9, '0')}`,
+            `B${part}-${String(j).padStart(9, '0')}`,
             idHash,
             person?.id_masked ?? '350302********0011',
             person?.name ?? '某某',
@@ -184,7 +194,7 @@ async function generateFeedRecords(database: Database, rows: number, matchShare:
       .connection()
       .execute(() => database.pglite!.query(`copy feed_records (${columns}) from '/dev/blob'`, [], { blob }));
   }
-  await sql`analyze`.execute(db);
+  if (analyze) await sql`analyze`.execute(db);
   log(`feed_records: ${rows} rows COPYed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return batch.id;
 }
@@ -193,14 +203,18 @@ async function generateFeedRecords(database: Database, rows: number, matchShare:
  * `jiuzhu bench collision`: the city-size registry and a million feed records (a realistic
  * mix of record types, ~15% of them on registry people, one loaded batch); then a full
  * collision run (matching and every default rule) timed against a bare join count of the same
- * tables in the same process. Prints one JSON line at the end.
+ * tables in the same process. Then the normal case after an import: one new batch of
+ * `batchRows` records loaded beside the million, and a run over that batch alone, against the
+ * bare join count of the batch's rows. Prints one JSON line at the end.
  */
 export async function benchCollision(
   base: Config,
-  opts: { rows: number; size: 'demo' | 'city'; seed: number; matchShare: number },
+  opts: { rows: number; size: 'demo' | 'city'; seed: number; matchShare: number; batchRows: number },
   log: Log,
 ) {
   const silent = pino({ level: 'silent' });
+  // JIUZHU_BENCH_DEBUG=1: the run's phase and rule timings on stderr.
+  const runLog = process.env.JIUZHU_BENCH_DEBUG ? pino({ level: 'debug' }, pino.destination(2)) : silent;
   return withBenchDatabase(
     base,
     'collision',
@@ -229,11 +243,50 @@ export async function benchCollision(
       log(`bare join count: ${baselines[0]!.n} matched rows, median ${baseline.toFixed(3)} s`);
 
       const t1 = performance.now();
-      const result = await runAsSystem('bench', silent, () => runCollision({ database, db: database.db, config }, {}));
+      const result = await runAsSystem('bench', silent, () =>
+        runCollision({ database, db: database.db, config, log: runLog }, {}),
+      );
       const seconds = (performance.now() - t1) / 1000;
       if (result.status !== 'done') throw new Error(`collision run failed: ${result.error}`);
       log(`collision: ${seconds.toFixed(2)} s, ${result.signalsCreated} signals, ${result.recordsLinked} links`);
       const after = await bare();
+
+      let batch: Record<string, number> | undefined;
+      if (opts.batchRows > 0) {
+        const batchId = await generateFeedRecords(database, opts.batchRows, opts.matchShare, log, {
+          part: 1,
+          analyze: false,
+        });
+        const bareBatch = async () => {
+          const t = performance.now();
+          const r = await sql<{ n: number }>`select count(*)::int as n from feed_records r
+            join members m on m.id_hash = r.id_hash where r.batch_id = ${batchId}::uuid`.execute(database.db);
+          return { seconds: (performance.now() - t) / 1000, n: r.rows[0]!.n };
+        };
+        await bareBatch();
+        const bareBatches = [await bareBatch(), await bareBatch(), await bareBatch()];
+        const bareSeconds = median(bareBatches.map((b) => b.seconds));
+        const t2 = performance.now();
+        const res = await runAsSystem('bench', silent, () =>
+          runCollision({ database, db: database.db, config, log: runLog }, { batchId }),
+        );
+        const batchSeconds = (performance.now() - t2) / 1000;
+        if (res.status !== 'done') throw new Error(`batch collision run failed: ${res.error}`);
+        log(
+          `batch of ${opts.batchRows}: ${batchSeconds.toFixed(3)} s (bare join ${bareSeconds.toFixed(4)} s), ${res.signalsCreated} signals`,
+        );
+        batch = {
+          rows: opts.batchRows,
+          matchedRows: bareBatches[0]!.n,
+          bareJoinSeconds: +bareSeconds.toFixed(4),
+          seconds: +batchSeconds.toFixed(3),
+          signals: res.signalsCreated,
+          links: res.recordsLinked,
+          // Proportional to the batch when this is close to rowsShare (the batch's share of all rows).
+          shareOfFullRun: +(batchSeconds / seconds).toFixed(4),
+          rowsShare: +(opts.batchRows / (opts.rows + opts.batchRows)).toFixed(4),
+        };
+      }
 
       return {
         bench: 'collision',
@@ -254,6 +307,7 @@ export async function benchCollision(
           links: result.recordsLinked,
         },
         ratio: +(seconds / baseline).toFixed(2),
+        ...(batch ? { batch } : {}),
         cpus: os.cpus().length,
       };
     },

@@ -104,3 +104,38 @@ export async function copyBaseline(b: BenchDatabase, file: string, table: string
   await database.pglite!.query(`copy ${table} from '/dev/blob' with (format csv, header true)`, [], { blob });
   return (performance.now() - t0) / 1000;
 }
+
+/**
+ * The second ingest baseline: the rows an import prepared (a loaded batch's feed_records,
+ * exported as COPY text, not timed) COPYed into a new table made like feed_records with its
+ * keys and indexes (psql \copy on PostgreSQL, COPY FROM a blob on PGlite). Returns seconds.
+ */
+export async function indexedCopyBaseline(b: BenchDatabase, batchId: string, table: string): Promise<number> {
+  const { database } = b;
+  const columns =
+    'batch_id, kind_code, record_type, line, record_key, id_hash, id_masked, name, event_date, data, protected_enc';
+  const select = `select ${columns} from feed_records where batch_id = '${batchId}'`;
+  await database.exec(`create table ${table} (like feed_records including all)`);
+  if (database.kind === 'postgresql') {
+    const file = path.join(b.work, `${table}.copy`);
+    const psql = (command: string) => {
+      const res = spawnSync(
+        'psql',
+        [b.config.databaseUrl!, '-v', 'ON_ERROR_STOP=1', '-c', `set search_path=${b.schema}`, '-c', command],
+        { encoding: 'utf8' },
+      );
+      if (res.status !== 0) throw new Error(`psql failed: ${res.stderr}`);
+    };
+    psql(`\\copy (${select}) to '${file}'`);
+    const t0 = performance.now();
+    psql(`\\copy ${table} (${columns}) from '${file}'`);
+    const seconds = (performance.now() - t0) / 1000;
+    fs.rmSync(file, { force: true });
+    return seconds;
+  }
+  const out = await database.pglite!.query(`copy (${select}) to '/dev/blob'`);
+  const blob = out.blob!;
+  const t0 = performance.now();
+  await database.pglite!.query(`copy ${table} (${columns}) from '/dev/blob'`, [], { blob });
+  return (performance.now() - t0) / 1000;
+}

@@ -6,8 +6,8 @@ import pino from 'pino';
 import type { Config } from '../../config';
 import { Protector } from '../../crypto/index';
 import { importFeed } from '../../modules/exchange/ingest';
-import { WAGES_HEADER as HEADER, writeWages } from '../../modules/exchange/ingest/synthetic';
-import { baselineName, copyBaseline, peakRss, withBenchDatabase, type Log } from './common';
+import { WAGES_HEADER as HEADER, writeWages } from '../../synthetic/wages';
+import { baselineName, copyBaseline, indexedCopyBaseline, peakRss, withBenchDatabase, type Log } from './common';
 
 /**
  * `jiuzhu bench ingest`: writes an N-row wages CSV, COPYs it bare into an unindexed text
@@ -53,6 +53,9 @@ export async function benchIngest(base: Config, opts: { rows: number }, log: Log
         throw new Error(`unexpected import result: ${JSON.stringify(res)}`);
       }
       log(`import: ${seconds.toFixed(2)} s, peak RSS ${peakMiB} MiB (before ${rssBefore} MiB)`);
+      const indexedSeconds = await indexedCopyBaseline(b, res.batchId, `bench_indexed_${n}`);
+      log(`indexed baseline COPY: ${indexedSeconds.toFixed(2)} s`);
+      await database.exec(`drop table bench_indexed_${n}`);
       runs.push({
         rows,
         mib: +(bytes / 1048576).toFixed(1),
@@ -66,6 +69,8 @@ export async function benchIngest(base: Config, opts: { rows: number }, log: Log
           phases,
         },
         ratio: +(baselineSeconds / seconds).toFixed(3),
+        indexedBaseline: { seconds: +indexedSeconds.toFixed(3), rowsPerSec: Math.round((rows - bad) / indexedSeconds) },
+        indexedRatio: +(indexedSeconds / seconds).toFixed(3),
       });
       fs.rmSync(file, { force: true });
     }
@@ -73,6 +78,7 @@ export async function benchIngest(base: Config, opts: { rows: number }, log: Log
       bench: 'ingest',
       database: database.kind,
       baseline: baselineName(database),
+      indexedBaseline: `the rows the import prepared, ${database.kind === 'postgresql' ? 'psql \\copy' : 'COPY FROM blob'} into a table like feed_records with its keys and indexes`,
       cores: os.cpus().length,
       runs,
     };

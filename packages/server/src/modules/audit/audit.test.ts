@@ -75,11 +75,16 @@ describe('audit trail', () => {
     const fresh = await createTestApp({}, {}, { persistent: true });
     try {
       await fresh.login('admin');
+      const rows = await fresh.database.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       await fresh.shutdown();
       const res = await cli(fresh, ['audit', 'verify']);
       expect(res.stderr).toBe('');
       expect(res.code).toBe(0);
-      expect(res.stdout).toMatch(/audit chain intact: 5 rows verified/);
+      expect(Number(rows.n)).toBeGreaterThan(0);
+      expect(res.stdout).toContain(`audit chain intact: ${Number(rows.n)} rows verified`);
     } finally {
       await fresh.close();
     }

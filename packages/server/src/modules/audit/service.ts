@@ -72,14 +72,19 @@ export async function recordAudit(trx: Transaction<DB>, input: AuditInput): Prom
     .execute();
 }
 
-function toEntry(r: AuditRow): AuditEntry {
+type ListedRow = AuditRow & { actor_name?: string | null; region_name?: string | null; household_no?: string | null };
+
+function toEntry(r: ListedRow): AuditEntry {
   return {
     seq: Number(r.seq),
     at: r.at.toISOString(),
     actorId: r.actor_id,
     actorUsername: r.actor_username,
+    actorName: r.actor_name ?? null,
     actorRole: r.actor_role,
     regionCode: r.region_code,
+    regionName: r.region_name ?? null,
+    householdNo: r.household_no ?? null,
     action: r.action,
     entity: r.entity,
     entityId: r.entity_id,
@@ -90,25 +95,45 @@ function toEntry(r: AuditRow): AuditEntry {
   };
 }
 
-/** Lists the trail in the caller's region (city-level callers see all of it), newest first. */
+const like = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+
+/**
+ * Lists the trail in the caller's region (city-level callers see all of it), newest first, with
+ * the names an auditor reads (actor, region, household number) beside the codes.
+ */
 export async function listAudit(db: Kysely<DB>, q: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
-  let query = db.selectFrom('audit_log').where(inScope('audit_log.region_code'));
-  if (q.action) query = query.where('action', 'like', `${q.action}%`);
-  if (q.actor) query = query.where('actor_username', '=', q.actor);
-  if (q.entity) query = query.where('entity', '=', q.entity);
-  if (q.entityId) query = query.where('entity_id', '=', q.entityId);
-  if (q.from) query = query.where('at', '>=', new Date(`${q.from}T00:00:00+08:00`));
-  if (q.to) query = query.where('at', '<', new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000));
+  let query = db
+    .selectFrom('audit_log as a')
+    .leftJoin('users as u', 'u.username', 'a.actor_username')
+    .leftJoin('regions as rg', 'rg.code', 'a.region_code')
+    .leftJoin('members as m', (j) => j.on(sql<boolean>`a.entity = 'member' and m.id::text = a.entity_id`))
+    .leftJoin('households as h', (j) =>
+      j.on(
+        sql<boolean>`(a.entity = 'household' and h.id::text = a.entity_id) or (a.entity = 'member' and h.id = m.household_id)`,
+      ),
+    )
+    .where(inScope('a.region_code'));
+  if (q.action) query = query.where('a.action', 'like', like(q.action));
+  if (q.actor)
+    query = query.where((eb) =>
+      eb.or([eb('a.actor_username', 'like', like(q.actor!)), eb('u.display_name', 'like', like(q.actor!))]),
+    );
+  if (q.household) query = query.where('h.household_no', '=', q.household);
+  if (q.entity) query = query.where('a.entity', '=', q.entity);
+  if (q.entityId) query = query.where('a.entity_id', '=', q.entityId);
+  if (q.from) query = query.where('a.at', '>=', new Date(`${q.from}T00:00:00+08:00`));
+  if (q.to) query = query.where('a.at', '<', new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000));
   const [rows, count] = await Promise.all([
     query
-      .selectAll()
-      .orderBy('seq', 'desc')
+      .selectAll('a')
+      .select(['u.display_name as actor_name', 'rg.name as region_name', 'h.household_no'])
+      .orderBy('a.seq', 'desc')
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize)
       .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map(toEntry), total: Number(count.n) };
+  return { items: rows.map((r) => toEntry(r as ListedRow)), total: Number(count.n) };
 }
 
 /**

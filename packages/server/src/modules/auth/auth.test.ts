@@ -84,15 +84,12 @@ describe('login', () => {
     expect(await auditCount()).toBe(before);
   });
 
-  it('locks an account after 5 failed logins for 15 minutes, with the unlock time, even for the right password', async () => {
-    for (let i = 1; i <= 4; i++) {
-      const res = await t.anonymous.request('POST', '/api/auth/login', {
-        username: 'chengxiang',
-        password: `wrong-${i}`,
-      });
-      expect(res.statusCode).toBe(401);
-    }
-    const fifth = await t.anonymous.request('POST', '/api/auth/login', { username: 'chengxiang', password: 'wrong-5' });
+  const loginFrom = (ip: string, username: string, password: string) =>
+    t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress: ip });
+
+  it('locks an account name after 5 failed logins from one address for 15 minutes, even for the right password; not from elsewhere', async () => {
+    for (let i = 1; i <= 4; i++) expect((await loginFrom('10.0.0.1', 'chengxiang', `wrong-${i}`)).statusCode).toBe(401);
+    const fifth = await loginFrom('10.0.0.1', 'chengxiang', 'wrong-5');
     expect(fifth.statusCode).toBe(423);
     const err = fifth.json().error;
     expect(err.code).toBe('ACCOUNT_LOCKED');
@@ -100,25 +97,112 @@ describe('login', () => {
     expect(until - Date.now()).toBeGreaterThan(14 * 60_000);
     expect(until - Date.now()).toBeLessThanOrEqual(15 * 60_000);
     expect(err.message).toMatch(/账号已锁定，请于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 后再试/);
-    const right = await t.anonymous.request('POST', '/api/auth/login', {
-      username: 'chengxiang',
-      password: 'jiuzhu-demo',
-    });
-    expect(right.statusCode).toBe(423);
-    // An administrator of the region lifts the lock.
+    expect((await loginFrom('10.0.0.1', 'chengxiang', 'jiuzhu-demo')).statusCode).toBe(423);
+    // An administrator of the region sees the lock.
     const admin = await t.login('admin');
     const users = (await admin.request('GET', '/api/users?q=chengxiang')).json();
     expect(users.items[0].lockedUntil).not.toBeNull();
+    // Whoever failed from 10.0.0.1 did not lock the owner out at the office.
+    expect((await loginFrom('10.0.0.2', 'chengxiang', 'jiuzhu-demo')).statusCode).toBe(200);
+    expect((await loginFrom('10.0.0.1', 'chengxiang', 'jiuzhu-demo')).statusCode).toBe(423);
+    // The administrator lifts it.
     expect((await admin.request('POST', `/api/users/${users.items[0].id}/unlock`)).statusCode).toBe(204);
-    await t.login('chengxiang');
+    expect((await loginFrom('10.0.0.1', 'chengxiang', 'jiuzhu-demo')).statusCode).toBe(200);
     const trail = (await admin.request('GET', '/api/audit?action=auth.account_locked')).json();
-    expect(trail.items).toHaveLength(1);
+    expect(trail.items.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('backs off exponentially: each failure past the limit doubles the lock', async () => {
+    const { db } = t.database;
+    const lockMinutes = async () => {
+      const row = await db
+        .selectFrom('login_throttle')
+        .select('locked_until')
+        .where('key', '=', 'account:qiulu|10.0.1.1')
+        .executeTakeFirstOrThrow();
+      return Math.round((row.locked_until!.getTime() - Date.now()) / 60_000);
+    };
+    for (let i = 1; i <= 5; i++) await loginFrom('10.0.1.1', 'qiulu', `wrong-${i}`);
+    expect(await lockMinutes()).toBe(15);
+    // The lock runs out (moved into the past here); the next failure locks for twice as long.
+    const expire = () =>
+      db
+        .updateTable('login_throttle')
+        .set({ locked_until: new Date(Date.now() - 1000) })
+        .where('key', '=', 'account:qiulu|10.0.1.1')
+        .execute();
+    await expire();
+    expect((await loginFrom('10.0.1.1', 'qiulu', 'wrong-6')).statusCode).toBe(423);
+    expect(await lockMinutes()).toBe(30);
+    await expire();
+    await loginFrom('10.0.1.1', 'qiulu', 'wrong-7');
+    expect(await lockMinutes()).toBe(60);
+  });
+
+  it('answers an unknown account exactly as a known one: 401 then the same lock', async () => {
+    const known: { status: number; code: string }[] = [];
+    const unknown: { status: number; code: string }[] = [];
+    for (let i = 1; i <= 6; i++) {
+      const a = await loginFrom('10.0.2.1', 'lingchuan', `wrong-${i}`);
+      const b = await loginFrom('10.0.2.1', 'nobody-here', `wrong-${i}`);
+      known.push({ status: a.statusCode, code: a.json().error.code });
+      unknown.push({ status: b.statusCode, code: b.json().error.code });
+      expect(b.json().error.message).toBe(a.json().error.message);
+    }
+    expect(unknown).toEqual(known);
+    expect(known.map((k) => k.status)).toEqual([401, 401, 401, 401, 423, 423]);
+  });
+
+  it('locks an address that tries many account names', async () => {
+    let last = 0;
+    for (let i = 1; i <= 30; i++) last = (await loginFrom('10.0.3.1', `guess-${i}`, 'jiuzhu-demo')).statusCode;
+    expect(last).toBe(423);
+    // The address is locked for every name, a real one with its right password included.
+    expect((await loginFrom('10.0.3.1', 'lingchuan', 'jiuzhu-demo')).statusCode).toBe(423);
+    expect((await loginFrom('10.0.3.2', 'lingchuan', 'jiuzhu-demo')).statusCode).toBe(200);
+  });
+
+  it('takes as long to refuse an unknown account as a wrong password for a known one', async () => {
+    const time = async (username: string, i: number) => {
+      const started = performance.now();
+      const res = await loginFrom(`10.0.4.${i}`, username, 'wrong-password');
+      expect(res.statusCode).toBe(401);
+      return performance.now() - started;
+    };
+    const known: number[] = [];
+    const unknown: number[] = [];
+    // Interleaved, each from a fresh address, so neither side meets a lock or a warmer cache.
+    for (let i = 1; i <= 12; i++) {
+      known.push(await time('lingchuan', i));
+      unknown.push(await time(`nobody-${i}`, i + 100));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    // Both are dominated by one password hash; without the dummy hash the unknown side is ~0 ms.
+    expect(median(unknown) / median(known)).toBeGreaterThan(0.6);
+    expect(median(unknown) / median(known)).toBeLessThan(1.6);
   });
 
   it('logs out: the cookie no longer works', async () => {
     const a = await t.login('qiulu');
+    expect((await a.request('GET', '/api/auth/session')).json().user.username).toBe('qiulu');
     expect((await a.request('POST', '/api/auth/logout')).statusCode).toBe(204);
     expect((await a.request('GET', '/api/auth/me')).statusCode).toBe(401);
+    // The session probe answers null, not 401, once signed out.
+    const probe = await a.request('GET', '/api/auth/session');
+    expect(probe.statusCode).toBe(200);
+    expect(probe.json()).toEqual({ user: null });
+  });
+
+  it('the session probe answers null for nobody and for a malformed cookie, never 401', async () => {
+    for (const headers of [
+      undefined,
+      { cookie: 'jz_session=not%20a%20token' },
+      { cookie: `jz_session=${'a'.repeat(40)}` },
+    ]) {
+      const res = await t.anonymous.request('GET', '/api/auth/session', undefined, headers);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ user: null });
+    }
   });
 
   it('changes one’s own password, refusing a wrong current one and the demo password', async () => {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ChangePasswordBody, ErrorBody, LoginBody, MeResponse } from '@jiuzhu/shared';
+import { ChangePasswordBody, ErrorBody, LoginBody, MeResponse, SessionResponse } from '@jiuzhu/shared';
 import { Unauthenticated } from '../../errors';
-import { changePassword, getMe, login, logout, SESSION_COOKIE } from './service';
+import { changePassword, findSession, getMe, login, logout, SESSION_COOKIE } from './service';
 
 export default async function authRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -30,7 +30,13 @@ export default async function authRoutes(app: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const { token, actor, expiresAt } = await login(db, req.body.username, req.body.password, config.sessionHours);
+      const { token, actor, expiresAt } = await login(
+        db,
+        req.body.username,
+        req.body.password,
+        config.sessionHours,
+        req.ip,
+      );
       reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, expires: expiresAt });
       return { user: await getMe(db, actor) };
     },
@@ -56,6 +62,21 @@ export default async function authRoutes(app: FastifyInstance) {
     async (req) => {
       if (!req.ctx.actor) throw Unauthenticated();
       return { user: await getMe(db, req.ctx.actor) };
+    },
+  );
+
+  // The staff app's first question on every load, signed in or not: an answer without a 401, so
+  // the login page opens with a clean console. Protected routes still answer 401 as before.
+  r.get(
+    '/api/auth/session',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], summary: 'The signed-in user, or null', response: { 200: SessionResponse } },
+    },
+    async (req) => {
+      const token = req.cookies[SESSION_COOKIE];
+      const session = token && /^[\w-]{16,128}$/.test(token) ? await findSession(db, token) : null;
+      return { user: session ? await getMe(db, session.actor) : null };
     },
   );
 

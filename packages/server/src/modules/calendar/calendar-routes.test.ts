@@ -174,9 +174,9 @@ describe('calendar', () => {
   it('refuses impossible dates, bad months and unknown fields with 400, writing nothing', async () => {
     const body = { isWorkingDay: false, note: '测试' };
     const cases: [string, string, unknown, string][] = [
-      ['PUT', '/api/calendar/overrides/2025-02-30', body, 'date'],
-      ['PUT', '/api/calendar/overrides/2025-13-01', body, 'date'],
-      ['DELETE', '/api/calendar/overrides/2025-02-30', undefined, 'date'],
+      ['PUT', '/api/calendar/overrides/2025-02-30', body, 'params.date'],
+      ['PUT', '/api/calendar/overrides/2025-13-01', body, 'params.date'],
+      ['DELETE', '/api/calendar/overrides/2025-02-30', undefined, 'params.date'],
       ['PUT', '/api/calendar/overrides/2025-2-3', body, 'params.date'],
       ['PUT', '/api/calendar/overrides/2027-02-10', { ...body, kind: 'holiday' }, 'kind'],
       ['PUT', '/api/calendar/overrides/2027-02-10', { isWorkingDay: false }, 'note'],

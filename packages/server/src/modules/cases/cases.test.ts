@@ -1,10 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chinaToday, createCalendar, demoPolicyParams, makeIdNumber, officialCalendar } from '@jiuzhu/shared';
+import { sql } from 'kysely';
+import {
+  OPEN_CASE_STATUSES,
+  chinaToday,
+  createCalendar,
+  demoPolicyParams,
+  makeIdNumber,
+  officialCalendar,
+} from '@jiuzhu/shared';
 import { createTestApp, type Agent, type TestApp } from '../../../test/harness';
 import { dispatchNewLeads } from '../leads/dispatch';
-import { plantLeadSignal } from '../leads/testing';
+import { plantLeadSignal } from '../../demo/lead-signal';
 import { clockOf, nextMonth, overallDueOn, paperworkDueOn, stepDueOn } from './deadlines';
-import { applicationInput, driveCase, submitCase } from './testing';
+import { applicationInput, driveCase, submitCase } from '../../demo/case-driver';
 
 const YUNZHUANG = '350302102201'; // 灵川镇 云庄村
 const DONGZHANG = '350303105201'; // 萩芦镇 东张村
@@ -263,10 +271,75 @@ describe('lists, inboxes and overdue cases', () => {
     expect(row).toMatchObject({ regionName: '灵川镇', overdueSteps: 1 });
     expect(row.open).toBeGreaterThanOrEqual(2);
     expect(stats.json().total).toMatchObject({ regionCode: '350302', overdueSteps: 1 });
+    // Every number of 逾期统计 is the total of the list behind it (its link).
+    for (const r of [...stats.json().rows, stats.json().total]) {
+      const total = async (query: string) =>
+        (await chengxiang.request('GET', `/api/cases?region=${r.regionCode}&${query}`)).json().total;
+      expect(await total('open=true'), r.regionName).toBe(r.open);
+      expect(await total('overdue=step'), r.regionName).toBe(r.overdueSteps);
+      expect(await total('overdue=overall'), r.regionName).toBe(r.overdueOverall);
+    }
+    expect(ids(await chengxiang.request('GET', '/api/cases?region=350302102&overdue=step'))).toEqual([fresh.id]);
     const villages = await lingchuan.request('GET', '/api/cases/overdue');
     expect(villages.json().rows.find((r: { regionCode: string }) => r.regionCode === YUNZHUANG).overdueSteps).toBe(1);
     const elsewhere = await qiulu.request('GET', '/api/cases/overdue');
     expect(elsewhere.json().total).toMatchObject({ open: 0, overdueSteps: 0 });
     expect(chinaToday() > '2025-09-04').toBe(true);
+  });
+});
+
+describe('the application list for desk work', () => {
+  it('has the urgency index on the same open statuses the list orders by (migration 0092)', async () => {
+    const def = await sql<{ indexdef: string }>`
+      select indexdef from pg_indexes where indexname = 'cases_urgency_idx'`.execute(t.app.deps.db);
+    const listed = [...def.rows[0]!.indexdef.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]);
+    expect(listed).toEqual([...OPEN_CASE_STATUSES]);
+  });
+
+  it('finds a case by any member’s whole ID number, filters by kind, township and date, and sorts', async () => {
+    const input = applicationInput(YUNZHUANG, {}, 2);
+    const dibao = await submitCase(deps(), input);
+    await driveCase(deps(), dibao.id, 'determined');
+    const temporary = await submitCase(deps(), applicationInput(YUNZHUANG));
+    await driveCase(deps(), temporary.id, 'determined', {
+      kinds: [{ kind: 'temporary', monthlyAmountFen: 0, oneOffAmountFen: 150_000 }],
+    });
+    const elsewhere = await submitCase(deps(), applicationInput(DONGZHANG));
+    const ids = (res: { json(): { items: { id: string }[] } }) => res.json().items.map((i) => i.id);
+    const list = (agent: Agent, query: string) => agent.request('GET', `/api/cases?pageSize=200&${query}`);
+
+    // The spouse's number finds the case; a typed-in number with spaces and a lower-case x is the same number.
+    const spouseId = input.members[1]!.idNumber;
+    const bySpouse = await list(lingchuan, `q=${encodeURIComponent(` ${spouseId.slice(0, 6)} ${spouseId.slice(6)}`)}`);
+    expect(bySpouse.statusCode, bySpouse.body).toBe(200);
+    expect(ids(bySpouse)).toEqual([dibao.id]);
+    // A number elsewhere finds nothing for a township outside its region.
+    const other = (await list(qiulu, `q=${input.members[0]!.idNumber}`)).json();
+    expect(other.total).toBe(0);
+
+    const byKind = await list(lingchuan, 'kind=temporary');
+    expect(ids(byKind)).toContain(temporary.id);
+    expect(ids(byKind)).not.toContain(dibao.id);
+    const row = byKind.json().items.find((i: { id: string }) => i.id === temporary.id);
+    expect(row).toMatchObject({ kinds: ['temporary'], townshipName: '灵川镇', regionName: expect.any(String) });
+
+    // The county filters by township; the city sees both townships and narrows to one.
+    const county = await list(chengxiang, 'region=350302102');
+    expect(ids(county)).toEqual(expect.arrayContaining([dibao.id, temporary.id]));
+    expect(ids(county)).not.toContain(elsewhere.id);
+    expect(ids(await list(admin, 'region=350303105'))).toContain(elsewhere.id);
+    expect(ids(await list(admin, 'region=350303105'))).not.toContain(dibao.id);
+    // A region outside the caller's own finds nothing (scope first, then the filter).
+    expect((await list(lingchuan, 'region=350303105')).json().total).toBe(0);
+
+    const today = chinaToday();
+    expect(ids(await list(lingchuan, `from=${today}&to=${today}`))).toContain(dibao.id);
+    expect((await list(lingchuan, 'to=2020-01-01')).json().total).toBe(0);
+
+    const asc = ids(await list(admin, 'sort=caseNo&order=asc'));
+    const desc = ids(await list(admin, 'sort=caseNo&order=desc'));
+    expect(asc.length).toBeGreaterThan(2);
+    expect(desc).toEqual([...asc].reverse());
+    expect((await list(admin, 'sort=idHash')).statusCode).toBe(400);
   });
 });

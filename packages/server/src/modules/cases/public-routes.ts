@@ -11,10 +11,9 @@ import {
   PublicNoticeQuery,
   PublicProgress,
 } from '@jiuzhu/shared';
-import { AppError, Conflict } from '../../errors';
 import { listPublicNotices, readProgress, requestProgressCode, type PublicDeps } from './public';
 import { createCase } from './service';
-import { createSmsSender } from './sms';
+import { createSmsSender } from '../../sms/sms';
 
 /** The citizen channel's actor: no account, no role, no region. */
 const CITIZEN = { username: 'citizen', role: null } as const;
@@ -45,19 +44,17 @@ export default async function publicCaseRoutes(app: FastifyInstance) {
         tags,
         summary: 'A citizen’s application (自助申请): dispatched to the village of the address; returns its number',
         body: ApplicationInput,
-        response: { 201: PublicApplicationResult, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody },
+        response: { 201: PublicApplicationResult, 400: ErrorBody, 429: ErrorBody },
       },
     },
     async (req, reply) => {
-      try {
-        // No Idempotency-Key: every citizen is the same actor, so a key could return another's case.
-        const created = await createCase({ db, protector, config }, req.body, 'citizen', CITIZEN);
-        return reply.status(201).send({ caseNo: created.caseNo, status: created.status });
-      } catch (err) {
-        // Another open application or assistance: said generically, with nothing of the other case.
-        if (err instanceof AppError && err.status === 409) throw Conflict('case.public.duplicate');
-        throw err;
-      }
+      // No Idempotency-Key: every citizen is the same actor, so a key could return another's case.
+      // A duplicate (open case, enrolment, household on assistance) is entered and marked for the
+      // township like any other application: the same 201, so the form tells no one who is helped.
+      const created = await createCase({ db, protector, config }, req.body, 'citizen', CITIZEN, undefined, {
+        recordDuplicate: true,
+      });
+      return reply.status(201).send({ caseNo: created.caseNo, status: created.status });
     },
   );
 
@@ -103,6 +100,6 @@ export default async function publicCaseRoutes(app: FastifyInstance) {
         response: { 200: PublicNoticeList, 429: ErrorBody },
       },
     },
-    (req) => listPublicNotices(db, req.query.region),
+    (req) => listPublicNotices(db, req.query),
   );
 }

@@ -9,8 +9,8 @@ import { maskIdNumber, type ApplicationInput } from '@jiuzhu/shared';
 import { maskAddress, maskPhone } from '../../crypto/index';
 import { createTestApp, type Agent, type TestApp } from '../../../test/harness';
 import type { CaseDeps } from './service';
-import { LogSmsSender, type SmsMessage } from './sms';
-import { applicationInput, driveCase } from './testing';
+import { LogSmsSender, type SmsMessage } from '../../sms/sms';
+import { applicationInput, driveCase } from '../../demo/case-driver';
 import { PROGRESS_CODE_ATTEMPTS } from './public';
 
 const RATE_LIMIT = 5;
@@ -108,18 +108,25 @@ describe('citizen applications', () => {
     expect(unknownField.statusCode).toBe(400);
   });
 
-  it('refuses a second application for the same people with a generic 409 naming nothing', async () => {
+  it('answers a second application for the same people like any other, and marks it for the township', async () => {
     const input = applicationInput(VILLAGE);
     const first = await apply(input);
     const again = { ...applicationInput(VILLAGE), members: [input.members[0]!] };
     const res = await call('POST', '/api/public/applications', again);
-    expect(res.statusCode).toBe(409);
-    expect(res.json()).toEqual({
-      error: { code: 'CONFLICT', message: expect.stringContaining('不能重复申请') },
-    });
+    // The same answer as a new application: the public form tells no one who is on assistance.
+    expect(res.statusCode, res.body).toBe(201);
+    expect(Object.keys(res.json()).sort()).toEqual(['caseNo', 'status']);
+    expect(res.json().status).toBe('submitted');
     expect(res.body).not.toContain(first.caseNo);
-    expect(res.body).not.toContain(first.id);
-    // The staff window still gets the link to the case.
+    // The township sees what it duplicates, in the first action of the new case.
+    const row = await t.database.db
+      .selectFrom('cases')
+      .select('id')
+      .where('case_no', '=', res.json().caseNo)
+      .executeTakeFirstOrThrow();
+    const seen = await lingchuan.request('GET', `/api/cases/${row.id}`);
+    expect(seen.json().actions[0].data).toMatchObject({ duplicateOf: `case:${first.caseNo}` });
+    // The staff window is still refused, with the link to the case.
     const staff = await lingchuan.request('POST', '/api/cases', again);
     expect(staff.statusCode).toBe(409);
     expect(staff.json().error.details).toMatchObject({ caseNo: first.caseNo });

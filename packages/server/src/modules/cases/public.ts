@@ -12,6 +12,7 @@ import {
   type CaseActionType,
   type CaseStatus,
   type PublicNoticeList,
+  type PublicNoticeQuery,
   type PublicProgress,
 } from '@jiuzhu/shared';
 import type { Config } from '../../config';
@@ -21,7 +22,7 @@ import { inScope } from '../../db/scope';
 import type { DB } from '../../db/schema';
 import { AppError } from '../../errors';
 import { t, type MessageKey } from '../../i18n/messages';
-import type { SmsSender } from './sms';
+import type { SmsSender } from '../../sms/sms';
 
 export const PROGRESS_CODE_MINUTES = 10;
 export const PROGRESS_CODE_ATTEMPTS = 5;
@@ -83,6 +84,7 @@ export async function requestProgressCode(deps: PublicDeps, body: { caseNo: stri
   try {
     await sms.send({
       to: phone,
+      template: 'progressCode',
       text: t(lang, 'case.public.smsProgressCode', { caseNo: c.case_no, code, minutes: PROGRESS_CODE_MINUTES }),
       meta: { caseNo: c.case_no, code },
     });
@@ -164,7 +166,10 @@ export async function readProgress(deps: PublicDeps, body: { caseNo: string; cod
  * Open notices (公示) of a region (default: the whole city): only the name, number of members,
  * kinds and amount, with the village and township names (POLICY.md). Runs in the city scope.
  */
-export async function listPublicNotices(db: Kysely<DB>, region: string | undefined): Promise<PublicNoticeList> {
+export async function listPublicNotices(
+  db: Kysely<DB>,
+  { region, page, pageSize }: PublicNoticeQuery,
+): Promise<PublicNoticeList> {
   let q = db
     .selectFrom('case_notices as n')
     .innerJoin('regions as v', 'v.code', 'n.region_code')
@@ -185,13 +190,20 @@ export async function listPublicNotices(db: Kysely<DB>, region: string | undefin
     .where('n.ends_on', '>=', chinaToday())
     .where(inScope('n.region_code'));
   if (region) q = q.where(sql<boolean>`n.region_code like ${region + '%'}`);
+  const { total } = await q
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<string>().as('total'))
+    .executeTakeFirstOrThrow();
   const rows = await q
     .orderBy('n.region_code')
     .orderBy('n.published_on')
     .orderBy('n.display_name')
-    .limit(2000)
+    .orderBy('n.id')
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
     .execute();
   return {
+    total: Number(total),
     items: rows.map((r) => ({
       villageCode: r.region_code,
       villageName: r.village_name,

@@ -24,17 +24,18 @@ import {
   SurveyBody,
   VerificationBody,
   type Role,
+  Text,
 } from '@jiuzhu/shared';
 import { getContext } from '../../context';
 import { act, createCase, getCase, getCasePhoto, listCases, overdueStats, type ActionBodies } from './service';
 
-const IdParams = z.strictObject({ id: z.string().max(64) });
+const IdParams = z.strictObject({ id: Text.max(64) });
 const PhotoParams = z.strictObject({
-  id: z.string().max(64),
+  id: Text.max(64),
   seq: z.coerce.number().int().min(1).max(100_000),
   n: z.coerce.number().int().min(1).max(4),
 });
-const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(100).optional() });
+const IdempotencyHeaders = z.object({ 'idempotency-key': Text.min(1).max(100).optional() });
 /** Approval and rejection: the township or the county, whichever level the case is configured for. */
 const CASE_APPROVERS: readonly Role[] = [...CASE_TOWNSHIP, ...CASE_COUNTY];
 

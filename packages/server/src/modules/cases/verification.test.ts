@@ -17,7 +17,7 @@ import {
 import { createTestApp, type TestApp } from '../../../test/harness';
 import { FEED_KINDS } from '../exchange/catalogue';
 import { importFeed } from '../exchange/ingest';
-import { DEMO_DIBAO_STANDARD_FEN } from '../registry/generator/city';
+import { DEMO_DIBAO_STANDARD_FEN } from '../policy/demo-values';
 import { ageAt, proposeDetermination, withoutWorkAbility } from './determination';
 import { buildVerificationReport, householdAssets, ruleForKind, vehicleClass, yearBefore } from './verification';
 

@@ -35,7 +35,7 @@ import {
   type VerificationReport,
 } from '@jiuzhu/shared';
 import type { DB, FeedColumnSpec } from '../../db/schema';
-import { FEED_KINDS } from '../exchange/catalogue';
+import { FEED_KINDS } from '../exchange/service';
 
 type Data = Record<string, unknown>;
 type Category = VerificationLine['category'];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaToday, type CaseDetail } from '@jiuzhu/shared';
 import { createTestApp, type Agent, type TestApp } from '../../../test/harness';
 import { addCalendarDays, nextMonth } from './deadlines';
-import { applicationInput, driveCase, passNoticePeriod, submitCase } from './testing';
+import { applicationInput, driveCase, passNoticePeriod, submitCase } from '../../demo/case-driver';
 
 const YUNZHUANG = '350302102201'; // 灵川镇 云庄村
 

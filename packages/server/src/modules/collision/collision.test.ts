@@ -15,11 +15,11 @@ import { createTestApp, type Agent, type TestApp } from '../../../test/harness';
 import { runAsSystem } from '../../context';
 import { importFeed } from '../exchange/ingest';
 import { loadCityDivisions } from '../regions/divisions';
-import { generateAll } from '../registry/generator/index';
-import { FEED_NAMES, FEED_SPECS, GROUND_TRUTH_FILE } from '../registry/generator/feeds/catalogue';
-import type { GroundTruth, SignalOutcome, TruthRecord } from '../registry/generator/feeds/truth';
-import { writeFeeds } from '../registry/generator/feeds/write';
-import { seedRegistry } from '../registry/seed';
+import { generateAll } from '../../synthetic/index';
+import { FEED_NAMES, FEED_SPECS, GROUND_TRUTH_FILE } from '../../synthetic/feeds/catalogue';
+import type { GroundTruth, SignalOutcome, TruthRecord } from '../../synthetic/feeds/truth';
+import { writeFeeds } from '../../synthetic/feeds/write';
+import { seedRegistry } from '../../demo/registry';
 import { compileRule } from './rules';
 import { runCollision, type CollisionRunResult } from './run';
 
@@ -177,6 +177,65 @@ describe('collision on the generator city (demo, seed 7)', () => {
     expect(await signalCount()).toBe(before);
   });
 
+  it('checks what a rule writes once per statement, and keeps the delete rules of the keys it replaced', async () => {
+    const db = t.database.db;
+    // A review signal nothing else names, with its links.
+    const pick = await sql<{ id: string; record_id: string }>`
+      select s.id, min(sr.record_id)::text as record_id from signals s join signal_records sr on sr.signal_id = s.id
+      where s.outcome = 'review'
+        and not exists (select 1 from reviews v where v.signal_id = s.id)
+        and not exists (select 1 from enrolment_changes c where c.signal_id = s.id)
+      group by s.id order by s.id limit 1`.execute(db);
+    const { id, record_id: recordId } = pick.rows[0]!;
+    const before = { signals: await signalCount(), links: (await links()).length };
+
+    // A record a link names cannot be deleted (the dropped key's "no action").
+    await expect(sql`delete from feed_records where id = ${recordId}::bigint`.execute(db)).rejects.toThrow(
+      /still named by signals/,
+    );
+
+    // A signal whose id is not the one its key derives (as one made elsewhere might be): the
+    // run's links would name a signal that does not exist. The run fails and writes nothing.
+    const moved = '00000000-0000-4000-8000-000000000001';
+    const unlinked = Number(
+      (await sql`delete from signal_records where signal_id = ${id}::uuid`.execute(db)).numAffectedRows,
+    );
+    expect(unlinked).toBeGreaterThan(0);
+    await sql`update signals set id = ${moved}::uuid where id = ${id}::uuid`.execute(db);
+    const broken = await run();
+    expect(broken.status).toBe('failed');
+    expect(broken.error).toMatch(/name a missing rule, batch, member, household, signal or record/);
+    expect((await links()).length).toBe(before.links - unlinked);
+    await sql`update signals set id = ${id}::uuid where id = ${moved}::uuid`.execute(db);
+    const repaired = await run();
+    expect(repaired).toMatchObject({ status: 'done', signalsCreated: 0 });
+    expect({ signals: await signalCount(), links: (await links()).length }).toEqual(before);
+
+    // Deleting a signal deletes its links (the dropped key's "on delete cascade"); rolled back.
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`delete from signals where id = ${id}::uuid`.execute(trx);
+        const left = await sql<{ n: number }>`
+          select count(*)::int as n from signal_records where signal_id = ${id}::uuid`.execute(trx);
+        expect(left.rows[0]!.n).toBe(0);
+        // Deleting a member (a household update removes one) unsets it in their signals (was "on delete set null").
+        const m = await sql<{ member_id: string }>`
+          select s.member_id from signals s where s.member_id is not null
+            and not exists (select 1 from payroll_lines p where p.payee_member_id = s.member_id)
+            and not exists (select 1 from enrolments e where e.person_member_id = s.member_id)
+          limit 1`.execute(trx);
+        const memberId = m.rows[0]!.member_id;
+        await sql`delete from members where id = ${memberId}::uuid`.execute(trx);
+        const named = await sql<{ n: number }>`
+          select count(*)::int as n from signals where member_id = ${memberId}::uuid`.execute(trx);
+        expect(named.rows[0]!.n).toBe(0);
+        throw new Error('roll back');
+      })
+      .catch((err: Error) => expect(err.message).toBe('roll back'));
+    expect({ signals: await signalCount(), links: (await links()).length }).toEqual(before);
+  });
+
   it('makes a rule edit a new version, and new signals carry it', async () => {
     const rules = (await admin.request('GET', '/api/collision/rules')).json().items as {
       id: string;
@@ -264,6 +323,28 @@ describe('collision on the generator city (demo, seed 7)', () => {
     const township = village.slice(0, 9);
     const leads = (await admin.request('GET', `/api/signals?regionCode=${township}&pageSize=200`)).json();
     for (const s of leads.items) expect(s.regionCode.startsWith(township)).toBe(true);
+
+    // Search by the person's name, by the 户编号, and by a whole ID number (the blind index).
+    const byName = (
+      await admin.request('GET', `/api/signals?pageSize=200&q=${encodeURIComponent(stop.person.name)}`)
+    ).json();
+    expect(byName.items.map((s: { id: string }) => s.id)).toContain(stop.id);
+    for (const s of byName.items) expect(s.person.name).toContain(stop.person.name);
+    const byNo = (
+      await admin.request('GET', `/api/signals?pageSize=200&q=${encodeURIComponent(stop.person.householdNo)}`)
+    ).json();
+    expect(byNo.items.map((s: { id: string }) => s.id)).toContain(stop.id);
+    const member = await t.database.db
+      .selectFrom('members')
+      .select('id_number_enc')
+      .where('id', '=', stop.person.memberId)
+      .executeTakeFirstOrThrow();
+    const idNumber = t.app.deps.protector.decrypt(member.id_number_enc, 'member.id_number');
+    const byId = (await admin.request('GET', `/api/signals?pageSize=200&q=${idNumber}`)).json();
+    expect(byId.total).toBeGreaterThan(0);
+    for (const s of byId.items) expect(s.person.memberId).toBe(stop.person.memberId);
+    const other = `${idNumber.slice(0, 17)}${idNumber[17] === '1' ? '2' : '1'}`;
+    expect((await admin.request('GET', `/api/signals?q=${other}`)).json().total).toBe(0);
 
     const patched = await admin.request('PATCH', `/api/signals/${stop.id}`, {
       status: 'in_progress',

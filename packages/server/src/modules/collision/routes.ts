@@ -20,6 +20,7 @@ import {
   SignalStatusUpdate,
   SIGNAL_HANDLERS,
   SIGNAL_READERS,
+  Text,
 } from '@jiuzhu/shared';
 import { requestCollisionRun } from './run';
 import {
@@ -37,7 +38,7 @@ import {
   updateSignalStatus,
 } from './service';
 
-const IdParams = z.strictObject({ id: z.string().max(64) });
+const IdParams = z.strictObject({ id: Text.max(64) });
 
 export default async function collisionRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -160,7 +161,7 @@ export default async function collisionRoutes(app: FastifyInstance) {
         response: { 200: SignalPage },
       },
     },
-    (req) => listSignals(db, req.query),
+    (req) => listSignals(db, req.query, (id) => app.deps.protector.idHash(id)),
   );
   r.get(
     '/api/signals/:id',

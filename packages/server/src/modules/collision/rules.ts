@@ -1,14 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { RuleDefinition, type RuleCondition, type RuleDefinitionInput, type RuleSubject } from '@jiuzhu/shared';
 import type { DB } from '../../db/schema';
-import {
-  DISABILITY_LEAD_MAX_GRADE,
-  EXEMPT_VEHICLE_TYPES,
-  MEDICAL_SELF_PAID_LEAD_FEN,
-  MEDICAL_WINDOW_MONTHS,
-  STOPPING_CUSTODY_TYPES,
-  WAGE_REVIEW_THRESHOLD_FEN,
-} from '../registry/generator/feeds/catalogue';
+import { dibaoStandardFenSql } from '../policy/service';
 
 /**
  * Who a subject is, by household assistance status. Applicant households are neither
@@ -54,7 +47,7 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     definition: {
       recordTypes: ['custody'],
       subject: 'recipient',
-      where: [{ field: 'custody_type', op: 'in', value: [...STOPPING_CUSTODY_TYPES] }],
+      where: [{ field: 'custody_type', op: 'in', value: ['prison', 'compulsory_rehab'] }],
       once: 'record',
       outcomes: ['stop'],
     },
@@ -66,7 +59,8 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     definition: {
       recordTypes: ['vehicle'],
       subject: 'recipient',
-      where: [{ field: 'vehicle_type', op: 'not_in', value: [...EXEMPT_VEHICLE_TYPES] }],
+      // Three-wheel motorcycles and disability wheelchair vehicles do not count (FORMATS.md).
+      where: [{ field: 'vehicle_type', op: 'not_in', value: ['M11', 'M12', 'M14', 'X99'] }],
       once: 'record',
       outcomes: ['review'],
     },
@@ -90,7 +84,8 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     definition: {
       recordTypes: ['wage'],
       subject: 'recipient',
-      where: [{ field: 'monthly_wage_fen', op: 'gte', value: WAGE_REVIEW_THRESHOLD_FEN }],
+      // 1.5 × the standard in force for the person's county in the month of the pay date.
+      where: [{ field: 'monthly_wage_fen', op: 'gte', value: { timesStandardPerMille: 1500 } }],
       once: 'record',
       outcomes: ['review'],
     },
@@ -105,9 +100,10 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
       aggregate: {
         field: 'self_paid_fen',
         fn: 'sum',
-        windowMonths: MEDICAL_WINDOW_MONTHS,
+        windowMonths: 12,
         op: 'gte',
-        value: MEDICAL_SELF_PAID_LEAD_FEN,
+        // 20,000 yuan: the rule's own figure (no policy standard names it), edited on the rules page.
+        value: 2_000_000,
       },
       once: 'person',
       outcomes: ['lead'],
@@ -120,7 +116,7 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     definition: {
       recordTypes: ['disability'],
       subject: 'non_recipient',
-      where: [{ field: 'disability_grade', op: 'lte', value: DISABILITY_LEAD_MAX_GRADE }],
+      where: [{ field: 'disability_grade', op: 'lte', value: 2 }],
       once: 'record',
       outcomes: ['lead'],
     },
@@ -192,8 +188,17 @@ const CMP: Record<'eq' | 'ne' | 'gte' | 'gt' | 'lte' | 'lt', string> = {
   lt: '<',
 };
 
+/** Where a condition relative to the policy finds the person's county and the record's month. */
+export type ConditionContext = {
+  cityCode: string;
+  /** The person's region (village code; the city for people in nobody's file). */
+  regionCode: RawBuilder<unknown>;
+  /** The record's event date: the standard in force in its month applies. */
+  eventDate: RawBuilder<unknown>;
+};
+
 /** One condition as SQL on `alias.data`; values are always bind parameters. */
-export function conditionSql(alias: string, c: RuleCondition): RawBuilder<boolean> {
+export function conditionSql(alias: string, c: RuleCondition, ctx?: ConditionContext): RawBuilder<boolean> {
   if (c.op === 'in' || c.op === 'not_in') {
     const list = c.value as (string | number)[];
     const numeric = list.every((v) => typeof v === 'number') && !RECORD_COLUMNS.has(c.field);
@@ -204,6 +209,12 @@ export function conditionSql(alias: string, c: RuleCondition): RawBuilder<boolea
       : sql<boolean>`(${lhs} is not null and not (${lhs} = any(${arr})))`;
   }
   const op = sql.raw(CMP[c.op]);
+  if (typeof c.value === 'object' && c.value !== null && !Array.isArray(c.value)) {
+    if (!ctx) throw new Error('a condition relative to the standard needs the person and the record');
+    const standard = dibaoStandardFenSql(ctx.cityCode, ctx.regionCode, ctx.eventDate);
+    // Compared exactly (numeric): 1.5 × 90,000 fen is 135,000, never a rounded neighbour.
+    return sql<boolean>`${numericField(alias, c.field)} ${op} (${standard} * ${c.value.timesStandardPerMille}::numeric / 1000)`;
+  }
   if (typeof c.value === 'number' && !RECORD_COLUMNS.has(c.field))
     return sql<boolean>`${numericField(alias, c.field)} ${op} ${c.value}::numeric`;
   return sql<boolean>`${textField(alias, c.field)} ${op} ${String(c.value)}::text`;
@@ -247,7 +258,10 @@ export type CompiledRule = {
 export function compileRule(definitionInput: unknown, ctx: CompileContext): CompiledRule {
   const d = checkDefinition(definitionInput);
   const types = sql`${d.recordTypes}::text[]`;
-  const conds = (alias: string) => d.where.map((c) => conditionSql(alias, c));
+  const conds = (alias: string, regionCode: RawBuilder<unknown>) =>
+    d.where.map((c) =>
+      conditionSql(alias, c, { cityCode: ctx.cityCode, regionCode, eventDate: sql.ref(`${alias}.event_date`) }),
+    );
   const and = (parts: RawBuilder<unknown>[]) => (parts.length === 0 ? sql`true` : sql.join(parts, sql` and `));
   const keyOf = (recordId: RawBuilder<unknown>, idHash: RawBuilder<unknown>) =>
     d.once === 'person' ? sql`'p:' || ${idHash}` : sql`'r:' || ${recordId}::text`;
@@ -277,7 +291,7 @@ export function compileRule(definitionInput: unknown, ctx: CompileContext): Comp
   if (!d.aggregate) {
     const hits = sql`select s.record_id, s.id_hash, s.member_id, s.household_id, s.region_code, s.batch_id,
         '{}'::jsonb as detail, ${keyOf(sql.ref('s.record_id'), sql.ref('s.id_hash'))} as dedupe_key
-      from (${subject}) s where ${and(conds('s'))}`;
+      from (${subject}) s where ${and(conds('s', sql.ref('s.region_code')))}`;
     return { hits };
   }
 
@@ -291,10 +305,10 @@ export function compileRule(definitionInput: unknown, ctx: CompileContext): Comp
     recs as (
       select r.id as record_id, r.id_hash, r.batch_id, r.event_date, r.data
       from feed_records r join feed_batches b on b.id = r.batch_id and b.status = 'loaded'
+        join persons p on p.id_hash = r.id_hash
       where r.record_type = any(${types})
-        and r.id_hash in (select id_hash from persons)
         and r.event_date > ${from} and r.event_date <= ${ctx.asOf}::date
-        and ${and(conds('r'))}
+        and ${and(conds('r', sql.ref('p.region_code')))}
     ),
     agg as (
       select recs.id_hash, ${value} as total

@@ -5,7 +5,8 @@ import { currentActor, currentScope, findContext } from '../../context';
 import type { Database } from '../../db/database';
 import type { CollisionRunsTable, DB } from '../../db/schema';
 import type { Jobs } from '../../jobs/queue';
-import { dispatchNewLeads } from '../leads/dispatch';
+import { dispatchNewLeads } from '../leads/service';
+import { openClaimsFromSignals } from '../insurance/service';
 import { compileRule } from './rules';
 import { chinaToday } from '@jiuzhu/shared';
 
@@ -98,9 +99,14 @@ export async function runCollision(
   if (run.status === 'done') return result('done');
 
   try {
+    const phase = (name: string) =>
+      logOf(deps)?.debug({ runId, phase: name, ms: Date.now() - started }, 'collision phase');
     run = await prepare(deps, run);
+    phase('prepared');
     run = await matchRecords(deps, run);
+    phase('matched');
     run = await applyRules(deps, run);
+    phase('rules');
     await db.deleteFrom('collision_matches').where('run_id', '=', runId).execute();
     run = await db
       .updateTable('collision_runs')
@@ -127,9 +133,18 @@ export async function runCollision(
     // dispatch (it takes every lead signal without a lead) picks them up.
     try {
       await dispatchNewLeads({ db, config: deps.config });
+      logOf(deps)?.debug({ runId, phase: 'leads', ms: Date.now() - started }, 'collision phase');
     } catch (err) {
       logOf(deps)?.warn({ runId, err: { message: (err as Error).message } }, 'lead dispatch after collision failed');
     }
+  }
+  // 免申即享: claims for insured deaths. Like the leads, a failure leaves the signals, and the next
+  // run (it takes every claim prompt without a claim) opens them.
+  try {
+    await openClaimsFromSignals(db, deps.config.city);
+    logOf(deps)?.debug({ runId, phase: 'claims', ms: Date.now() - started }, 'collision phase');
+  } catch (err) {
+    logOf(deps)?.warn({ runId, err: { message: (err as Error).message } }, 'insurance claims after collision failed');
   }
   return result('done');
 }
@@ -262,8 +277,10 @@ async function applyRules(deps: CollisionDeps, run: RunRow): Promise<RunRow> {
     current = await db.transaction().execute(async (trx) => {
       // One statement: the signals and their links. A signal's id is derived from its unique
       // key (rule, outcome, dedupe key), so a link names its signal without looking it up — new
-      // or made by an earlier run — and the links' foreign keys are checked at the statement's end.
-      const res = await sql<{ created: number; linked: number }>`
+      // or made by an earlier run. The references of what it wrote are checked at its end, set
+      // by set (migration 0091 dropped the per-row foreign keys): `broken` counts signals whose
+      // rule, batch, member or household and links whose signal or record does not exist.
+      const res = await sql<{ created: number; linked: number; broken: number }>`
         with hits as materialized (${hits}),
         keyed as (
           select h.*, o.outcome,
@@ -278,16 +295,31 @@ async function applyRules(deps: CollisionDeps, run: RunRow): Promise<RunRow> {
           from keyed k
           order by k.signal_id, k.record_id
           on conflict (rule_id, outcome, dedupe_key) do nothing
-          returning 1
+          returning id, batch_id, member_id, household_id
         ),
         lnk as (
           insert into signal_records (signal_id, record_id)
           select distinct k.signal_id, k.record_id from keyed k
           on conflict do nothing
-          returning 1
+          returning signal_id, record_id
         )
-        select (select count(*) from ins)::int as created, (select count(*) from lnk)::int as linked`.execute(trx);
-      const counts = res.rows[0] ?? { created: 0, linked: 0 };
+        select (select count(*) from ins)::int as created, (select count(*) from lnk)::int as linked,
+          ((select count(*) from collision_rules r where r.id = ${rule.id}::uuid) = 0)::int
+          + (select count(*) from ins
+              where (ins.batch_id is not null and not exists (select 1 from feed_batches b where b.id = ins.batch_id))
+                or (ins.member_id is not null and not exists (select 1 from members m where m.id = ins.member_id))
+                or (ins.household_id is not null
+                  and not exists (select 1 from households h where h.id = ins.household_id)))::int
+          + (select count(*) from lnk l
+              where not exists (select 1 from feed_records r where r.id = l.record_id)
+                or (not exists (select 1 from ins where ins.id = l.signal_id)
+                  and not exists (select 1 from signals s where s.id = l.signal_id)))::int as broken`.execute(trx);
+      const counts = res.rows[0] ?? { created: 0, linked: 0, broken: 0 };
+      // Thrown inside the transaction: the rule's signals and links are rolled back, the run fails.
+      if (Number(counts.broken) > 0)
+        throw new Error(
+          `rule ${rule.code}: ${counts.broken} signals or links name a missing rule, batch, member, household, signal or record`,
+        );
       return trx
         .updateTable('collision_runs')
         .set((eb) => ({

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type {
   CollisionRule,
   CollisionRuleDetail,
@@ -12,13 +12,21 @@ import type {
   SignalQuery,
   SignalStatusUpdate,
 } from '@jiuzhu/shared';
-import { CollisionRuleInput as RuleInputSchema, SignalQuery as SignalQuerySchema } from '@jiuzhu/shared';
-import { currentActor } from '../../context';
+import {
+  CollisionRuleInput as RuleInputSchema,
+  normalizeIdNumber,
+  SignalQuery as SignalQuerySchema,
+} from '@jiuzhu/shared';
+import { currentActor, findContext } from '../../context';
 import { inScope, isInScope } from '../../db/scope';
 import type { CollisionRunsTable, DB } from '../../db/schema';
 import { Conflict, InvalidField, NotFound } from '../../errors';
 import { recordAudit } from '../audit/service';
 import { checkDefinition } from './rules';
+import { recordFieldLabels } from '../exchange/service';
+
+// The module's public surface: runs are requested here and executed by the job worker.
+export { COLLISION_RUN_JOB, requestCollisionRun, runCollision } from './run';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -301,8 +309,24 @@ function signalsBase(db: Kysely<DB>) {
 
 type SignalFilter = ReturnType<typeof SignalQuerySchema.parse>;
 
-function filtered(db: Kysely<DB>, q: Partial<SignalFilter>) {
+/** The blind index of an ID number (the protector's), for a search by a whole number. */
+export type IdHasher = (normalisedId: string) => string;
+
+function filtered(db: Kysely<DB>, q: Partial<SignalFilter>, idHash?: IdHasher) {
   let query = signalsBase(db);
+  if (q.q) {
+    const id = normalizeIdNumber(q.q);
+    const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // A 户编号 has 18 digits too: a number shaped like an ID number is looked up as both.
+    const hash = /^\d{17}[\dX]$/.test(id) && idHash ? idHash(id) : null;
+    query = query.where((eb) =>
+      eb.or([
+        eb('m.name', 'like', like),
+        eb('h.household_no', 'like', like),
+        ...(hash ? [eb('m.id_hash', '=', hash)] : []),
+      ]),
+    );
+  }
   if (q.outcome) query = query.where('s.outcome', '=', q.outcome);
   if (q.status) query = query.where('s.status', '=', q.status);
   if (q.ruleId) query = query.where('s.rule_id', '=', q.ruleId);
@@ -327,7 +351,11 @@ async function signalsOf(db: Kysely<DB>, rows: Awaited<ReturnType<typeof selectS
   const recs = await db
     .selectFrom('signal_records as sr')
     .innerJoin('feed_records as fr', 'fr.id', 'sr.record_id')
+    .innerJoin('feed_kinds as k', 'k.code', 'fr.kind_code')
     .select([
+      'k.name_zh as kind_name_zh',
+      'k.name_en as kind_name_en',
+      'k.columns',
       'sr.signal_id',
       'fr.id',
       'fr.batch_id',
@@ -343,6 +371,7 @@ async function signalsOf(db: Kysely<DB>, rows: Awaited<ReturnType<typeof selectS
     .orderBy('fr.event_date')
     .orderBy('fr.id')
     .execute();
+  const lang = findContext()?.lang ?? 'zh-CN';
   const bySignal = new Map<string, typeof recs>();
   for (const r of recs) bySignal.set(r.signal_id, [...(bySignal.get(r.signal_id) ?? []), r]);
   return rows.map((s) => {
@@ -379,6 +408,8 @@ async function signalsOf(db: Kysely<DB>, rows: Awaited<ReturnType<typeof selectS
         recordKey: r.record_key,
         eventDate: String(r.event_date),
         data: r.data as Record<string, unknown>,
+        kindName: lang === 'en-US' ? r.kind_name_en : r.kind_name_zh,
+        fields: recordFieldLabels(r.columns, lang),
       })),
       note: s.note,
       handledBy: s.handled_by,
@@ -419,9 +450,9 @@ function selectSignals(query: ReturnType<typeof filtered>) {
     .execute();
 }
 
-export async function listSignals(db: Kysely<DB>, q: SignalQuery): Promise<SignalPage> {
+export async function listSignals(db: Kysely<DB>, q: SignalQuery, idHash?: IdHasher): Promise<SignalPage> {
   const query = SignalQuerySchema.parse(q);
-  const base = filtered(db, query);
+  const base = filtered(db, query, idHash);
   const [rows, total] = await Promise.all([
     selectSignals(
       base
@@ -472,4 +503,31 @@ export async function updateSignalStatus(db: Kysely<DB>, id: string, body: Signa
     });
   });
   return getSignal(db, id);
+}
+
+/**
+ * Marks a signal handled inside the caller's transaction (another module's action on it: a review
+ * opened, an enrolment ended). The caller's own audit row names the signal: one request, one row.
+ * Returns the status before.
+ */
+export async function markSignalIn(
+  trx: Transaction<DB>,
+  id: string,
+  status: 'in_progress' | 'resolved',
+  note: string,
+): Promise<string | null> {
+  const row = await trx
+    .selectFrom('signals')
+    .select(['status', 'region_code'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) return null;
+  if (row.status === status || row.status === 'resolved') return row.status;
+  await trx
+    .updateTable('signals')
+    .set({ status, note, handled_by: actorName(), handled_at: new Date(), updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+  return row.status;
 }

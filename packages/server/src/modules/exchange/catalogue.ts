@@ -5,7 +5,7 @@
  * adds in the table imports exactly like a built-in one.
  *
  * The nine kinds the synthetic feed generator writes (FEED_SPECS in
- * modules/registry/generator/feeds/catalogue.ts) have codes equal to the generator's file
+ * synthetic/feeds/catalogue.ts) have codes equal to the generator's file
  * name without its extension and the same columns in the same order.
  */
 import { sql, type Kysely } from 'kysely';

@@ -11,7 +11,7 @@ import { loadConfig } from '../../config';
 import { openDatabase, type Database } from '../../db/database';
 import { createTestApp, onPostgres, type TestApp } from '../../../test/harness';
 import { importFeed } from './ingest';
-import { writeWages } from './ingest/synthetic';
+import { writeWages } from '../../synthetic/wages';
 
 const run = promisify(execFile);
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/jiuzhu.mjs');

@@ -7,10 +7,12 @@
  *    key of a push) that loaded before adds nothing (`alreadyLoaded`).
  * 2. The batch row is inserted as 'loading' and committed, so a crashed import can be found
  *    and finished by running it again (same batch).
- * 3. ONE transaction, under an advisory lock on the batch, streams the checked rows into
- *    feed_staging with COPY, writes the quarantined rows' errors, moves the staged rows into
- *    feed_records (`on conflict (kind_code, record_key) do nothing`: a record sent before is a
- *    duplicate, not a second row), clears the staging rows and marks the batch 'loaded'.
+ * 3. ONE transaction, under an advisory lock on the batch, streams the checked rows with COPY
+ *    straight into feed_records (each row written once). When a record key was loaded before
+ *    (or comes twice in the file) that COPY fails on the unique key; it is undone to a savepoint
+ *    and the file read again into feed_staging, whose rows are moved into feed_records with
+ *    `on conflict (kind_code, record_key) do nothing` (a record sent before is a duplicate, not
+ *    a second row) and cleared. Then the quarantined rows' errors, and the batch is 'loaded'.
  *    Until that commit nothing of the batch is visible; a kill -9 anywhere leaves the batch
  *    'loading' with no rows.
  *
@@ -34,7 +36,7 @@ import type { DB, FeedBatchesTable, FeedColumnSpec } from '../../db/schema';
 import { FeedFileError, readCsv, readJsonl, readXlsx, type RawRow, type TextEncoding } from './ingest/read';
 import { withLoadSession, type LoadSession } from './ingest/session';
 import { compileRowCheck, maskNormalised } from './ingest/validate';
-import { chinaToday } from '@jiuzhu/shared';
+import { chinaToday, CONTROL_CHARACTER } from '@jiuzhu/shared';
 
 export type IngestDeps = { database: Database; db: Kysely<DB>; protector: Protector; log: FastifyBaseLogger };
 export type IngestInput = { fileName: string } & (
@@ -70,6 +72,12 @@ export function decryptProtected(protector: Protector, token: string): Record<st
 }
 
 const STAGING_COLUMNS = 'batch_id, line, record_key, id_hash, id_masked, name, event_date, data, protected_enc';
+const RECORD_COLUMNS = `batch_id, kind_code, record_type, line, record_key, id_hash, id_masked, name, event_date, data, protected_enc`;
+
+/** A unique violation (SQLSTATE 23505), as pg and PGlite report it. */
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}
 
 // ---------------------------------------------------------------------------
 // The input: a file on disk or bytes in memory, hashed in a first pass.
@@ -301,16 +309,29 @@ export async function importFeed(deps: IngestDeps, input: IngestInput, options: 
       );
       return resultOf(fresh, false);
     } catch (err) {
-      if (!(err instanceof FeedFileError)) throw err;
-      const failure = { reason: err.reason, params: err.params };
+      // Whatever went wrong reading this file (a parser throwing on a corrupt XLSX or a binary
+      // file, a value the database refuses), the batch is closed as failed with a reason: left
+      // 'loading', every re-upload of the same file would resume it and fail again.
+      const known = err instanceof FeedFileError;
+      if (!known) deps.log.warn({ err, batchId, kind: kind.code }, 'feed batch failed on an unexpected error');
+      const fileError = known ? (err as FeedFileError) : new FeedFileError('unreadable', { format: kind.format });
+      const failure = { reason: fileError.reason, params: fileError.params };
       const durationMs = Math.round(performance.now() - started);
       await db
         .updateTable('feed_batches')
-        .set({ status: 'failed', failure: JSON.stringify(failure), duration_ms: durationMs })
+        // A reason may quote the file (its header line): control characters become U+FFFD (jsonb
+        // refuses NUL, and the answer's text type refuses them all).
+        .set({
+          status: 'failed',
+          failure: JSON.stringify(failure, (_k, v: unknown) =>
+            typeof v === 'string' ? v.replace(new RegExp(CONTROL_CHARACTER.source, 'g'), '\ufffd') : v,
+          ),
+          duration_ms: durationMs,
+        })
         .where('id', '=', batchId)
         .where('status', '=', 'loading')
         .execute();
-      deps.log.info({ batchId, kind: kind.code, reason: err.reason }, 'feed batch refused');
+      deps.log.info({ batchId, kind: kind.code, reason: fileError.reason }, 'feed batch refused');
       const fresh = await db.selectFrom('feed_batches').selectAll().where('id', '=', batchId).executeTakeFirstOrThrow();
       return resultOf(fresh, false);
     }
@@ -345,10 +366,14 @@ async function load(
   }
   const check = compileRowCheck(kind.columns, kind.event_date_column, asOf, chinaToday());
   const { protector } = deps;
-  const errors = new ErrorSpool(batchId);
+  let errors = new ErrorSpool(batchId);
+  const spools = [errors];
   const stats = { total: 0, rejected: 0, staged: 0 };
+  // Straight into feed_records, the batch's own columns first; or into feed_staging.
+  const recordPrefix = `${batchId}\t${esc(kind.code)}\t${esc(kind.record_type)}\t`;
 
-  async function* staging(rows: AsyncGenerator<RawRow[]>): AsyncGenerator<string> {
+  async function* checkedRows(rows: AsyncGenerator<RawRow[]>, into: 'records' | 'staging'): AsyncGenerator<string> {
+    const prefix = into === 'records' ? recordPrefix : `${batchId}\t`;
     for await (const batch of rows) {
       let out = '';
       for (const r of batch) {
@@ -368,7 +393,7 @@ async function load(
           ? protector.encrypt(JSON.stringify(res.protectedFields), FEED_PROTECTED_CONTEXT)
           : '\\N';
         out +=
-          `${batchId}\t${r.line}\t${esc(res.recordKey)}\t${protector.idHash(res.idNumber)}\t${maskNormalised(res.idNumber)}\t` +
+          `${prefix}${r.line}\t${esc(res.recordKey)}\t${protector.idHash(res.idNumber)}\t${maskNormalised(res.idNumber)}\t` +
           `${esc(res.name)}\t${res.eventDate}\t${esc(JSON.stringify(res.data))}\t${prot}\n`;
         stats.staged++;
       }
@@ -396,22 +421,46 @@ async function load(
         const phase = (name: string) =>
           deps.log.debug({ batchId, phase: name, ms: Math.round(performance.now() - started) }, 'feed load phase');
         phase('start');
-        await s.copyIn(`copy feed_staging (${STAGING_COLUMNS})`, staging(readRows(kind, file.open(), encoding)));
-        phase('staged');
+        // The usual case: every record key is new, and the rows are COPYed straight into
+        // feed_records (written once). A key loaded before, or twice in the file, makes that COPY
+        // fail on the unique key: it is undone to the savepoint and the file read again through
+        // feed_staging, where `on conflict do nothing` counts the duplicates.
+        let loaded: number;
+        await s.query('savepoint direct_copy');
+        try {
+          await s.copyIn(
+            `copy feed_records (${RECORD_COLUMNS})`,
+            checkedRows(readRows(kind, file.open(), encoding), 'records'),
+          );
+          await s.query('release savepoint direct_copy');
+          loaded = stats.staged;
+          phase('copied');
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+          await s.query('rollback to savepoint direct_copy');
+          phase('duplicates');
+          Object.assign(stats, { total: 0, rejected: 0, staged: 0 });
+          errors = new ErrorSpool(batchId);
+          spools.push(errors);
+          await s.copyIn(
+            `copy feed_staging (${STAGING_COLUMNS})`,
+            checkedRows(readRows(kind, file.open(), encoding), 'staging'),
+          );
+          phase('staged');
+          const moved = await s.query(
+            `insert into feed_records (${RECORD_COLUMNS})
+             select batch_id, $2, $3, line, record_key, id_hash, id_masked, name, event_date, data, protected_enc
+               from feed_staging where batch_id = $1
+             on conflict (kind_code, record_key) do nothing`,
+            [batchId, kind.code, kind.record_type],
+          );
+          loaded = moved.rowCount;
+          phase('moved');
+          await s.query('delete from feed_staging where batch_id = $1', [batchId]);
+        }
         if (errors.count > 0) {
           await s.copyIn('copy feed_errors (batch_id, line, column_name, reason, params)', errors.chunks());
         }
-        const moved = await s.query(
-          `insert into feed_records (batch_id, kind_code, record_type, line, record_key, id_hash, id_masked, name,
-                                     event_date, data, protected_enc)
-           select batch_id, $2, $3, line, record_key, id_hash, id_masked, name, event_date, data, protected_enc
-             from feed_staging where batch_id = $1
-           on conflict (kind_code, record_key) do nothing`,
-          [batchId, kind.code, kind.record_type],
-        );
-        const loaded = moved.rowCount;
-        phase('moved');
-        await s.query('delete from feed_staging where batch_id = $1', [batchId]);
         await s.query(
           `update feed_batches set status = 'loaded', rows_total = $2, rows_loaded = $3, rows_rejected = $4,
                   rows_duplicate = $5, duration_ms = $6, loaded_at = now(), encoding = $7
@@ -436,6 +485,6 @@ async function load(
       }
     });
   } finally {
-    errors.cleanup();
+    for (const spool of spools) spool.cleanup();
   }
 }

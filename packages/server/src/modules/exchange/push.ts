@@ -1,10 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import { FEED_PUSH_HEADERS, FEED_PUSH_MAX_SKEW_SECONDS } from '@jiuzhu/shared';
 import type { Protector } from '../../crypto/index';
 import type { DB } from '../../db/schema';
 import { AppError, Forbidden } from '../../errors';
+import { xlsxFile } from '../../exports';
 import type { MessageKey } from '../../i18n/messages';
 import { API_SECRET_CONTEXT, sha256Hex } from './service';
 
@@ -159,9 +159,5 @@ export async function pushFile(
   for (const r of push.records) for (const k of Object.keys(r)) if (!header.includes(k)) header.push(k);
   const rows = push.records.map((r) => header.map((h) => cell(r[h])));
   if (format === 'csv') return Buffer.from([header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n');
-  const wb = new ExcelJS.Workbook();
-  const sheet = wb.addWorksheet('data');
-  sheet.addRow(header);
-  for (const r of rows) sheet.addRow(r);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return xlsxFile([{ name: 'data', rows: [header, ...rows] }]);
 }

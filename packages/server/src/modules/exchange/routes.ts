@@ -1,4 +1,5 @@
 import { Transform } from 'node:stream';
+import { attachment } from '../../exports';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -18,11 +19,12 @@ import {
   FeedKindUpdate,
   FeedSourceList,
   FeedUploadQuery,
+  Text,
 } from '@jiuzhu/shared';
 import { getContext, runAsSystem } from '../../context';
 import { AppError, Forbidden, InvalidField, NotFound } from '../../errors';
 import { recordAudit } from '../audit/service';
-import { requestCollisionRun } from '../collision/run';
+import { requestCollisionRun } from '../collision/service';
 import { errorsCsvStream } from './errors-csv';
 import { importFeed, type IngestDeps, type IngestResult } from './ingest';
 import { authenticatePush, pushFile, readPushBody } from './push';
@@ -55,8 +57,8 @@ const UPLOAD_TYPES = [
 ];
 const PUSH_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/json', 'text/plain'];
 
-const CodeParams = z.strictObject({ code: z.string().max(100) });
-const IdParams = z.strictObject({ id: z.string().max(64) });
+const CodeParams = z.strictObject({ code: Text.max(100) });
+const IdParams = z.strictObject({ id: Text.max(64) });
 const KindParams = z.strictObject({ kind: FeedKindCode });
 
 /** The uploaded file's name as the browser sent it (percent-encoded); a malformed one is kept as it came. */
@@ -204,13 +206,15 @@ export default async function exchangeRoutes(app: FastifyInstance) {
       const name = `${lang === 'en-US' ? 'feed-errors' : '数据错误报告'}-${batchNo}.csv`;
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .header('content-disposition', attachment(name))
         .send(errorsCsvStream(db, req.params.id, lang));
     },
   );
 
   // Uploads: the raw file is the body and streams into the engine (never buffered whole).
   await app.register(async (upload) => {
+    // Only file types reach the handler as a stream; JSON or plain text is a 415, not a crash.
+    upload.removeAllContentTypeParsers();
     upload.addContentTypeParser(UPLOAD_TYPES, (_req, payload, done) => done(null, payload));
     upload.withTypeProvider<ZodTypeProvider>().post(
       '/api/feeds/upload',
@@ -220,7 +224,7 @@ export default async function exchangeRoutes(app: FastifyInstance) {
           tags,
           summary: 'Upload a feed file (raw bytes: CSV, XLSX or JSON Lines; name in X-File-Name, percent-encoded)',
           querystring: FeedUploadQuery,
-          headers: z.object({ 'x-file-name': z.string().max(1000).optional() }),
+          headers: z.object({ 'x-file-name': Text.max(1000).optional() }),
           response: { 200: FeedImportResult },
         },
       },
@@ -283,10 +287,10 @@ export default async function exchangeRoutes(app: FastifyInstance) {
             'A department pushes records (machine account: HMAC-signed; Idempotency-Key required; see docs/EXCHANGE.md)',
           params: KindParams,
           headers: z.object({
-            'x-jiuzhu-key': z.string().optional(),
-            'x-jiuzhu-timestamp': z.string().optional(),
-            'x-jiuzhu-signature': z.string().optional(),
-            'idempotency-key': z.string().optional(),
+            'x-jiuzhu-key': Text.optional(),
+            'x-jiuzhu-timestamp': Text.optional(),
+            'x-jiuzhu-signature': Text.optional(),
+            'idempotency-key': Text.optional(),
           }),
           response: { 200: FeedImportResult, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 429: ErrorBody },
         },

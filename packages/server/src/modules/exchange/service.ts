@@ -24,6 +24,10 @@ import { messages, t, type Lang, type MessageKey } from '../../i18n/messages';
 import { recordAudit } from '../audit/service';
 import type { IngestResult } from './ingest';
 
+// The module's public surface: the built-in feed kinds (the case verification reads their labels).
+export { FEED_KINDS } from './catalogue';
+export { recordFieldLabels } from './labels';
+
 // The shared contract's column types are the database's: a drift fails type-checking here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const COLUMN_TYPES_AGREE: Same<FeedColumnType, FeedColumnSpec['type']> = true;
@@ -392,7 +396,7 @@ export async function getBatch(db: Kysely<DB>, id: string): Promise<FeedBatchDet
   if (!UUID.test(id)) throw NotFound('entity.feedBatch');
   const row = await batchQuery(db).select(BATCH_COLUMNS).where('b.id', '=', id).executeTakeFirst();
   if (!row) throw NotFound('entity.feedBatch');
-  const [errors, count] = await Promise.all([
+  const [errors, count, kind] = await Promise.all([
     db
       .selectFrom('feed_errors')
       .select(['line', 'column_name', 'reason', 'params'])
@@ -406,12 +410,15 @@ export async function getBatch(db: Kysely<DB>, id: string): Promise<FeedBatchDet
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('batch_id', '=', id)
       .executeTakeFirstOrThrow(),
+    db.selectFrom('feed_kinds').select('columns').where('code', '=', row.kind_code).executeTakeFirst(),
   ]);
+  const labels = new Map((kind?.columns ?? []).map((c) => [c.name, lang === 'en-US' ? c.labelEn : c.labelZh] as const));
   return {
     ...toBatch(lang, row),
     errors: errors.map((e) => ({
       line: e.line,
       column: e.column_name,
+      columnLabel: e.column_name === null ? null : (labels.get(e.column_name) ?? e.column_name),
       reason: e.reason,
       message: describeReason(lang, e.reason, e.params),
     })),

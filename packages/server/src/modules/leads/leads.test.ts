@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber, chinaToday } from '@jiuzhu/shared';
 import { createTestApp, type Agent, type TestApp } from '../../../test/harness';
 import { dispatchNewLeads, escalateOverdueLeads } from './dispatch';
-import { plantLeadSignal } from './testing';
+import { plantLeadSignal } from '../../demo/lead-signal';
 
 const YUNZHUANG = '350302102201'; // 灵川镇 云庄村
 const DONGZHANG = '350303105201'; // 萩芦镇 东张村
@@ -24,13 +24,14 @@ const PNG = Buffer.from(
 const deps = () => ({ db: t.database.db, config: t.config });
 
 async function registerPerson(agent: Agent, village: string, name: string) {
+  const idNumber = makeIdNumber(village.slice(0, 6), '1956-04-12', ++seq);
   const res = await agent.request('POST', '/api/households', {
     regionCode: village,
     address: '莆田市城厢区灵川镇云庄村3组45号',
     members: [
       {
         name,
-        idNumber: makeIdNumber(village.slice(0, 6), '1956-04-12', ++seq),
+        idNumber,
         relation: 'head',
         hukouType: 'rural',
       },
@@ -38,7 +39,12 @@ async function registerPerson(agent: Agent, village: string, name: string) {
   });
   expect(res.statusCode, res.body).toBe(201);
   const h = res.json();
-  return { householdId: h.id as string, memberId: h.members[0].id as string, householdNo: h.householdNo as string };
+  return {
+    householdId: h.id as string,
+    memberId: h.members[0].id as string,
+    householdNo: h.householdNo as string,
+    idNumber,
+  };
 }
 
 async function auditActions(action: string) {
@@ -51,7 +57,7 @@ function visit(extra: Record<string, unknown> = {}) {
     // An hour ago, but not before today's China midnight (leads are issued today; visits cannot predate them).
     visitedAt: new Date(Math.max(Date.now() - 3_600_000, Date.parse(`${chinaToday()}T00:00:00+08:00`))).toISOString(),
     notes: '入户走访，户主住院治疗，家庭开支大',
-    outcome: 'helped_to_apply',
+    outcome: 'not_needy',
     ...extra,
   };
 }
@@ -271,12 +277,8 @@ describe('leads', () => {
   });
 
   it('closes a lead with an outcome; a closed lead refuses new visits', async () => {
-    const res = await worker.request(
-      'POST',
-      `/api/leads/${leadA}/visits`,
-      visit({ outcome: 'referred', referralAgency: 'disability_federation' }),
-      { 'idempotency-key': 'k-2' },
-    );
+    const closing = visit({ outcome: 'referred', referralAgency: 'disability_federation' });
+    const res = await worker.request('POST', `/api/leads/${leadA}/visits`, closing, { 'idempotency-key': 'k-2' });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({
       status: 'closed',
@@ -288,13 +290,8 @@ describe('leads', () => {
     const refused = await worker.request('POST', `/api/leads/${leadA}/visits`, visit(), { 'idempotency-key': 'k-3' });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.message).toBe('该线索已办结，不能再登记走访');
-    // The phone retrying the closing request gets the lead back, not an error.
-    const retry = await worker.request(
-      'POST',
-      `/api/leads/${leadA}/visits`,
-      visit({ outcome: 'referred', referralAgency: 'disability_federation' }),
-      { 'idempotency-key': 'k-2' },
-    );
+    // The phone retrying the closing request (the same bytes) gets the lead back, not an error.
+    const retry = await worker.request('POST', `/api/leads/${leadA}/visits`, closing, { 'idempotency-key': 'k-2' });
     expect(retry.statusCode).toBe(201);
     expect(retry.json().visits).toHaveLength(2);
     // The lead's signal went from open to in progress (the unreachable visit) to resolved.
@@ -344,5 +341,30 @@ describe('leads', () => {
 
     expect((await lingchuan.request('GET', '/api/leads/stats?region=350303105')).statusCode).toBe(403);
     expect((await lingchuan.request('GET', `/api/leads/stats?region=${YUNZHUANG}`)).json().rows).toHaveLength(1);
+  });
+
+  it('filters the desk list by name or whole ID number, region, record type and issue dates, in the caller’s region', async () => {
+    const ids = async (agent: Agent, query: string) => {
+      const res = await agent.request('GET', `/api/leads?pageSize=50&${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json();
+      expect(body.total).toBe(body.items.length);
+      return (body.items as { id: string }[]).map((i) => i.id).sort();
+    };
+    expect(await ids(admin, `q=${encodeURIComponent('秀英')}`)).toEqual([leadA]);
+    expect(await ids(admin, `q=${personA.idNumber}`)).toEqual([leadA]);
+    // A part of an ID number finds nobody (only a whole number is looked up, by its blind index).
+    expect(await ids(admin, `q=${personA.idNumber.slice(0, 10)}`)).toEqual([]);
+    expect(await ids(admin, `regionCode=${LINGCHUAN}`)).toEqual([leadA, leadB, leadC].sort());
+    expect(await ids(admin, `regionCode=${LINGCHUAN}&status=open`)).toEqual([leadB]);
+    expect(await ids(admin, 'regionCode=350303105')).toEqual([leadD]);
+    expect(await ids(admin, 'recordType=medical')).toEqual([leadA, leadB, leadC, leadD].sort());
+    expect(await ids(admin, 'recordType=vehicle')).toEqual([]);
+    expect(await ids(admin, `issuedFrom=${chinaToday()}`)).toEqual([leadC]);
+    expect(await ids(admin, 'issuedFrom=2025-09-01&issuedTo=2025-09-30')).toEqual([leadA, leadB, leadD].sort());
+    // The township sees nothing of another township, whatever it asks for.
+    expect(await ids(lingchuan, 'regionCode=350303105')).toEqual([]);
+    expect(await ids(lingchuan, `q=${encodeURIComponent('郑美玲')}`)).toEqual([]);
+    expect((await admin.request('GET', '/api/leads?issuedFrom=2025-02-30')).statusCode).toBe(400);
   });
 });

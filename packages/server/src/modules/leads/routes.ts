@@ -10,13 +10,17 @@ import {
   LeadStats,
   LeadStatsQuery,
   LeadVisitInput,
+  Text,
+  CASE_INTAKE,
+  LeadPrefill,
 } from '@jiuzhu/shared';
+import { applicationPrefill } from './handoff';
 import { getLead, getPhoto, leadStats, listLeads, recordVisit } from './service';
 
-const IdParams = z.strictObject({ id: z.string().max(64) });
+const IdParams = z.strictObject({ id: Text.max(64) });
 const PhotoParams = z.strictObject({
-  id: z.string().max(64),
-  visitId: z.string().max(64),
+  id: Text.max(64),
+  visitId: Text.max(64),
   n: z.coerce.number().int().min(1).max(4),
 });
 
@@ -38,7 +42,7 @@ export default async function leadsRoutes(app: FastifyInstance) {
         response: { 200: LeadPage },
       },
     },
-    (req) => listLeads(db, req.query),
+    (req) => listLeads(db, req.query, (id) => protector.idHash(id)),
   );
   r.get(
     '/api/leads/stats',
@@ -66,6 +70,20 @@ export default async function leadsRoutes(app: FastifyInstance) {
     },
     (req) => getLead(db, protector, req.params.id),
   );
+  r.get(
+    '/api/leads/:id/application-prefill',
+    {
+      config: { access: CASE_INTAKE },
+      schema: {
+        tags,
+        summary:
+          'The application form from a lead (协助申请): the household’s members with ID numbers, address, phone (revealed, audited)',
+        params: IdParams,
+        response: { 200: LeadPrefill },
+      },
+    },
+    (req) => applicationPrefill(db, protector, req.params.id),
+  );
   r.post(
     '/api/leads/:id/visits',
     {
@@ -76,7 +94,7 @@ export default async function leadsRoutes(app: FastifyInstance) {
         tags,
         summary: 'Record a visit (notes, photos, GPS, outcome); a retry with the same Idempotency-Key adds nothing',
         params: IdParams,
-        headers: z.object({ 'idempotency-key': z.string().min(1).max(100).optional() }),
+        headers: z.object({ 'idempotency-key': Text.min(1).max(100).optional() }),
         body: LeadVisitInput,
         response: { 201: LeadDetail },
       },

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import {
+  type CaseStatus,
   type LeadDetail,
   type LeadListQuery,
   type LeadPage,
@@ -11,15 +12,22 @@ import {
   type FieldError,
   type WorkingCalendar,
   chinaToday,
+  normalizeIdNumber,
 } from '@jiuzhu/shared';
 import { currentScope, getContext } from '../../context';
 import { maskAddress, type Protector } from '../../crypto/index';
 import { inScope, isInScope } from '../../db/scope';
 import type { DB, LeadVisitOutcome, ReferralAgency } from '../../db/schema';
 import { Conflict, Forbidden, Invalid, InvalidField, NotFound } from '../../errors';
-import { decodePhoto, type Photo } from '../../photos';
+import { decodePhotos, type Photo } from '../../photos';
 import { recordAudit } from '../audit/service';
 import { getCalendar } from '../calendar/service';
+import { findLeadApplication, isDecided } from './handoff';
+
+// The module's public surface: the dispatch of new lead signals and the overdue escalation (a job).
+export { dispatchNewLeads, escalateOverdueLeads } from './dispatch';
+export { closeLeadOfDecidedCase } from './handoff';
+import { recordFieldLabels } from '../exchange/service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Where visit notes live in the ciphertext (bound in, so a value copied elsewhere fails to decrypt). */
@@ -84,22 +92,52 @@ function toSummary(r: LeadRow, calendar: WorkingCalendar, today: string): LeadSu
 }
 
 /** The caller's inbox: leads of their region (a grid worker: her village), open and most urgent first. */
-export async function listLeads(db: Kysely<DB>, q: LeadListQuery): Promise<LeadPage> {
+/** The blind index of an ID number (the protector's), for a search by a whole number. */
+export type IdHasher = (normalisedId: string) => string;
+
+export async function listLeads(db: Kysely<DB>, q: LeadListQuery, idHash?: IdHasher): Promise<LeadPage> {
   const today = chinaToday();
-  let query = leadQuery(db);
+  // Filters, page and count read leads alone; region, signal and rule are joined to the page's rows.
+  let query = db.selectFrom('leads as l').where(inScope('l.region_code'));
+  if (q.q) {
+    const id = normalizeIdNumber(q.q);
+    const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const hash = /^\d{17}[\dX]$/.test(id) && idHash ? idHash(id) : null;
+    query = query.where((eb) =>
+      eb.or([eb('l.person_name', 'like', like), ...(hash ? [eb('l.id_hash', '=', hash)] : [])]),
+    );
+  }
+  if (q.regionCode) query = query.where(sql<boolean>`l.region_code like ${q.regionCode + '%'}`);
+  if (q.recordType)
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('signal_records as sr')
+          .innerJoin('feed_records as fr', 'fr.id', 'sr.record_id')
+          .select(sql`1`.as('one'))
+          .whereRef('sr.signal_id', '=', 'l.signal_id')
+          .where('fr.record_type', '=', q.recordType!),
+      ),
+    );
+  if (q.issuedFrom) query = query.where('l.issued_on', '>=', q.issuedFrom);
+  if (q.issuedTo) query = query.where('l.issued_on', '<=', q.issuedTo);
   if (q.status) query = query.where('l.status', '=', q.status);
   if (q.overdue === 'true') query = query.where('l.status', '=', 'open').where('l.due_date', '<', today);
   if (q.overdue === 'false')
     query = query.where((eb) => eb.or([eb('l.status', '=', 'closed'), eb('l.due_date', '>=', today)]));
   if (q.escalated === 'true') query = query.where('l.escalated_at', 'is not', null);
   if (q.escalated === 'false') query = query.where('l.escalated_at', 'is', null);
+  const page = query
+    .select('l.id')
+    .orderBy(sql`l.status = 'open'`, 'desc')
+    .orderBy('l.due_date')
+    .orderBy('l.lead_no')
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize);
   const [rows, count, calendar] = await Promise.all([
-    selectLead(query)
+    selectLead(leadQuery(db).where('l.id', 'in', page))
       .orderBy(sql`l.status = 'open'`, 'desc')
       .orderBy('l.due_date')
       .orderBy('l.lead_no')
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize)
       .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     getCalendar(db),
@@ -158,12 +196,12 @@ export async function getLead(db: Kysely<DB>, protector: Protector, id: string):
     .executeTakeFirst();
   if (!row) throw NotFound('entity.lead');
   const lang = getContext().lang;
-  const [records, visits, calendar] = await Promise.all([
+  const [records, visits, calendar, application] = await Promise.all([
     db
       .selectFrom('signal_records as sr')
       .innerJoin('feed_records as fr', 'fr.id', 'sr.record_id')
       .innerJoin('feed_kinds as k', 'k.code', 'fr.kind_code')
-      .select(['fr.kind_code', 'k.name_zh', 'k.name_en', 'fr.record_type', 'fr.event_date', 'fr.data'])
+      .select(['fr.kind_code', 'k.name_zh', 'k.name_en', 'k.columns', 'fr.record_type', 'fr.event_date', 'fr.data'])
       .where('sr.signal_id', '=', row.signal_id)
       .orderBy('fr.event_date')
       .orderBy('fr.id')
@@ -190,9 +228,11 @@ export async function getLead(db: Kysely<DB>, protector: Protector, id: string):
       .orderBy('visited_at', 'desc')
       .execute(),
     getCalendar(db),
+    findLeadApplication(db, id),
   ]);
   return {
     ...toSummary(row, calendar, chinaToday()),
+    application,
     householdId: row.household_id,
     householdNo: row.household_no,
     addressMasked: row.address_enc ? maskAddress(protector.decrypt(row.address_enc, 'household.address')) : null,
@@ -203,6 +243,7 @@ export async function getLead(db: Kysely<DB>, protector: Protector, id: string):
       recordType: r.record_type,
       eventDate: r.event_date,
       data: r.data,
+      fields: recordFieldLabels(r.columns, lang),
     })),
     referralAgency: row.referral_agency,
     referralNote: row.referral_note,
@@ -224,13 +265,12 @@ function checkVisit(input: LeadVisitInput): Photo[] {
   } else if (input.referralAgency || input.referralNote) {
     fields.push({ path: 'referralAgency', message: 'lead.agencyOnlyWhenReferred' });
   }
-  const photos: Photo[] = [];
-  (input.photos ?? []).forEach((p, i) => {
-    const photo = decodePhoto(p.data);
-    if (photo === 'type') fields.push({ path: `photos.${i}`, message: 'lead.photoType' });
-    else if (photo === 'tooLarge') fields.push({ path: `photos.${i}`, message: 'lead.photoTooLarge' });
-    else photos.push(photo);
-  });
+  const photos = decodePhotos(
+    (input.photos ?? []).map((p) => p.data),
+    'photos',
+    { type: 'lead.photoType', tooLarge: 'lead.photoTooLarge' },
+    fields,
+  );
   if (fields.length > 0) throw Invalid(fields);
   return photos;
 }
@@ -269,6 +309,13 @@ export async function recordVisit(
       if (earlier) return;
     }
     if (lead.status === 'closed') throw Conflict('lead.closed');
+    // "Helped to apply" needs the application filed from this lead; the lead stays open until it is decided.
+    let closes = input.outcome !== 'unreachable';
+    if (input.outcome === 'helped_to_apply') {
+      const application = await findLeadApplication(trx, leadId);
+      if (!application) throw InvalidField('outcome', 'lead.applicationRequired');
+      closes = isDecided(application.status as CaseStatus);
+    }
     const visitedAt = new Date(input.visitedAt);
     const visitDate = chinaToday(visitedAt);
     if (visitDate < lead.issued_on) throw InvalidField('visitedAt', 'lead.visitBeforeIssue');
@@ -305,7 +352,6 @@ export async function recordVisit(
           })),
         )
         .execute();
-    const closes = input.outcome !== 'unreachable';
     await trx
       .updateTable('leads')
       .set((eb) => ({
@@ -433,3 +479,6 @@ export async function leadStats(db: Kysely<DB>, region: string | undefined): Pro
     },
   };
 }
+
+// ---- 全市一张图 (dashboard)
+export { leadFigures, leadTodoCounts, leadTrace, leadTrend, writeLeadFigures, type LeadFigureRow } from './figures';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { DibaoParams, dibaoAmount, demoPolicyParams, tekunAmount, TekunParams } from '@jiuzhu/shared';
 import { createTestApp, type Agent, type TestApp } from '../../../test/harness';
-import { DEMO_DIBAO_STANDARD_FEN } from '../registry/generator/city';
+import { DEMO_DIBAO_STANDARD_FEN } from './demo-values';
 import { chinaMonth, findEffectiveParams, seedDemoStandards } from './service';
 
 let t: TestApp;

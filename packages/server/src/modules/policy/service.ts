@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import {
   ASSISTANCE_KINDS,
   chinaToday,
@@ -16,7 +16,7 @@ import { inScope, isInScope } from '../../db/scope';
 import type { DB } from '../../db/schema';
 import { Forbidden, InvalidField, NotFound } from '../../errors';
 import { recordAudit } from '../audit/service';
-import { DEMO_DIBAO_STANDARD_FEN } from '../registry/generator/city';
+import { DEMO_DIBAO_STANDARD_FEN } from './demo-values';
 
 /** The month demo standards take effect from. */
 export const DEMO_EFFECTIVE_MONTH = '2025-01';
@@ -174,6 +174,24 @@ export async function findEffectiveStandard(
     source: row.region_code.length === 6 ? 'county' : 'city',
     standard: toStandard(row, statuses(siblings, current).get(row.id)!),
   };
+}
+
+/**
+ * The same choice as findEffectiveStandard, as a set-based SQL expression for queries over many
+ * people (collision rules): the 低保 standard in fen in force for the county of `regionCode`
+ * (else the city default) in the month of `onDate`; null when none is configured for that month.
+ */
+export function dibaoStandardFenSql(
+  city: string,
+  regionCode: RawBuilder<unknown>,
+  onDate: RawBuilder<unknown>,
+): RawBuilder<number | null> {
+  return sql<number | null>`(select (ps.params ->> 'standardFen')::numeric from policy_standards ps
+    where ps.kind = 'dibao'
+      and ps.region_code in (left(${regionCode}::text, 6), ${city}::text)
+      and ps.effective_month <= to_char(${onDate}::date, 'YYYY-MM')
+    order by length(ps.region_code) desc, ps.effective_month desc, ps.version desc
+    limit 1)`;
 }
 
 /** Typed parameters of the standard in force (for the policy math); undefined when none is configured. */

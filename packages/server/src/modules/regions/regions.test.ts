@@ -138,11 +138,15 @@ describe('the division tree of Putian (3503)', () => {
     expect((await admin.request('GET', '/api/regions/350302199/children')).statusCode).toBe(404);
 
     const lingchuan = await t.login('lingchuan');
-    for (const code of ['3503', '350302', '350302103', '350303105']) {
+    for (const code of ['350302103', '350303105', '350303']) {
       const res = await lingchuan.request('GET', `/api/regions/${code}`);
       expect(res.statusCode, code).toBe(403);
       expect(res.json().error).toEqual({ code: 'FORBIDDEN', message: '超出您的管辖区域' });
     }
+    // The regions above her own are readable by name (her county's standards apply to her), not their children.
+    expect((await lingchuan.request('GET', '/api/regions/350302')).json()).toMatchObject({ name: '城厢区' });
+    expect((await lingchuan.request('GET', '/api/regions/3503')).json()).toMatchObject({ name: '莆田市' });
+    expect((await lingchuan.request('GET', '/api/regions/350302/children')).statusCode).toBe(403);
     expect((await t.anonymous.request('GET', '/api/regions/3503')).statusCode).toBe(401);
   });
 });

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Region, RegionWithPath } from '@jiuzhu/shared';
 
 import { inScope, isInScope } from '../../db/scope';
+import { currentScope } from '../../context';
 import type { DB, RegionRow } from '../../db/schema';
 import { Forbidden, NotFound } from '../../errors';
 import { loadCityDivisions } from './divisions';
@@ -40,20 +41,28 @@ export async function ensureRegionsLoaded(db: Kysely<DB>, city: string): Promise
   return rows.length;
 }
 
-/** A region in the caller's subtree; 403 when it exists outside it, 404 when it does not exist. */
+/**
+ * A region in the caller's subtree, or one of the regions above it (a township officer reads
+ * the name of her county, whose standards apply to her); 403 for any other region, 404 when
+ * it does not exist.
+ */
 export async function getRegion(db: Kysely<DB>, code: string): Promise<Region> {
-  if (!isInScope(code)) throw Forbidden('error.outOfRegion');
+  const scope = currentScope();
+  const above = scope.kind === 'region' && scope.regionCode !== code && scope.regionCode.startsWith(code);
+  if (!above && !isInScope(code)) throw Forbidden('error.outOfRegion');
   const row = await db
     .selectFrom('regions')
     .selectAll()
     .where('code', '=', code)
-    .where(inScope('code'))
+    .$if(!above, (q) => q.where(inScope('code')))
     .executeTakeFirst();
   if (!row) throw NotFound('entity.region');
   return toRegion(row);
 }
 
 export async function listChildren(db: Kysely<DB>, code: string): Promise<Region[]> {
+  // Only inside the caller's subtree: a region above hers is readable by name, not browsable.
+  if (!isInScope(code)) throw Forbidden('error.outOfRegion');
   await getRegion(db, code);
   const rows = await db
     .selectFrom('regions')

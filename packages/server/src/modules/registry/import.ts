@@ -1,306 +1,359 @@
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { parse } from 'csv-parse';
-import type { Kysely } from 'kysely';
-import { HouseholdInput, regionLevelOf, type FieldError, type ImportError, type ImportReport } from '@jiuzhu/shared';
+import { sql, type Kysely } from 'kysely';
+import { regionLevelOf, type ImportError, type ImportProgress, type ImportReport } from '@jiuzhu/shared';
 import { getContext } from '../../context';
 import type { Protector } from '../../crypto/index';
+import { bulkTransaction } from '../../db/bulk';
+import type { Database } from '../../db/database';
 import { inScope, isInScope } from '../../db/scope';
 import type { DB } from '../../db/schema';
 import { NotFound } from '../../errors';
-import { t, type Lang } from '../../i18n/messages';
-import { localiseZodMessage } from '../../i18n/zod';
-import { COLUMNS, headerOf, HOUSEHOLD_FIELDS, yuanToFen, type Column } from './import-format';
-import { findRegistered, insertHouseholds, type PreparedHousehold } from './service';
-import { checkMembers } from './validation';
+import { t } from '../../i18n/messages';
+import { recordAudit } from '../audit/service';
+import { COLUMNS } from './import-format';
+import { preparePool } from './import-pool';
+import { copyText, MEMBER_COPY_COLUMNS, type Pending, type PreparedItem, type StoreRows } from './import-prepare';
+import { commonPrefix } from './service';
+import { readRowsFromFile } from './read-rows';
+import { removeUpload } from '../../uploads';
 
-type Row = { line: number; cells: string[] };
+// Households per worker task: large enough that handing rows to a thread costs little beside the work.
+const CHUNK = 250;
+// Households per stored transaction. On PGlite (one connection, and the COPY runs on the main
+// thread) a request waits at most one short transaction behind the import, so it stays small there.
+const BATCH = { postgresql: 2000, pglite: 250 } as const;
+// Rows between two turns of the event loop, so a large file never holds the server.
+const YIELD_EVERY = 100;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function cellText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') {
-    const o = v as { richText?: { text: string }[]; text?: string; result?: unknown };
-    if (o.richText) return o.richText.map((r) => r.text).join('');
-    if (o.text !== undefined) return String(o.text);
-    if (o.result !== undefined) return cellText(o.result);
-    if (v instanceof Date) return v.toISOString().slice(0, 10);
-  }
-  return String(v);
+export type RegisterUpload = { path: string; fileName: string; size: number; sha256: string };
+
+/** Records a new import as running (the id the page polls) before any of the file is read. */
+export async function startRegisterImport(db: Kysely<DB>, upload: RegisterUpload, dryRun: boolean): Promise<string> {
+  const { actor, scope } = getContext();
+  const record = await db
+    .insertInto('registry_imports')
+    .values({
+      region_code: scope?.kind === 'region' ? scope.regionCode : '',
+      created_by: actor?.username ?? 'system',
+      file_name: upload.fileName.slice(0, 200),
+      file_sha256: upload.sha256,
+      dry_run: dryRun,
+      rows: 0,
+      households: 0,
+      valid: 0,
+      imported: 0,
+      unchanged: 0,
+      errors: '[]',
+      duration_ms: 0,
+      status: 'running',
+      bytes_total: upload.size,
+      file_path: upload.path,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return record.id;
 }
-
-/** Rows of the first sheet of an XLSX, or of a CSV in UTF-8 (with or without BOM) or GBK, streamed. */
-export async function* readRows(buffer: Buffer, fileName: string): AsyncGenerator<Row> {
-  const isZip = buffer.length > 4 && buffer[0] === 0x50 && buffer[1] === 0x4b;
-  if (isZip || /\.xlsx$/i.test(fileName)) {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buffer), {
-      worksheets: 'emit',
-      sharedStrings: 'cache',
-    });
-    for await (const sheet of reader) {
-      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-        const values = row.values as unknown[];
-        yield { line: row.number, cells: values.slice(1).map((v) => cellText(v).trim()) };
-      }
-      return; // the first sheet only
-    }
-    return;
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
-  } catch {
-    // Not UTF-8: spreadsheets saved as CSV on Chinese Windows are GBK.
-    text = new TextDecoder('gbk').decode(buffer);
-  }
-  const parser = Readable.from([text]).pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: false, info: true }),
-  );
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    yield { line: info.lines, cells: record.map((c) => c.trim()) };
-  }
-}
-
-type Pending = { key: string; rows: { line: number; values: Record<string, string> }[] };
-
-/** Turns the rows of one household into a HouseholdInput, recording bad cells as row errors. */
-function toInput(h: Pending, lang: Lang, errors: ImportError[]): { input: Record<string, unknown>; ok: boolean } {
-  const before = errors.length;
-  const first = h.rows[0]!.values;
-  const cellError = (line: number, col: Column, reason: string) =>
-    errors.push({ row: line, column: col.header, reason });
-  const convert = (line: number, col: Column, raw: string): unknown => {
-    if (raw === '') return undefined;
-    if (col.values) {
-      const v = col.values[raw];
-      if (v === undefined)
-        cellError(
-          line,
-          col,
-          t(lang, 'import.badValue', { value: raw.slice(0, 20), allowed: Object.keys(col.values).join('/') }),
-        );
-      return v;
-    }
-    if (col.yuan) {
-      const fen = yuanToFen(raw);
-      if (fen === null) cellError(line, col, t(lang, 'import.badAmount', { value: raw.slice(0, 20) }));
-      return fen ?? undefined;
-    }
-    if (col.field === 'idNumber' && /^\d(\.\d+)?E\+\d+$/i.test(raw)) {
-      cellError(line, col, t(lang, 'import.idAsNumber'));
-      return undefined;
-    }
-    return raw;
-  };
-  const input: Record<string, unknown> = { members: [] };
-  for (const col of COLUMNS) {
-    if (!HOUSEHOLD_FIELDS.has(col.field) || col.field === 'key') continue;
-    const v = convert(h.rows[0]!.line, col, first[col.header] ?? '');
-    if (v !== undefined) input[col.field] = v;
-    for (const r of h.rows.slice(1)) {
-      const other = r.values[col.header] ?? '';
-      if (other !== '' && other !== (first[col.header] ?? ''))
-        cellError(r.line, col, t(lang, 'import.householdFieldDiffers'));
-    }
-  }
-  for (const r of h.rows) {
-    const member: Record<string, unknown> = {};
-    for (const col of COLUMNS) {
-      if (HOUSEHOLD_FIELDS.has(col.field)) continue;
-      const v = convert(r.line, col, r.values[col.header] ?? '');
-      if (v === undefined) continue;
-      const [a, b] = col.field.split('.') as [string, string | undefined];
-      if (b) member[a] = { ...((member[a] as object) ?? {}), [b]: v };
-      else member[a] = v;
-    }
-    (input.members as unknown[]).push(member);
-  }
-  return { input, ok: errors.length === before };
-}
-
-/** The row and column a member-level field path (members.2.income.wage) points at. */
-function locate(h: Pending, path: string): { row: number; column: string } {
-  const m = /^members\.(\d+)(?:\.(.+))?$/.exec(path);
-  if (m) {
-    const row = h.rows[Number(m[1])]?.line ?? h.rows[0]!.line;
-    return { row, column: m[2] ? headerOf(m[2]) : '与户主关系' };
-  }
-  return { row: h.rows[0]!.line, column: path === 'members' ? '与户主关系' : headerOf(path) };
-}
-
-const BATCH = 500;
 
 /**
  * Imports a register file: every household is checked; a household with any bad row is
  * left out whole (its rows listed with line, column and reason); good households are stored
  * in batches. A household key already imported into its village is left unchanged, so the
  * same file twice changes nothing. With dryRun nothing is stored but the report.
+ *
+ * The file is read from disk as a stream and the work yields to the event loop every few
+ * rows and after each batch, so a 200 MB file does not hold other requests; the counts are
+ * saved after each batch for the page to poll. On failure the import is marked failed with
+ * the reason; in every case the uploaded file is removed at the end.
  */
-export async function importRegister(
-  db: Kysely<DB>,
+export async function runRegisterImport(
+  database: Database,
   protector: Protector,
-  file: { buffer: Buffer; fileName: string },
+  importId: string,
+  file: RegisterUpload,
   dryRun: boolean,
 ): Promise<ImportReport> {
+  const { db } = database;
+  try {
+    return await processRegister(database, protector, importId, file, dryRun);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    await db
+      .updateTable('registry_imports')
+      .set({ status: 'failed', failure: reason.slice(0, 500), file_path: null, finished_at: new Date() })
+      .where('id', '=', importId)
+      .execute();
+    throw err;
+  } finally {
+    await removeUpload(file.path);
+  }
+}
+
+async function processRegister(
+  database: Database,
+  protector: Protector,
+  importId: string,
+  file: RegisterUpload,
+  dryRun: boolean,
+): Promise<ImportReport> {
+  const { db } = database;
   const started = Date.now();
-  const { lang, actor, scope } = getContext();
+  const { lang, actor } = getContext();
+  const actorName = actor?.username ?? 'system';
+  const keys = protector.workerKeys();
+  const pool = preparePool();
   const errors: ImportError[] = [];
   let rows = 0;
   let households = 0;
   let valid = 0;
   let imported = 0;
   let unchanged = 0;
+  let bytesDone = 0;
   let header: string[] | null = null;
+  let keyColumn = -1;
   const seenKeys = new Set<string>();
   const villages = new Map<string, boolean>();
   let current: Pending | null = null;
-  let batch: { h: Pending; prepared: PreparedHousehold }[] = [];
+  let chunk: Pending[] = [];
+  // Chunks on the worker threads, in file order; a few ahead, so the threads never wait for the file.
+  const inFlight: Promise<PreparedItem[]>[] = [];
+  const maxInFlight = pool.options.maxThreads * 2;
+  let batch: StoreRows[] = [];
+  // The batch being stored while the next ones are read and prepared (one at a time).
+  // On PostgreSQL two batches are stored at once, on two connections (the COPY of one while the
+  // other is checked or committing); PGlite has one connection.
+  const storing: Promise<void>[] = [];
+  const maxStoring = database.kind === 'postgresql' ? 2 : 1;
+  // Each person of the file's accepted households, with the line that brought them: the same
+  // person in a later household of the file is refused (batches stored at once cannot see each other).
+  const claimed = new Map<string, number>();
 
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const work = batch;
-    batch = [];
+  const saveProgress = () =>
+    db
+      .updateTable('registry_imports')
+      .set({ rows, households, valid, imported, unchanged, bytes_done: bytesDone })
+      .where('id', '=', importId)
+      .execute();
+
+  /** Checks a batch against the database and stores its good households: COPY, history, one audit row. */
+  const store = async (work: StoreRows[]) => {
     // Already imported keys are unchanged; people registered in another household are refused.
-    const keys = work.map((w) => w.prepared.sourceKey!);
+    // Each list goes as one array parameter: one short statement, index lookups, however large the batch.
     const existing = new Set(
-      (await db.selectFrom('households').select('source_key').where('source_key', 'in', keys).execute()).map(
-        (r) => r.source_key,
-      ),
+      (
+        await sql<{ source_key: string }>`select source_key from households
+          where source_key = any(${textArray(work.map((w) => w.sourceKey))}::text[])`.execute(db)
+      ).rows.map((r) => r.source_key),
     );
-    const fresh = work.filter((w) => !existing.has(w.prepared.sourceKey!));
+    const fresh = work.filter((w) => !existing.has(w.sourceKey));
     unchanged += work.length - fresh.length;
-    const hashOwner = new Map<string, { w: (typeof work)[number]; index: number }>();
-    for (const w of fresh)
-      w.prepared.members.forEach((m, index) => hashOwner.set(protector.idHash(m.normalisedId!), { w, index }));
-    const taken = await findRegistered(db, [...hashOwner.keys()]);
-    const refused = new Set<(typeof work)[number]>();
-    for (const r of taken) {
+    const hashOwner = new Map<string, { w: StoreRows; index: number }>();
+    for (const w of fresh) w.hashes.forEach((hash, index) => hashOwner.set(hash, { w, index }));
+    const refused = new Set<StoreRows>();
+    // Unscoped, as in findRegistered: a person registered in another region is refused too.
+    const taken = await sql<{ id_hash: string }>`select id_hash from members
+      where id_hash = any(${textArray([...hashOwner.keys()])}::text[])`.execute(db);
+    for (const r of taken.rows) {
       const { w, index } = hashOwner.get(r.id_hash)!;
       refused.add(w);
-      errors.push({ row: w.h.rows[index]!.line, column: '身份证号', reason: t(lang, 'registry.idRegisteredOutside') });
+      errors.push({ row: w.lines[index]!, column: '身份证号', reason: t(lang, 'registry.idRegisteredOutside') });
     }
     const good = fresh.filter((w) => !refused.has(w));
     valid += good.length + (work.length - fresh.length);
     if (!dryRun && good.length > 0) {
-      await db.transaction().execute((trx) =>
-        insertHouseholds(
-          trx,
-          protector,
-          good.map((w) => w.prepared),
-          'household.import',
-        ),
-      );
+      const regions = good.map((w) => w.sourceKey.slice(0, w.sourceKey.indexOf(':')));
+      await bulkTransaction(database, async (trx, copyIn) => {
+        // New names go to the trigram index's pending list and are merged once at the end (see
+        // the end of processRegister): merging every 4 MB as they arrive was half the cost of the member COPY.
+        // Not on PGlite, where the merge would hold the event loop in one long piece.
+        // An import interrupted by a crash is marked failed at start-up and a re-upload skips what
+        // was stored, so a commit need not wait for its WAL flush.
+        await sql`set local synchronous_commit = off`.execute(trx);
+        if (database.kind === 'postgresql') await sql`set local gin_pending_list_limit = '64MB'`.execute(trx);
+        const seq = await householdNumbers(trx, good.length);
+        await copyIn(
+          'copy households (id, household_no, region_code, address_enc, source_key, assistance_status)',
+          good
+            .map(
+              (w, i) =>
+                `${[
+                  w.householdId,
+                  `${regions[i]}${String(seq[i]).padStart(6, '0')}`,
+                  regions[i],
+                  w.addressEnc,
+                  w.sourceKey,
+                  w.status,
+                ]
+                  .map(copyText)
+                  .join('\t')}\n`,
+            )
+            .join(''),
+        );
+        await copyIn(`copy members (${MEMBER_COPY_COLUMNS})`, good.map((w) => w.members).join(''));
+        await copyIn(
+          'copy registry_history (household_id, region_code, actor_username, action, changes)',
+          good
+            .map(
+              (w, i) =>
+                `${w.householdId}\t${copyText(regions[i])}\t${copyText(actorName)}\thousehold.create\t${w.changes}\n`,
+            )
+            .join(''),
+        );
+        await recordAudit(trx, {
+          action: 'household.import',
+          entity: 'household',
+          entityId: good.length === 1 ? good[0]!.householdId : null,
+          regionCode: good.length === 1 ? regions[0]! : commonPrefix(regions),
+          detail: { households: good.length, members: good.reduce((n, w) => n + w.hashes.length, 0) },
+        });
+      });
       imported += good.length;
     }
+    await saveProgress();
+  };
+
+  /** Hands a full batch to the database, after the one before it is stored. */
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const work = batch;
+    batch = [];
+    while (storing.length >= maxStoring) await storing.shift();
+    const stored = store(work);
+    // Seen when awaited next; until then it must not count as unhandled.
+    stored.catch(() => {});
+    storing.push(stored);
+    await yieldToEventLoop();
+  };
+
+  /** The checks that need the database or the caller's region, on the prepared households in file order. */
+  const take = async (items: PreparedItem[]) => {
+    for (const item of items) {
+      if ('errors' in item) {
+        errors.push(...item.errors);
+        continue;
+      }
+      const { regionCode } = item;
+      if (!villages.has(regionCode)) {
+        const exists = await db.selectFrom('regions').select('code').where('code', '=', regionCode).executeTakeFirst();
+        villages.set(regionCode, Boolean(exists) && regionLevelOf(regionCode) === 'village');
+      }
+      if (!villages.get(regionCode)) {
+        errors.push({
+          row: item.line,
+          column: '村居代码',
+          reason: t(lang, 'import.notAVillage', { code: regionCode }),
+        });
+        continue;
+      }
+      if (!isInScope(regionCode)) {
+        errors.push({ row: item.line, column: '村居代码', reason: t(lang, 'error.outOfRegion') });
+        continue;
+      }
+      if (item.memberErrors.length > 0 || !item.store) {
+        errors.push(...item.memberErrors);
+        continue;
+      }
+      const { hashes, lines } = item.store;
+      const clashes = hashes.flatMap((hash, i) => {
+        const first = claimed.get(hash);
+        return first === undefined ? [] : [{ row: lines[i]!, first }];
+      });
+      if (clashes.length > 0) {
+        for (const c of clashes)
+          errors.push({
+            row: c.row,
+            column: '身份证号',
+            reason: t(lang, 'import.idInOtherHousehold', { row: c.first }),
+          });
+        continue;
+      }
+      hashes.forEach((hash, i) => claimed.set(hash, lines[i]!));
+      batch.push(item.store);
+      if (batch.length >= BATCH[database.kind]) await flush();
+    }
+  };
+
+  const dispatch = async (final = false) => {
+    if (chunk.length > 0) {
+      inFlight.push(pool.run({ lang, keys, encrypt: !dryRun, header: header!, households: chunk }));
+      chunk = [];
+    }
+    while (inFlight.length > (final ? 0 : maxInFlight)) await take(await inFlight.shift()!);
   };
 
   const finish = async (h: Pending) => {
     households++;
-    const before = errors.length;
-    const { input, ok } = toInput(h, lang, errors);
-    if (!ok) return;
-    const parsed = HouseholdInput.safeParse(input);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const path = issue.path.join('.');
-        const message = localiseZodMessage(lang, { keyword: issue.code, message: issue.message, params: { ...issue } });
-        errors.push({ ...locate(h, path), reason: message });
-      }
-      return;
-    }
-    const regionCode = parsed.data.regionCode;
-    if (!villages.has(regionCode)) {
-      const exists = await db.selectFrom('regions').select('code').where('code', '=', regionCode).executeTakeFirst();
-      villages.set(regionCode, Boolean(exists) && regionLevelOf(regionCode) === 'village');
-    }
-    if (!villages.get(regionCode)) {
-      errors.push({
-        row: h.rows[0]!.line,
-        column: '村居代码',
-        reason: t(lang, 'import.notAVillage', { code: regionCode }),
-      });
-      return;
-    }
-    if (!isInScope(regionCode)) {
-      errors.push({ row: h.rows[0]!.line, column: '村居代码', reason: t(lang, 'error.outOfRegion') });
-      return;
-    }
-    const fields: FieldError[] = [];
-    const members = checkMembers(parsed.data.members, lang, fields);
-    for (const f of fields) errors.push({ ...locate(h, f.path), reason: f.message });
-    if (errors.length > before) return;
-    batch.push({
-      h,
-      prepared: {
-        regionCode,
-        address: parsed.data.address,
-        assistanceStatus: parsed.data.assistanceStatus,
-        sourceKey: `${regionCode}:${h.key}`,
-        members,
-      },
-    });
-    if (batch.length >= BATCH) await flush();
+    chunk.push(h);
+    if (chunk.length >= CHUNK) await dispatch();
   };
 
-  for await (const row of readRows(file.buffer, file.fileName)) {
-    if (!header) {
-      header = row.cells;
-      const missing = COLUMNS.filter((c) => c.required && !header!.includes(c.header));
-      for (const c of missing)
-        errors.push({ row: row.line, column: c.header, reason: t(lang, 'import.missingColumn') });
-      header.forEach((h, i) => {
-        if (h && !COLUMNS.some((c) => c.header === h))
-          errors.push({ row: row.line, column: h || `#${i + 1}`, reason: t(lang, 'import.unknownColumn') });
-      });
-      if (missing.length > 0) break;
-      continue;
-    }
-    if (row.cells.every((c) => c === '')) continue;
-    rows++;
-    const values: Record<string, string> = {};
-    header.forEach((h, i) => (values[h] = row.cells[i] ?? ''));
-    const key = values['户编号'] ?? '';
-    if (key === '') {
-      errors.push({ row: row.line, column: '户编号', reason: t(lang, 'import.keyMissing') });
-      continue;
-    }
-    if (current && current.key === key) {
-      current.rows.push({ line: row.line, values });
-      continue;
+  try {
+    for await (const row of readRowsFromFile(file.path, file.fileName, (n) => (bytesDone = n))) {
+      if (row.line % YIELD_EVERY === 0) await yieldToEventLoop();
+      if (!header) {
+        header = row.cells;
+        const missing = COLUMNS.filter((c) => c.required && !header!.includes(c.header));
+        for (const c of missing)
+          errors.push({ row: row.line, column: c.header, reason: t(lang, 'import.missingColumn') });
+        header.forEach((h, i) => {
+          if (h && !COLUMNS.some((c) => c.header === h))
+            errors.push({ row: row.line, column: h || `#${i + 1}`, reason: t(lang, 'import.unknownColumn') });
+        });
+        if (missing.length > 0) break;
+        keyColumn = header.lastIndexOf('户编号');
+        continue;
+      }
+      if (row.cells.every((c) => c === '')) continue;
+      rows++;
+      const key = row.cells[keyColumn] ?? '';
+      if (key === '') {
+        errors.push({ row: row.line, column: '户编号', reason: t(lang, 'import.keyMissing') });
+        continue;
+      }
+      if (current && current.key === key) {
+        current.rows.push({ line: row.line, cells: row.cells });
+        continue;
+      }
+      if (current) await finish(current);
+      if (seenKeys.has(key)) {
+        errors.push({ row: row.line, column: '户编号', reason: t(lang, 'import.keyNotContiguous') });
+        current = null;
+        continue;
+      }
+      seenKeys.add(key);
+      current = { key, rows: [{ line: row.line, cells: row.cells }] };
     }
     if (current) await finish(current);
-    if (seenKeys.has(key)) {
-      errors.push({ row: row.line, column: '户编号', reason: t(lang, 'import.keyNotContiguous') });
-      current = null;
-      continue;
-    }
-    seenKeys.add(key);
-    current = { key, rows: [{ line: row.line, values }] };
+    await dispatch(true);
+    await flush();
+    while (storing.length > 0) await storing.shift();
+    if (imported > 0 && database.kind === 'postgresql')
+      await sql`select gin_clean_pending_list('members_name_trgm_idx'::regclass)`.execute(db);
+  } finally {
+    // On failure: let the chunks still on the threads end before the import is marked failed.
+    await Promise.allSettled([...inFlight, ...storing]);
   }
-  if (current) await finish(current);
-  await flush();
 
   errors.sort((a, b) => a.row - b.row);
-  const record = await db
-    .insertInto('registry_imports')
-    .values({
-      region_code: scope?.kind === 'region' ? scope.regionCode : '',
-      created_by: actor?.username ?? 'system',
-      file_name: file.fileName.slice(0, 200),
-      file_sha256: createHash('sha256').update(file.buffer).digest('hex'),
-      dry_run: dryRun,
+  await db
+    .updateTable('registry_imports')
+    .set({
+      status: 'done',
       rows,
       households,
       valid,
       imported,
       unchanged,
+      bytes_done: file.size,
       errors: JSON.stringify(errors),
       duration_ms: Date.now() - started,
+      file_path: null,
+      finished_at: new Date(),
     })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+    .where('id', '=', importId)
+    .execute();
   return {
-    importId: record.id,
+    importId,
     dryRun,
     rows,
     households,
@@ -309,6 +362,79 @@ export async function importRegister(
     unchangedHouseholds: unchanged,
     errors,
   };
+}
+
+/** A PostgreSQL array literal of texts, for one `$1::text[]` parameter (both drivers take a string). */
+function textArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+/** `n` new household numbers from the sequence, in one round trip. */
+async function householdNumbers(trx: Kysely<DB>, n: number): Promise<number[]> {
+  const r = await sql<{
+    n: number;
+  }>`select nextval('household_no_seq')::int as n from generate_series(1, ${n})`.execute(trx);
+  return r.rows.map((x) => x.n);
+}
+
+/** How far an import got, and its report once done (in the caller's region only). */
+export async function getImportProgress(db: Kysely<DB>, id: string): Promise<ImportProgress> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw NotFound('entity.import');
+  const r = await db
+    .selectFrom('registry_imports')
+    .selectAll()
+    .where('id', '=', id)
+    .where(inScope('region_code'))
+    .executeTakeFirst();
+  if (!r) throw NotFound('entity.import');
+  return {
+    importId: r.id,
+    status: r.status,
+    dryRun: r.dry_run,
+    bytesDone: Number(r.bytes_done),
+    bytesTotal: Number(r.bytes_total),
+    rows: r.rows,
+    failure: r.failure,
+    report:
+      r.status === 'done'
+        ? {
+            importId: r.id,
+            dryRun: r.dry_run,
+            rows: r.rows,
+            households: r.households,
+            validHouseholds: r.valid,
+            importedHouseholds: r.imported,
+            unchangedHouseholds: r.unchanged,
+            errors: r.errors,
+          }
+        : null,
+  };
+}
+
+/**
+ * Imports left running by a stopped server: their in-memory state is gone, so each is marked
+ * failed (the page says to upload again; a re-upload is harmless as households already imported
+ * are left unchanged) and its file removed. Run once at start-up.
+ */
+export async function failInterruptedImports(db: Kysely<DB>, reason: string): Promise<number> {
+  const left = await db
+    .updateTable('registry_imports')
+    .set({ status: 'failed', failure: reason, finished_at: new Date() })
+    .where('status', '=', 'running')
+    .returning(['id', 'file_path'])
+    .execute();
+  for (const r of left) if (r.file_path) await removeUpload(r.file_path);
+  if (left.length > 0)
+    await db
+      .updateTable('registry_imports')
+      .set({ file_path: null })
+      .where(
+        'id',
+        'in',
+        left.map((r) => r.id),
+      )
+      .execute();
+  return left.length;
 }
 
 /** The row errors of an import as CSV (UTF-8 with BOM, so Excel opens it in Chinese). */

@@ -10,7 +10,7 @@ import { loadConfig } from '../../config';
 import { Protector } from '../../crypto/index';
 import { openDatabase } from '../../db/database';
 import { createTestApp, type TestApp } from '../../../test/harness';
-import { applicationInput } from '../cases/testing';
+import { applicationInput } from '../../demo/case-driver';
 import { ENCRYPTED_COLUMNS } from './keys';
 
 const run = promisify(execFile);

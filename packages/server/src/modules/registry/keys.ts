@@ -21,7 +21,12 @@ export const ENCRYPTED_COLUMNS: {
     | 'lead_visits'
     | 'cases'
     | 'case_members'
-    | 'case_actions';
+    | 'case_actions'
+    | 'enrolment_changes'
+    | 'referrals'
+    | 'referral_actions'
+    | 'care_visits'
+    | 'review_actions';
   column: string;
   context: FieldContext;
   key: KeyColumn | KeyColumn[];
@@ -58,6 +63,22 @@ export const ENCRYPTED_COLUMNS: {
     ],
   },
   { table: 'case_actions', column: 'data_enc', context: 'case_action.data', key: { column: 'id', type: 'bigint' } },
+  {
+    table: 'enrolment_changes',
+    column: 'note_enc',
+    context: 'enrolment_change.note',
+    key: { column: 'id', type: 'bigint' },
+  },
+  // ---- phone side (issue 17)
+  { table: 'referrals', column: 'request_enc', context: 'referral.request', key: UUID },
+  {
+    table: 'referral_actions',
+    column: 'outcome_enc',
+    context: 'referral_action.outcome',
+    key: { column: 'id', type: 'bigint' },
+  },
+  { table: 'care_visits', column: 'notes_enc', context: 'care_visit.notes', key: UUID },
+  { table: 'review_actions', column: 'data_enc', context: 'review_action.data', key: { column: 'id', type: 'bigint' } },
 ];
 
 /** Counts values not yet under the current key and algorithm. */

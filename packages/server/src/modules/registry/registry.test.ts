@@ -166,6 +166,11 @@ describe('household registry', () => {
     expect((await q(lingchuan, `name=${encodeURIComponent('国')}`)).items.map((h: { id: string }) => h.id)).toEqual([
       householdId,
     ]);
+    // One and two characters go through the name-grams index, three through the trigram index.
+    for (const part of ['国华', '林国', '林国华'])
+      expect((await q(lingchuan, `name=${encodeURIComponent(part)}`)).total, part).toBe(1);
+    for (const part of ['林华', '华林', '朱'])
+      expect((await q(lingchuan, `name=${encodeURIComponent(part)}`)).total, part).toBe(0);
     expect((await q(lingchuan, `idNumber=${spouseId}`)).total).toBe(1);
     expect((await q(lingchuan, `idNumber=${spouseId.slice(0, 17)}`)).total).toBeUndefined();
     const badId = await lingchuan.request('GET', `/api/households?idNumber=${spouseId.slice(0, 17)}`);
@@ -191,15 +196,25 @@ describe('household registry', () => {
     members[0].phone = '13600001111';
     const childId = id('350302', '2012-09-01');
     members.push({ name: '林小明', idNumber: childId, relation: 'child', hukouType: 'rural', schoolStatus: 'primary' });
-    const res = await lingchuan.request('PUT', `/api/households/${householdId}`, {
+    // The assistance status follows the enrolments: editing it by hand is refused, naming the way to do it.
+    const byHand = await lingchuan.request('PUT', `/api/households/${householdId}`, {
       version: h.version,
       regionCode: YUNZHUANG,
       assistanceStatus: 'dibao',
       members,
     });
+    expect(byHand.statusCode).toBe(409);
+    expect(byHand.json().error.message).toContain('救助申请');
+    const res = await lingchuan.request('PUT', `/api/households/${householdId}`, {
+      version: h.version,
+      regionCode: YUNZHUANG,
+      address: '莆田市城厢区灵川镇云庄村3组46号',
+      assistanceStatus: 'none',
+      members,
+    });
     expect(res.statusCode).toBe(200);
     const after = res.json();
-    expect(after).toMatchObject({ version: 2, assistanceStatus: 'dibao', memberCount: 3 });
+    expect(after).toMatchObject({ version: 2, assistanceStatus: 'none', memberCount: 3 });
     expect(after.flags).toContain('minor');
     const actions = after.history.map((e: { action: string }) => e.action);
     expect(actions).toEqual(
@@ -214,7 +229,7 @@ describe('household registry', () => {
     const stale = await lingchuan.request('PUT', `/api/households/${householdId}`, {
       version: 1,
       regionCode: YUNZHUANG,
-      assistanceStatus: 'dibao',
+      assistanceStatus: 'none',
       members,
     });
     expect(stale.statusCode).toBe(409);
@@ -231,7 +246,7 @@ describe('household registry', () => {
       await lingchuan.request('PUT', `/api/households/${householdId}`, {
         version: keep.version,
         regionCode: YUNZHUANG,
-        assistanceStatus: 'dibao',
+        assistanceStatus: 'none',
         members: same,
       })
     ).json();
@@ -242,7 +257,7 @@ describe('household registry', () => {
       await lingchuan.request('PUT', `/api/households/${householdId}`, {
         version: kept.version,
         regionCode: YUNZHUANG,
-        assistanceStatus: 'dibao',
+        assistanceStatus: 'none',
         members: same,
       })
     ).json();
@@ -251,6 +266,117 @@ describe('household registry', () => {
       bankAccountMasked: '6228 **** **** 8901',
     });
     expect(stale.json().error.message).toBe('该记录已被他人修改，请刷新后重新编辑');
+  });
+
+  it('a save that changes nothing writes no history and no audit row; one changed member is the only line', async () => {
+    const address = '莆田市城厢区灵川镇云庄村5组12号';
+    const created = await lingchuan.request(
+      'POST',
+      '/api/households',
+      household(
+        YUNZHUANG,
+        [
+          {
+            name: '黄德明',
+            idNumber: id('350302', '1955-02-11'),
+            relation: 'head',
+            hukouType: 'rural',
+            phone: '13912340000',
+            income: { wage: 80_000, pension: 120_000, transfer: 5_000 },
+            assets: { deposits: 300_000 },
+            adl: { eating: true, dressing: true, transfer: true, toileting: true, walking: false, bathing: true },
+          },
+          {
+            name: '黄秀珍',
+            idNumber: id('350302', '1957-06-30'),
+            relation: 'spouse',
+            hukouType: 'rural',
+            income: { pension: 90_000 },
+          },
+        ],
+        { address },
+      ),
+    );
+    expect(created.statusCode).toBe(201);
+    const h = created.json();
+    // The edit form sends back every member as it read it, in its own key order, the address typed again.
+    const asRead = (m: Record<string, unknown>) => ({
+      id: m.id,
+      name: m.name,
+      relation: m.relation,
+      hukouType: m.hukouType,
+      ...(m.bankName ? { bankName: m.bankName } : {}),
+      ...(m.seriousIllness ? { seriousIllness: m.seriousIllness } : {}),
+      workAbility: m.workAbility,
+      ...(m.adl ? { adl: Object.fromEntries(Object.entries(m.adl as object).reverse()) } : {}),
+      schoolStatus: m.schoolStatus,
+      income: Object.fromEntries(Object.entries(m.income as object).reverse()),
+      assets: Object.fromEntries(Object.entries(m.assets as object).reverse()),
+    });
+    const before = await counts();
+    const same = await lingchuan.request('PUT', `/api/households/${h.id}`, {
+      version: h.version,
+      regionCode: YUNZHUANG,
+      address,
+      assistanceStatus: h.assistanceStatus,
+      members: h.members.map(asRead),
+    });
+    expect(same.statusCode).toBe(200);
+    expect(same.json().version).toBe(h.version);
+    expect(same.json().history).toEqual(h.history);
+    expect(await counts()).toEqual(before);
+    // A stale version is still refused, even for a save that would change nothing.
+    const stale = await lingchuan.request('PUT', `/api/households/${h.id}`, {
+      version: h.version + 5,
+      regionCode: YUNZHUANG,
+      assistanceStatus: h.assistanceStatus,
+      members: h.members.map(asRead),
+    });
+    expect(stale.statusCode).toBe(409);
+
+    // One member's income changes: one history line, for that member only, and one audit row.
+    const members = h.members.map(asRead);
+    const spouse = members.find((m: { relation: string }) => m.relation === 'spouse')!;
+    spouse.income = { pension: 95_000 };
+    const edited = await lingchuan.request('PUT', `/api/households/${h.id}`, {
+      version: h.version,
+      regionCode: YUNZHUANG,
+      assistanceStatus: h.assistanceStatus,
+      members,
+    });
+    expect(edited.statusCode).toBe(200);
+    const after = await counts();
+    expect(after).toEqual({ ...before, history: before.history + 1, audit: before.audit + 1 });
+    const lines = edited.json().history.filter((e: { action: string }) => e.action !== 'household.create');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        action: 'member.update',
+        memberId: spouse.id,
+        changes: [{ field: 'income', old: { pension: 90_000 }, new: { pension: 95_000 } }],
+      }),
+    ]);
+  });
+
+  it('finds a household by part of its number and sorts by a named key within the caller’s region', async () => {
+    const q = async (agent: Agent, query: string) => (await agent.request('GET', `/api/households?${query}`)).json();
+    const all = await q(lingchuan, 'pageSize=200');
+    expect(all.total).toBeGreaterThanOrEqual(2);
+    const one = all.items[1];
+    const found = await q(lingchuan, `householdNo=${one.householdNo.slice(-6)}`);
+    expect(found.items.map((h: { id: string }) => h.id)).toContain(one.id);
+    expect(found.items.every((h: { householdNo: string }) => h.householdNo.includes(one.householdNo.slice(-6)))).toBe(
+      true,
+    );
+    expect((await q(qiulu, `householdNo=${one.householdNo}`)).total).toBe(0);
+    const byMembers = (await q(lingchuan, 'pageSize=200&sort=memberCount&order=desc')).items.map(
+      (h: { memberCount: number }) => h.memberCount,
+    );
+    expect(byMembers).toEqual([...byMembers].sort((a, b) => b - a));
+    const byName = (await q(lingchuan, 'pageSize=200&sort=householdNo&order=desc')).items.map(
+      (h: { householdNo: string }) => h.householdNo,
+    );
+    expect(byName).toEqual([...byName].sort().reverse());
+    expect((await lingchuan.request('GET', '/api/households?sort=id_hash')).statusCode).toBe(400);
   });
 
   it('reveals a protected value only with a reason, to a permitted role, and audits it', async () => {

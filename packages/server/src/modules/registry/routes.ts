@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { attachment } from '../../exports';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -7,6 +8,7 @@ import {
   HouseholdPage,
   HouseholdSearchQuery,
   HouseholdUpdateInput,
+  ImportProgress,
   ImportReport,
   PageQuery,
   RevealBody,
@@ -17,14 +19,19 @@ import {
   REGISTRY_MANAGERS,
   REGISTRY_READERS,
   REGISTRY_REVEALERS,
+  Text,
 } from '@jiuzhu/shared';
 import { InvalidField } from '../../errors';
-import { importErrorsCsv, importRegister, importTemplate } from './import';
+import { removeUpload, saveUpload } from '../../uploads';
+import { getImportProgress, importErrorsCsv, importTemplate, runRegisterImport, startRegisterImport } from './import';
 import { addStaffRelative, listStaffRelatives, removeStaffRelative } from './relatives';
 import { createHousehold, getHousehold, reveal, searchHouseholds, updateHousehold } from './service';
 
-const IdParams = z.strictObject({ id: z.string().max(64) });
-const MemberParams = z.strictObject({ id: z.string().max(64), memberId: z.string().max(64) });
+/** The largest register file accepted (a whole county's register fits). */
+const IMPORT_LIMIT_BYTES = 200 * 1024 * 1024;
+
+const IdParams = z.strictObject({ id: Text.max(64) });
+const MemberParams = z.strictObject({ id: Text.max(64), memberId: Text.max(64) });
 
 /** The uploaded file's name as the browser sent it (percent-encoded); a malformed one is kept as it came. */
 function decodeFileName(raw: string | undefined): string {
@@ -38,7 +45,7 @@ function decodeFileName(raw: string | undefined): string {
 
 export default async function registryRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { db, protector } = app.deps;
+  const { db, database, protector, config } = app.deps;
   const tags = ['registry'];
   const read = { access: REGISTRY_READERS };
   const edit = { access: REGISTRY_EDITORS };
@@ -138,9 +145,8 @@ export default async function registryRoutes(app: FastifyInstance) {
     'text/csv',
     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   ];
-  app.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: 200 * 1024 * 1024 }, (_req, body, done) =>
-    done(null, body),
-  );
+  // The body reaches the handler as a stream and goes to disk (never whole in memory).
+  app.addContentTypeParser(FILE_TYPES, (_req, payload, done) => done(null, payload));
   const importers = { access: REGISTRY_MANAGERS };
   r.get(
     '/api/households/import/template.xlsx',
@@ -151,7 +157,7 @@ export default async function registryRoutes(app: FastifyInstance) {
     async (_req, reply) =>
       reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent('家庭成员导入模板.xlsx')}`)
+        .header('content-disposition', attachment('家庭成员导入模板.xlsx'))
         .send(await importTemplate()),
   );
   r.post(
@@ -160,17 +166,51 @@ export default async function registryRoutes(app: FastifyInstance) {
       config: importers,
       schema: {
         tags,
-        summary: 'Import a register file (XLSX or CSV, raw bytes); dryRun=true only checks and reports',
+        summary:
+          'Import a register file (XLSX or CSV, raw bytes, up to 200 MB); dryRun=true only checks and reports. ' +
+          'With `Prefer: respond-async` the answer is 202 at once and the import is polled at /api/households/import/{id}',
         querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).default('true') }),
-        headers: z.object({ 'x-filename': z.string().max(300).optional() }),
-        response: { 200: ImportReport },
+        headers: z.object({ 'x-filename': Text.max(300).optional(), prefer: Text.max(200).optional() }),
+        response: { 200: ImportReport, 202: ImportProgress },
       },
     },
-    async (req) => {
-      if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw InvalidField('file', 'import.noFile');
+    async (req, reply) => {
+      // Only the file types above arrive as a stream; JSON or a form is not a file.
+      const body = req.body as NodeJS.ReadableStream | undefined;
+      if (typeof body?.pipe !== 'function' || req.headers['content-length'] === '0')
+        throw InvalidField('file', 'import.noFile');
+      if (Number(req.headers['content-length'] ?? 0) > IMPORT_LIMIT_BYTES)
+        throw InvalidField('file', 'upload.fileTooLarge', { mb: IMPORT_LIMIT_BYTES / 1024 / 1024 });
       const fileName = decodeFileName(req.headers['x-filename']);
-      return importRegister(db, protector, { buffer: req.body, fileName }, req.query.dryRun === 'true');
+      const saved = await saveUpload(body, config.dataDir, IMPORT_LIMIT_BYTES);
+      if (saved.size === 0) {
+        await removeUpload(saved.path);
+        throw InvalidField('file', 'import.noFile');
+      }
+      const dryRun = req.query.dryRun === 'true';
+      const upload = { ...saved, fileName };
+      const importId = await startRegisterImport(db, upload, dryRun);
+      const run = runRegisterImport(database, protector, importId, upload, dryRun);
+      if (!/\brespond-async\b/i.test(req.headers.prefer ?? '')) return reply.send(await run);
+      // The page asked not to wait: the import goes on in the background and the page polls it.
+      run.catch((err: unknown) =>
+        req.log.warn({ err: { message: (err as Error).message }, importId }, 'import failed'),
+      );
+      return reply.status(202).send(await getImportProgress(db, importId));
     },
+  );
+  r.get(
+    '/api/households/import/:id',
+    {
+      config: importers,
+      schema: {
+        tags,
+        summary: 'How far a register import got, and its report once done',
+        params: IdParams,
+        response: { 200: ImportProgress },
+      },
+    },
+    (req) => getImportProgress(db, req.params.id),
   );
   r.get(
     '/api/households/import/:id/errors.csv',
@@ -178,7 +218,7 @@ export default async function registryRoutes(app: FastifyInstance) {
     async (req, reply) =>
       reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent('导入错误报告.csv')}`)
+        .header('content-disposition', attachment('导入错误报告.csv'))
         .send(await importErrorsCsv(db, req.params.id)),
   );
 
@@ -204,7 +244,7 @@ export default async function registryRoutes(app: FastifyInstance) {
         tags,
         summary: 'Register a relative of a staff member or village cadre',
         body: StaffRelativeInput,
-        response: { 201: z.object({ id: z.string() }) },
+        response: { 201: z.object({ id: Text }) },
       },
     },
     async (req, reply) => reply.status(201).send({ id: await addStaffRelative(db, protector, req.body) }),

@@ -9,10 +9,11 @@ import {
   UserList,
   UserListQuery,
   USER_MANAGER_ROLES,
+  Text,
 } from '@jiuzhu/shared';
 import { createUser, getUser, listUsers, resetPassword, unlockUser, updateUser } from './service';
 
-const IdParams = z.strictObject({ id: z.string().max(64) });
+const IdParams = z.strictObject({ id: Text.max(64) });
 
 export default async function userRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();

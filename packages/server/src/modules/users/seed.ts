@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Role } from '@jiuzhu/shared';
 import type { DB } from '../../db/schema';
 import { recordAudit } from '../audit/service';
-import { DEMO_PASSWORD, hashPassword } from '../auth/passwords';
+import { DEMO_PASSWORD, hashPassword } from '../auth/service';
 
 export type DemoAccount = { username: string; displayName: string; role: Role; regionCode: string };
 
@@ -14,6 +14,8 @@ export function demoAccounts(city: string): DemoAccount[] {
     { username: 'chengxiang', displayName: '城厢区民政局', role: 'county_officer', regionCode: '350302' },
     { username: 'lingchuan', displayName: '灵川镇社会事务办', role: 'township_officer', regionCode: '350302102' },
     { username: 'qiulu', displayName: '萩芦镇社会事务办', role: 'township_officer', regionCode: '350303105' },
+    // The checker of 城厢区's payrolls (maker-checker: chengxiang prepares, caizheng approves).
+    { username: 'caizheng', displayName: '城厢区财政局', role: 'finance_officer', regionCode: '350302' },
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import {
   canAssignRole,
   regionLevelOf,
@@ -14,8 +14,8 @@ import { inScope, isInScope } from '../../db/scope';
 import type { DB } from '../../db/schema';
 import { AppError, Conflict, Forbidden, InvalidField, NotFound } from '../../errors';
 import { recordAudit } from '../audit/service';
-import { checkNewPassword } from '../auth/service';
-import { hashPassword } from '../auth/passwords';
+import { checkNewPassword, clearLoginThrottle } from '../auth/service';
+import { hashPassword } from '../auth/service';
 
 function baseQuery(db: Kysely<DB>) {
   return db
@@ -82,9 +82,20 @@ export async function listUsers(db: Kysely<DB>, q: UserListQuery): Promise<{ ite
   }
   if (q.role) query = query.where('users.role', '=', q.role);
   if (q.regionCode) query = query.where('users.region_code', 'like', `${q.regionCode}%`);
+  if (q.status === 'active') query = query.where('users.active', '=', true);
+  if (q.status === 'inactive') query = query.where('users.active', '=', false);
+  if (q.status === 'locked') query = query.where('users.locked_until', '>', new Date());
+  const SORTS = {
+    username: sql`users.username`,
+    displayName: sql`users.display_name`,
+    role: sql`users.role`,
+    region: sql`users.region_code`,
+    createdAt: sql`users.created_at`,
+  } as const;
   const [rows, count] = await Promise.all([
     query
       .select(userColumns)
+      .$if(!!q.sort, (qb) => qb.orderBy(SORTS[q.sort!], q.order === 'desc' ? 'desc' : 'asc'))
       .orderBy('users.region_code')
       .orderBy('users.username')
       .limit(q.pageSize)
@@ -97,8 +108,9 @@ export async function listUsers(db: Kysely<DB>, q: UserListQuery): Promise<{ ite
 
 /** A role and region the actor may grant: inside their region, at the role's level, never above their role. */
 async function checkGrant(db: Kysely<DB>, actor: Actor, role: Role, regionCode: string): Promise<void> {
-  if (!canAssignRole(actor.role, role)) throw InvalidField('role', 'error.roleTooHigh');
+  // Another region is a 403 whatever the role (the matrix's cross-region rule), then the rank.
   if (!isInScope(regionCode)) throw Forbidden('error.outOfRegion');
+  if (!canAssignRole(actor.role, role)) throw InvalidField('role', 'error.roleTooHigh');
   const level = regionLevelOf(regionCode);
   if (!level || !ROLE_LEVELS[role].includes(level)) {
     throw InvalidField('regionCode', 'error.roleLevel', { levels: `levels.${ROLE_LEVELS[role].join('/')}` });
@@ -114,7 +126,7 @@ async function checkGrant(db: Kysely<DB>, actor: Actor, role: Role, regionCode: 
 
 export async function createUser(db: Kysely<DB>, actor: Actor, body: CreateUserBody): Promise<User> {
   await checkGrant(db, actor, body.role, body.regionCode);
-  checkNewPassword('password', body.password);
+  checkNewPassword('password', body.password, body.username, body.displayName);
   const passwordHash = await hashPassword(body.password);
   const id = await db.transaction().execute(async (trx) => {
     const row = await trx
@@ -148,29 +160,41 @@ export async function createUser(db: Kysely<DB>, actor: Actor, body: CreateUserB
 
 export async function updateUser(db: Kysely<DB>, actor: Actor, id: string, body: UpdateUserBody): Promise<User> {
   const current = await getUser(db, id);
-  if (!canAssignRole(actor.role, current.role)) throw Forbidden();
+  // Only what differs from the record counts: a form sent back as it was read changes nothing,
+  // signs nobody out and writes no audit row.
+  const diff: UpdateUserBody = {
+    ...(body.displayName !== undefined && body.displayName !== current.displayName
+      ? { displayName: body.displayName }
+      : {}),
+    ...(body.role !== undefined && body.role !== current.role ? { role: body.role } : {}),
+    ...(body.regionCode !== undefined && body.regionCode !== current.regionCode ? { regionCode: body.regionCode } : {}),
+    ...(body.active !== undefined && body.active !== current.active ? { active: body.active } : {}),
+  };
   const changesSelf =
-    id === actor.id && (body.role !== undefined || body.regionCode !== undefined || body.active !== undefined);
+    id === actor.id && (diff.role !== undefined || diff.regionCode !== undefined || diff.active !== undefined);
   if (changesSelf) throw Conflict('error.selfChange');
-  const role = body.role ?? current.role;
-  const regionCode = body.regionCode ?? current.regionCode;
-  if (body.role !== undefined || body.regionCode !== undefined) await checkGrant(db, actor, role, regionCode);
-  const changed = Object.keys(body).filter((k) => body[k as keyof UpdateUserBody] !== undefined);
+  // Renaming oneself is the one change of one's own rank allowed.
+  if (id !== actor.id && !canAssignRole(actor.role, current.role)) throw Forbidden();
+  const role = diff.role ?? current.role;
+  const regionCode = diff.regionCode ?? current.regionCode;
+  if (diff.role !== undefined || diff.regionCode !== undefined) await checkGrant(db, actor, role, regionCode);
+  const changed = Object.keys(diff).filter((k) => diff[k as keyof UpdateUserBody] !== undefined);
+  if (changed.length === 0) return current;
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
       .set({
-        ...(body.displayName !== undefined ? { display_name: body.displayName } : {}),
-        ...(body.role !== undefined ? { role: body.role } : {}),
-        ...(body.regionCode !== undefined ? { region_code: body.regionCode } : {}),
-        ...(body.active !== undefined ? { active: body.active } : {}),
+        ...(diff.displayName !== undefined ? { display_name: diff.displayName } : {}),
+        ...(diff.role !== undefined ? { role: diff.role } : {}),
+        ...(diff.regionCode !== undefined ? { region_code: diff.regionCode } : {}),
+        ...(diff.active !== undefined ? { active: diff.active } : {}),
         updated_at: new Date(),
       })
       .where('id', '=', id)
       .where(inScope('region_code'))
       .execute();
     // A changed role, region or status takes effect at once: the user signs in again.
-    if (body.role !== undefined || body.regionCode !== undefined || body.active === false) {
+    if (diff.role !== undefined || diff.regionCode !== undefined || diff.active === false) {
       await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
     }
     await recordAudit(trx, {
@@ -180,8 +204,8 @@ export async function updateUser(db: Kysely<DB>, actor: Actor, id: string, body:
       regionCode,
       detail: {
         fields: changed,
-        ...(body.role ? { role: body.role } : {}),
-        ...(body.active !== undefined ? { active: body.active } : {}),
+        ...(diff.role ? { role: diff.role } : {}),
+        ...(diff.active !== undefined ? { active: diff.active } : {}),
       },
     });
   });
@@ -191,7 +215,7 @@ export async function updateUser(db: Kysely<DB>, actor: Actor, id: string, body:
 export async function resetPassword(db: Kysely<DB>, actor: Actor, id: string, newPassword: string): Promise<void> {
   const target = await getUser(db, id);
   if (!canAssignRole(actor.role, target.role)) throw Forbidden();
-  checkNewPassword('newPassword', newPassword);
+  checkNewPassword('newPassword', newPassword, target.username, target.displayName);
   const passwordHash = await hashPassword(newPassword);
   await db.transaction().execute(async (trx) => {
     await trx
@@ -227,6 +251,7 @@ export async function unlockUser(db: Kysely<DB>, actor: Actor, id: string): Prom
       .where('id', '=', id)
       .where(inScope('region_code'))
       .execute();
+    await clearLoginThrottle(trx, target.username);
     await recordAudit(trx, { action: 'user.unlock', entity: 'user', entityId: id, regionCode: target.regionCode });
   });
 }

@@ -103,7 +103,7 @@ describe('create', () => {
     });
     expect(row.detail).toEqual({ role: 'township_officer' });
 
-    const wang = await t.login('wang.wei', body.password);
+    const wang = await t.login('wang.wei', body.password, { keepMustChange: true });
     expect((await wang.request('GET', '/api/auth/me')).json().user).toMatchObject({
       username: 'wang.wei',
       mustChangePassword: true,
@@ -134,6 +134,10 @@ describe('create', () => {
       [{ username: 'ab' }, 'username'],
       [{ password: 'short' }, 'password'],
       [{ password: 'jiuzhu-demo' }, 'password'], // long enough, but the demo password
+      [{ password: 'JIUZHU-DEMO' }, 'password'], // the demo password in another case
+      [{ password: '1234567890' }, 'password'], // long enough, but guessed at once
+      [{ password: '          ' }, 'password'],
+      [{ password: 'password123' }, 'password'],
       [{ role: 'superuser' }, 'role'],
       [{ regionCode: '35030' }, 'regionCode'],
     ];
@@ -142,15 +146,17 @@ describe('create', () => {
       expect(res.statusCode, JSON.stringify(over)).toBe(400);
       expect(fieldPaths(res), JSON.stringify(over)).toEqual([path]);
     }
+    const weak = await rejected(() => admin.request('POST', '/api/users', newUser({ password: '1234567890' })));
+    expect(weak.json().error.fields[0].message).toBe('密码太容易被猜中，请使用更长、不常见的组合（例如几个词加数字）');
   });
 
   it('never grants a role above one’s own: 400 on role', async () => {
+    // Inside the caller's own region: the rank is what is refused (another region is 403 first, below).
     const cases: [Agent, string, string][] = [
-      [chengxiang, 'city_admin', '3503'],
-      [chengxiang, 'auditor', '3503'],
       [chengxiang, 'city_admin', '350302'],
-      [lingchuan, 'county_officer', '350302'],
-      [lingchuan, 'finance_officer', '350302'],
+      [chengxiang, 'auditor', '350302'],
+      [lingchuan, 'county_officer', '350302102'],
+      [lingchuan, 'finance_officer', '350302102'],
     ];
     for (const [agent, role, regionCode] of cases) {
       const res = await rejected(() => agent.request('POST', '/api/users', newUser({ role, regionCode })));
@@ -165,7 +171,6 @@ describe('create', () => {
       ['township_officer', '350302102201'], // a village
       ['grid_worker', '350302102'],
       ['county_officer', '350302102'],
-      ['city_admin', '350302'],
       ['auditor', '350302'],
     ];
     for (const [role, regionCode] of cases) {
@@ -195,11 +200,10 @@ describe('create', () => {
 
   it('refuses a region outside one’s own with 403', async () => {
     const cases: [Agent, string, string][] = [
-      [chengxiang, 'county_officer', '350303'],
       [chengxiang, 'township_officer', '350303105'],
       [lingchuan, 'grid_worker', '350303105201'],
-      [lingchuan, 'township_officer', '350302103'], // a neighbouring township of the same county
-      [lingchuan, 'township_officer', '3599'], // another city (not even loaded)
+      [lingchuan, 'grid_worker', '350302103201'], // a village of a neighbouring township of the same county
+      [lingchuan, 'grid_worker', '359901001001'], // another city (not even loaded)
     ];
     for (const [agent, role, regionCode] of cases) {
       const res = await rejected(() => agent.request('POST', '/api/users', newUser({ role, regionCode })));
@@ -208,13 +212,16 @@ describe('create', () => {
     }
   });
 
-  it('lets a county officer create within the county, and a township officer its peers and grid workers', async () => {
+  it('lets a county officer create within the county, and a township officer grid workers but never a peer', async () => {
     await audited('user.create', () =>
       chengxiang.request('POST', '/api/users', newUser({ role: 'finance_officer', regionCode: '350302' })),
     );
-    await audited('user.create', () =>
-      lingchuan.request('POST', '/api/users', newUser({ role: 'township_officer', regionCode: '350302102' })),
+    const peer = await lingchuan.request(
+      'POST',
+      '/api/users',
+      newUser({ role: 'township_officer', regionCode: '350302102' }),
     );
+    expect(peer.statusCode).toBe(400);
     await audited('user.create', () => lingchuan.request('POST', '/api/users', newUser()));
   });
 });
@@ -273,7 +280,8 @@ describe('update', () => {
     ] as const) {
       const me = (await agent.request('GET', '/api/auth/me')).json().user;
       expect(me.username).toBe(username);
-      for (const body of [{ active: false }, { role: 'grid_worker' }, { regionCode: me.regionCode }]) {
+      const elsewhere = me.regionCode === '350302' ? '350303' : '350302';
+      for (const body of [{ active: false }, { role: 'grid_worker' }, { regionCode: elsewhere }]) {
         const res = await rejected(() => agent.request('PATCH', `/api/users/${me.id}`, body));
         expect(res.statusCode, `${username} ${JSON.stringify(body)}`).toBe(409);
         expect(res.json().error).toEqual({ code: 'CONFLICT', message: '不能修改自己的角色、区划或停用自己' });
@@ -287,12 +295,35 @@ describe('update', () => {
     );
   });
 
+  it('a form sent back unchanged changes nothing: no audit row, no session ended, even for oneself', async () => {
+    const u = await create(chengxiang, { role: 'township_officer', regionCode: '350302102' });
+    const agent = await t.login(u.username, u.password);
+    const read = (await chengxiang.request('GET', `/api/users/${u.id}`)).json();
+    const same = { displayName: read.displayName, role: read.role, regionCode: read.regionCode, active: read.active };
+    const res = await rejected(() => chengxiang.request('PATCH', `/api/users/${u.id}`, same));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(read);
+    expect((await agent.request('GET', '/api/auth/me')).statusCode).toBe(200);
+    // Only the one field that differs is recorded.
+    const { row } = await audited('user.update', () =>
+      chengxiang.request('PATCH', `/api/users/${u.id}`, { ...same, displayName: '王五' }),
+    );
+    expect(row.detail).toEqual({ fields: ['displayName'] });
+    expect((await agent.request('GET', '/api/auth/me')).statusCode).toBe(200);
+    // One's own form, role and region as they are, is no self-change.
+    const me = (await chengxiang.request('GET', '/api/auth/me')).json().user;
+    const self = await rejected(() =>
+      chengxiang.request('PATCH', `/api/users/${me.id}`, { role: me.role, regionCode: me.regionCode, active: true }),
+    );
+    expect(self.statusCode).toBe(200);
+  });
+
   it('refuses a role above one’s own, a wrong level, another region, unknown fields and unknown ids, writing nothing', async () => {
     const u = await create(chengxiang, { role: 'township_officer', regionCode: '350302102' });
     const cases: [Record<string, unknown>, number, string[] | null][] = [
       [{ role: 'auditor' }, 400, ['role']],
       [{ role: 'city_admin' }, 400, ['role']],
-      [{ role: 'county_officer' }, 400, ['regionCode']], // allowed role, but 350302102 is a township
+      [{ role: 'county_officer' }, 400, ['role']], // the county officer's own rank
       [{ regionCode: '350302102201' }, 400, ['regionCode']],
       [{ regionCode: '350302199' }, 400, ['regionCode']],
       [{ regionCode: '350303105' }, 403, null],
@@ -330,7 +361,7 @@ describe('reset password and unlock', () => {
     expect((await agent.request('GET', '/api/auth/me')).statusCode).toBe(401);
     const old = await t.anonymous.request('POST', '/api/auth/login', { username: u.username, password: u.password });
     expect(old.statusCode).toBe(401);
-    const fresh = await t.login(u.username, 'brand-new-password-2');
+    const fresh = await t.login(u.username, 'brand-new-password-2', { keepMustChange: true });
     expect((await fresh.request('GET', '/api/auth/me')).json().user.mustChangePassword).toBe(true);
   });
 
@@ -339,6 +370,9 @@ describe('reset password and unlock', () => {
     for (const [body, path] of [
       [{ newPassword: 'short' }, 'newPassword'],
       [{ newPassword: 'jiuzhu-demo' }, 'newPassword'],
+      [{ newPassword: ` ${u.username.toUpperCase()} ` }, 'newPassword'],
+      [{ newPassword: `${u.username}2026` }, 'newPassword'],
+      [{ newPassword: 'qwertyuiop' }, 'newPassword'],
       [{ newPassword: 'long-enough-1', extra: 1 }, 'extra'],
     ] as const) {
       const res = await rejected(() => admin.request('POST', `/api/users/${u.id}/password`, body));
@@ -407,6 +441,28 @@ describe('list', () => {
     });
   });
 
+  it('filters by status (active, inactive, locked now) and sorts by a named key', async () => {
+    const u = await create(admin, { role: 'county_officer', regionCode: '350302' });
+    await admin.request('PATCH', `/api/users/${u.id}`, { active: false });
+    const names = async (query: string) =>
+      (await admin.request('GET', `/api/users?pageSize=200&${query}`))
+        .json()
+        .items.map((x: { username: string }) => x.username);
+    expect(await names('status=inactive')).toContain(u.username);
+    expect(await names('status=active')).not.toContain(u.username);
+    expect(await names('status=active')).toContain('lingchuan');
+    await t.database.db
+      .updateTable('users')
+      .set({ locked_until: new Date(Date.now() + 600_000) })
+      .where('username', '=', 'qiulu')
+      .execute();
+    expect(await names('status=locked')).toEqual(['qiulu']);
+    await t.database.db.updateTable('users').set({ locked_until: null }).where('username', '=', 'qiulu').execute();
+    const desc = await names('sort=username&order=desc');
+    expect(desc).toEqual([...desc].sort().reverse());
+    expect((await admin.request('GET', '/api/users?sort=password_hash')).statusCode).toBe(400);
+  });
+
   it('lists only the caller’s region', async () => {
     const mine = (await lingchuan.request('GET', '/api/users?pageSize=200')).json();
     expect(mine.total).toBeGreaterThan(0);
@@ -420,7 +476,8 @@ describe('list', () => {
       ['/api/users?regionCode=35', 'query.regionCode'],
       ['/api/users?pageSize=1000', 'query.pageSize'],
       ['/api/users?page=0', 'query.page'],
-      ['/api/users?sort=username', 'query.sort'],
+      ['/api/users?sort=password_hash', 'query.sort'],
+      ['/api/users?status=deleted', 'query.status'],
     ] as const) {
       const res = await admin.request('GET', url);
       expect(res.statusCode, url).toBe(400);

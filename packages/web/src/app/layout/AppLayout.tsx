@@ -1,84 +1,85 @@
 import { Suspense, useState } from 'react';
-import { Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { Button, Flex, Grid, Layout, Menu, theme, Typography } from 'antd';
-import { MenuFoldOutlined, MenuUnfoldOutlined } from '@ant-design/icons';
-import { menuRoutesFor, type AppRoute } from '../access';
+import { Outlet, useLocation } from 'react-router-dom';
+import { Button, Drawer, Flex, Grid, Layout, theme, Typography } from 'antd';
+import { MenuFoldOutlined, MenuOutlined, MenuUnfoldOutlined } from '@ant-design/icons';
+import type { AppRoute } from '../access';
 import { useMe } from '../session';
 import { useT } from '../../i18n';
 import { FullPageSpin } from '../../components/FullPageSpin';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { UserMenu } from './UserMenu';
 import { MustChangePasswordBanner } from './MustChangePasswordBanner';
+import { NavMenu } from './NavMenu';
+import { Breadcrumbs, routeOf } from './Breadcrumbs';
 
 const { Sider, Header, Content } = Layout;
-
-function activeKey(routes: readonly AppRoute[], pathname: string): string | undefined {
-  // Longest matching path wins, so '/' only matches the home page itself.
-  return [...routes]
-    .filter((r) => (r.path === '/' ? pathname === '/' : pathname === r.path || pathname.startsWith(`${r.path}/`)))
-    .sort((a, b) => b.path.length - a.path.length)[0]?.key;
-}
 
 export function AppLayout({ routes }: { routes: readonly AppRoute[] }) {
   const me = useMe();
   const t = useT();
-  const navigate = useNavigate();
   const { pathname } = useLocation();
   const screens = Grid.useBreakpoint();
   const { token } = theme.useToken();
   const [collapsed, setCollapsed] = useState(false);
+  const [drawerOpen, setDrawerOpen] = useState(false);
 
-  const menuRoutes = menuRoutesFor(routes, me.role);
-  const selected = activeKey(menuRoutes, pathname);
+  const route = routeOf(routes, pathname);
+  // A detail or edit page highlights the list it was opened from.
+  const selected = route ? (route.menu ? route.key : route.parentKey) : undefined;
   // useBreakpoint() is empty on the first render: assume a wide screen until it knows.
   const narrow = screens.md === false;
 
+  const brand = (small: boolean) => (
+    <Flex
+      vertical
+      justify="center"
+      style={{ height: 64, paddingInline: small ? 0 : 24 }}
+      align={small ? 'center' : 'start'}
+    >
+      <Typography.Text strong style={{ fontSize: 20, color: token.colorPrimary, lineHeight: 1.2 }}>
+        {t('app.name')}
+      </Typography.Text>
+      {!small && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis>
+          {t('app.subtitle')}
+        </Typography.Text>
+      )}
+    </Flex>
+  );
+
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Sider
-        theme="light"
-        width={208}
-        collapsedWidth={narrow ? 0 : 64}
-        breakpoint="lg"
-        collapsible
-        collapsed={collapsed}
-        onCollapse={setCollapsed}
-        trigger={null}
-        style={{ borderInlineEnd: `1px solid ${token.colorBorderSecondary}` }}
-      >
-        <Flex
-          vertical
-          justify="center"
-          style={{ height: 64, paddingInline: collapsed ? 0 : 24 }}
-          align={collapsed ? 'center' : 'start'}
+      {narrow ? (
+        // A phone: the menu slides over the content instead of pushing it aside.
+        <Drawer
+          placement="left"
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          size={260}
+          closable={false}
+          styles={{ body: { padding: 0 } }}
+          data-testid="nav-drawer"
         >
-          <Typography.Text strong style={{ fontSize: 20, color: token.colorPrimary, lineHeight: 1.2 }}>
-            {t('app.name')}
-          </Typography.Text>
-          {!collapsed && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis>
-              {t('app.subtitle')}
-            </Typography.Text>
-          )}
-        </Flex>
-        <Menu
-          mode="inline"
-          selectedKeys={selected ? [selected] : []}
-          style={{ borderInlineEnd: 'none' }}
-          onClick={({ key }) => {
-            const route = menuRoutes.find((r) => r.key === key);
-            if (route) navigate(route.path);
-            if (narrow) setCollapsed(true);
-          }}
-          items={menuRoutes.map((r) => ({
-            key: r.key,
-            icon: r.icon,
-            label: t(r.titleKey),
-            'data-testid': `menu-${r.key}`,
-          }))}
-        />
-      </Sider>
-      <Layout>
+          {brand(false)}
+          <NavMenu routes={routes} selected={selected} onNavigate={() => setDrawerOpen(false)} />
+        </Drawer>
+      ) : (
+        <Sider
+          theme="light"
+          width={208}
+          collapsedWidth={64}
+          breakpoint="lg"
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          trigger={null}
+          style={{ borderInlineEnd: `1px solid ${token.colorBorderSecondary}` }}
+        >
+          {brand(collapsed)}
+          <NavMenu routes={routes} selected={selected} />
+        </Sider>
+      )}
+      <Layout style={{ minWidth: 0 }}>
         <Header
           style={{
             background: token.colorBgContainer,
@@ -89,13 +90,23 @@ export function AppLayout({ routes }: { routes: readonly AppRoute[] }) {
             gap: 12,
           }}
         >
-          <Button
-            type="text"
-            aria-label={t(collapsed ? 'layout.expandMenu' : 'layout.collapseMenu')}
-            icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
-            onClick={() => setCollapsed(!collapsed)}
-            data-testid="sider-toggle"
-          />
+          {narrow ? (
+            <Button
+              type="text"
+              aria-label={t('layout.expandMenu')}
+              icon={<MenuOutlined />}
+              onClick={() => setDrawerOpen(true)}
+              data-testid="sider-toggle"
+            />
+          ) : (
+            <Button
+              type="text"
+              aria-label={t(collapsed ? 'layout.expandMenu' : 'layout.collapseMenu')}
+              icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+              onClick={() => setCollapsed(!collapsed)}
+              data-testid="sider-toggle"
+            />
+          )}
           <div style={{ flex: 1 }} />
           {!narrow && (
             <Typography.Text type="secondary" data-testid="header-region" ellipsis style={{ maxWidth: 240 }}>
@@ -105,7 +116,8 @@ export function AppLayout({ routes }: { routes: readonly AppRoute[] }) {
           <LanguageSwitch />
           <UserMenu me={me} showDetails={!narrow} />
         </Header>
-        <Content style={{ padding: narrow ? 12 : 24 }}>
+        <Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }} data-testid="app-content">
+          <Breadcrumbs routes={routes} pathname={pathname} />
           {pathname !== '/account/password' && <MustChangePasswordBanner me={me} />}
           <Suspense fallback={<FullPageSpin />}>
             <Outlet />

@@ -115,6 +115,18 @@ export function RegionTreeSelect({
     );
   }
 
+  // A value that came with the page (a bookmarked search, a link) shows its name, not its code:
+  // load the branch down to it once.
+  const known = !value || !!tree.regions[value] || !!pickedLabels[value] || !!valueLabel;
+  useEffect(() => {
+    if (known || !value || !root.data || !isWithinRegion(value, rootCode)) return;
+    tree.loadPathTo(value).catch(() => {
+      // Not found or not reachable: the code stays as the label.
+    });
+    // Once per value: the tree's functions are stable per root.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value, known, root.data, rootCode]);
+
   const label = value ? (pickedLabels[value] ?? tree.regions[value]?.name ?? valueLabel ?? value) : undefined;
 
   return (

@@ -4,7 +4,10 @@ import {
   CollisionRuleList,
   CollisionRunAccepted,
   Signal,
+  SignalActResult,
+  SignalEnrolments,
   SignalPage,
+  type SignalActBody,
   type CollisionRuleUpdate,
   type SignalStatusUpdate,
 } from '@jiuzhu/shared';
@@ -18,6 +21,8 @@ export type SignalListQuery = {
   status?: string;
   recordType?: string;
   regionCode?: string;
+  /** A name, a 户编号 or a whole ID number. */
+  q?: string;
 };
 
 /** The collision API (数据碰撞): rules with versions, runs, and the signals they raise. */
@@ -34,4 +39,13 @@ export const collisionApi = {
     api.get('/api/signals', { query, schema: SignalPage, signal }),
   updateSignal: (id: string, body: SignalStatusUpdate) =>
     api.patch(`/api/signals/${seg(id)}`, { body, schema: Signal }),
+  /** The enrolments covering the signal's person, with what the signal proposes for each. */
+  enrolments: (id: string, signal?: AbortSignal) =>
+    api.get(`/api/signals/${seg(id)}/enrolments`, { schema: SignalEnrolments, signal }),
+  act: (id: string, body: SignalActBody, idempotencyKey: string) =>
+    api.post(`/api/signals/${seg(id)}/act`, {
+      body,
+      headers: { 'Idempotency-Key': idempotencyKey },
+      schema: SignalActResult,
+    }),
 };

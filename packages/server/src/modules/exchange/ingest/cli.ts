@@ -12,7 +12,7 @@ import type { Database } from '../../../db/database';
 import { recordAudit } from '../../audit/service';
 import { jobSchemaOf } from '../../../jobs/index';
 import { startPgBoss } from '../../../jobs/queue';
-import { requestCollisionRun, runCollision } from '../../collision/run';
+import { requestCollisionRun, runCollision } from '../../collision/service';
 import { importFeed, type IngestResult } from '../ingest';
 
 export type FeedImportArgs = { kind?: string; encoding?: string; asOf?: string };

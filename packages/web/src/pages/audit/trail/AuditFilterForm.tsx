@@ -8,6 +8,7 @@ interface Values {
   actor?: string;
   entity?: string;
   entityId?: string;
+  household?: string;
   range?: [Dayjs | null, Dayjs | null] | null;
 }
 
@@ -23,6 +24,7 @@ export function AuditFilterForm({ onChange }: { onChange: (filters: AuditFilters
       actor: trimmed(v.actor),
       entity: trimmed(v.entity),
       entityId: trimmed(v.entityId),
+      household: trimmed(v.household),
       from: v.range?.[0]?.format('YYYY-MM-DD'),
       to: v.range?.[1]?.format('YYYY-MM-DD'),
     });
@@ -70,6 +72,15 @@ export function AuditFilterForm({ onChange }: { onChange: (filters: AuditFilters
           maxLength={64}
           style={{ width: 150 }}
           data-testid="audit-filter-entityId"
+        />
+      </Form.Item>
+      <Form.Item name="household">
+        <Input
+          placeholder={t('audit.filter.household')}
+          allowClear
+          maxLength={64}
+          style={{ width: 150 }}
+          data-testid="audit-filter-household"
         />
       </Form.Item>
       <Form.Item name="range">

@@ -9,12 +9,24 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { useAuditList } from './useAuditList';
 import { AuditFilterForm } from './AuditFilterForm';
 import { VerifyChainButton, VerifyResultAlert } from './VerifyChain';
+import { AuditExportButton } from './AuditExportButton';
+import { isMessageKey } from '../../cases/calc';
 
 export default function AuditPage() {
   const t = useT();
-  const { list, page, setPage, setFilters } = useAuditList();
+  const { list, filters, page, setPage, setFilters } = useAuditList();
   const [verify, setVerify] = useState<AuditVerifyResult | null>(null);
   const brokenAt = verify && !verify.ok ? verify.brokenAt : null;
+
+  // Codes by their names; a code added later without a name shows as it is.
+  const actionName = (code: string) => {
+    const key = `audit.action.${code}`;
+    return isMessageKey(key) ? t(key) : code;
+  };
+  const entityName = (code: string) => {
+    const key = `audit.entity.${code}`;
+    return isMessageKey(key) ? t(key) : code;
+  };
 
   // Actors are staff roles, or system actors (jobs, feeds) the UI shows as they come.
   const roleLabel = (role: string) => {
@@ -45,27 +57,32 @@ export default function AuditPage() {
       width: 180,
       render: (_, e) => (
         <>
-          {e.actorUsername}
+          {e.actorName ? `${e.actorName}（${e.actorUsername}）` : e.actorUsername}
           <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
             {roleLabel(e.actorRole)}
           </Typography.Text>
         </>
       ),
     },
-    { title: t('audit.field.region'), dataIndex: 'regionCode', width: 120 },
+    {
+      title: t('audit.field.region'),
+      key: 'region',
+      width: 120,
+      render: (_, e) => <span title={e.regionCode}>{e.regionName ?? e.regionCode}</span>,
+    },
     {
       title: t('audit.field.action'),
       dataIndex: 'action',
       width: 150,
-      render: (_, e) => <Typography.Text code>{e.action}</Typography.Text>,
+      render: (_, e) => <span title={e.action}>{actionName(e.action)}</span>,
     },
-    { title: t('audit.field.entity'), dataIndex: 'entity', width: 110 },
+    { title: t('audit.field.entity'), key: 'entity', width: 110, render: (_, e) => entityName(e.entity) },
     {
-      title: t('audit.field.entityId'),
-      dataIndex: 'entityId',
+      title: t('audit.field.household'),
+      key: 'household',
       width: 140,
-      ellipsis: true,
-      render: (_, e) => e.entityId ?? '—',
+      // The object's id stays on hover: an auditor reads the 户编号, not a UUID.
+      render: (_, e) => <span title={e.entityId ?? undefined}>{e.householdNo ?? '—'}</span>,
     },
     {
       title: t('audit.field.detail'),
@@ -98,6 +115,9 @@ export default function AuditPage() {
       <PageHeader title={t('audit.title')} extra={<VerifyChainButton onResult={setVerify} />} />
       {verify && <VerifyResultAlert result={verify} onClose={() => setVerify(null)} />}
       <AuditFilterForm onChange={setFilters} />
+      <div style={{ margin: '8px 0' }}>
+        <AuditExportButton filters={filters} actionName={actionName} entityName={entityName} roleLabel={roleLabel} />
+      </div>
       <ErrorAlert error={list.error} onRetry={list.reload} />
       <Table<AuditEntry>
         rowKey="seq"

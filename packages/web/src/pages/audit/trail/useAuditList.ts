@@ -8,6 +8,8 @@ export interface AuditFilters {
   actor?: string;
   entity?: string;
   entityId?: string;
+  /** 户编号: the household's rows and its members' (who saw what of this family). */
+  household?: string;
   /** `YYYY-MM-DD`, inclusive. */
   from?: string;
   to?: string;
@@ -23,6 +25,7 @@ export function useAuditList() {
   );
   return {
     list,
+    filters,
     page,
     setPage,
     setFilters: (next: AuditFilters) => {

@@ -1,6 +1,7 @@
-import type { ReactNode } from 'react';
-import { Alert, Card, Divider, Flex } from 'antd';
-import type { CaseDetail } from '@jiuzhu/shared';
+import { useState, type ReactNode } from 'react';
+import { Alert } from 'antd';
+import { chinaToday, type CaseDetail } from '@jiuzhu/shared';
+import { ActionToolbar } from '../../../components/detail/ActionToolbar';
 import { useT, type MessageKey } from '../../../i18n';
 import type { StepAction } from '../api';
 import { DetermineForm } from './DetermineForm';
@@ -72,30 +73,64 @@ const SIMPLE: Record<Simple, { title: MessageKey; submit: MessageKey; fields: Fi
   },
 };
 
-/** Order of the forms on the page (the workflow's order). */
+/** Order of the buttons (the workflow's order). */
 const ORDER: readonly StepAction[] = [
-  'emergency_payment',
-  'request_documents',
   'accept',
   'record_survey',
   'record_verification',
   'determine',
   'publish_notice',
-  'record_objection',
   'close_notice',
   'approve',
-  'reject',
   'request_review',
+  'record_objection',
+  'request_documents',
+  'emergency_payment',
+  'reject',
 ];
 
-/** The forms of the actions the caller may take now (`allowedActions`), and no others. */
+/** The workflow's next step: its form opens with the page. */
+const MAIN: ReadonlySet<StepAction> = new Set([
+  'accept',
+  'record_survey',
+  'record_verification',
+  'determine',
+  'publish_notice',
+  'close_notice',
+  'approve',
+  'request_review',
+]);
+
+/** Decisions and steps that cannot be taken back: asked once more in a dialog before they are sent. */
+const CONFIRM: Partial<Record<Simple, MessageKey>> = {
+  accept: 'cases.confirm.accept',
+  publish_notice: 'cases.confirm.publish_notice',
+  close_notice: 'cases.confirm.close_notice',
+  approve: 'cases.confirm.approve',
+  reject: 'cases.confirm.reject',
+  emergency_payment: 'cases.confirm.emergency_payment',
+};
+
+/**
+ * The case's toolbar: a button per action the caller may take now (`allowedActions`), opening
+ * one form at a time; 批准 and 不予批准 are separate buttons (不予批准 apart, in red), and a
+ * step that cannot be taken yet is a disabled button that says why.
+ */
 export function ActionForms({ c, onActed }: { c: CaseDetail; onActed: OnActed }) {
   const t = useT();
   const allowed = new Set(c.allowedActions);
   const actions = ORDER.filter((a) => allowed.has(a));
+  const today = chinaToday();
+  const why: Partial<Record<StepAction, string>> = {};
+  if (allowed.has('close_notice') && c.notice && today < c.notice.endsOn)
+    why.close_notice = t('cases.why.noticeNotEnded', { date: c.notice.endsOn });
+  const main = actions.find((a) => MAIN.has(a) && !why[a]);
+  const [open, setOpen] = useState<string | null>(
+    main ?? (actions.length === 1 && !why[actions[0]!] ? actions[0]! : null),
+  );
   if (actions.length === 0) return null;
 
-  const simple = (a: Simple, opts: { bare?: boolean; intro?: ReactNode } = {}) => (
+  const simple = (a: Simple, opts: { intro?: ReactNode } = {}) => (
     <StepForm
       key={a}
       caseId={c.id}
@@ -105,56 +140,59 @@ export function ActionForms({ c, onActed }: { c: CaseDetail; onActed: OnActed })
       fields={SIMPLE[a].fields}
       danger={SIMPLE[a].danger}
       onActed={onActed}
+      confirm={CONFIRM[a] ? t(CONFIRM[a], { caseNo: c.caseNo, name: c.applicantName }) : undefined}
+      bare
       {...opts}
     />
   );
 
-  const forms: ReactNode[] = [];
-  for (const a of actions) {
-    if (a === 'record_survey') forms.push(<SurveyForm key={a} caseId={c.id} onActed={onActed} />);
-    else if (a === 'determine')
-      forms.push(<DetermineForm key={a} caseId={c.id} proposal={c.proposal} onActed={onActed} />);
-    else if (a === 'reject' && allowed.has('approve')) continue;
-    else if (a === 'approve')
-      // Approval and rejection are one decision: one card, two forms.
-      forms.push(
-        <Card key={a} title={t('cases.act.decision.title')} size="small" data-testid="card-approve">
-          {simple('approve', { bare: true })}
-          {allowed.has('reject') && (
-            <>
-              <Divider />
-              {simple('reject', { bare: true })}
-            </>
-          )}
-        </Card>,
-      );
-    else if (a === 'close_notice')
-      forms.push(
-        simple(a, {
-          intro: c.notice ? (
-            <Alert
-              type="info"
-              showIcon
-              style={{ marginBottom: 12 }}
-              title={t('cases.notice.endsOn', { date: c.notice.endsOn })}
-              data-testid="close-notice-ends"
-            />
-          ) : undefined,
-        }),
-      );
-    else if (a === 'record_verification')
-      forms.push(
-        simple(a, {
-          intro: (
-            <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('cases.act.record_verification.intro')} />
-          ),
-        }),
-      );
-    else forms.push(simple(a));
-  }
+  const formOf = (a: StepAction): ReactNode => {
+    if (a === 'record_survey') return <SurveyForm caseId={c.id} onActed={onActed} />;
+    if (a === 'determine') return <DetermineForm caseId={c.id} proposal={c.proposal} onActed={onActed} />;
+    if (a === 'close_notice')
+      return simple(a, {
+        intro: c.notice ? (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 12 }}
+            title={t('cases.notice.endsOn', { date: c.notice.endsOn })}
+            data-testid="close-notice-ends"
+          />
+        ) : undefined,
+      });
+    if (a === 'record_verification')
+      return simple(a, {
+        intro: (
+          <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('cases.act.record_verification.intro')} />
+        ),
+      });
+    return simple(a);
+  };
+  const current = actions.find((a) => a === open);
   return (
-    <Flex vertical gap="middle" data-testid="case-actions">
-      {forms}
-    </Flex>
+    <ActionToolbar
+      actions={actions.map((a) => ({
+        key: a,
+        label: t(
+          a === 'record_survey'
+            ? 'cases.survey.title'
+            : a === 'determine'
+              ? 'cases.determine.title'
+              : SIMPLE[a as Simple].title,
+        ),
+        primary: a === main,
+        danger: a === 'reject',
+        disabledReason: why[a],
+      }))}
+      open={current ?? null}
+      onOpen={setOpen}
+      formTitle={
+        current && current !== 'record_survey' && current !== 'determine'
+          ? t(SIMPLE[current as Simple].title)
+          : undefined
+      }
+      form={current ? <div key={current}>{formOf(current)}</div> : null}
+    />
   );
 }

@@ -7,6 +7,7 @@ import { casesApi } from '../api';
 
 /** Fields of an action's data not shown as "label: value" (photos render as images). */
 const HIDDEN = new Set(['photoCount', 'photos']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -55,10 +56,13 @@ function DataLines({ data, t }: { data: Record<string, unknown>; t: Translate })
   const lines = Object.entries(data)
     .filter(([k]) => !HIDDEN.has(k))
     .map(([k, v]) => {
-      const value = formatDataValue(k, v, t);
-      if (value === null) return null;
+      // A field without a label is machine data (ids, internal flags): never put a raw key or id on screen.
       const key = `cases.data.${k}`;
-      return { k, label: isMessageKey(key) ? t(key) : k, value };
+      if (!isMessageKey(key)) return null;
+      if (k === 'leadId') return v ? { k, label: t(key), value: t('cases.data.leadId.value') } : null;
+      const value = formatDataValue(k, v, t);
+      if (value === null || UUID.test(value)) return null;
+      return { k, label: t(key), value };
     })
     .filter((l): l is { k: string; label: string; value: string } => l !== null);
   if (lines.length === 0) return null;

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Button, Card, Form, Input } from 'antd';
+import { App, Button, Card, Form, Input, type ButtonProps } from 'antd';
 import type { MessageKey } from '../../../i18n';
 import { useT } from '../../../i18n';
 import { yuanToFen } from '../../../lib/format';
@@ -51,6 +51,7 @@ export function StepForm({
   intro,
   onActed,
   bare,
+  confirm,
 }: {
   caseId: string;
   action: StepAction;
@@ -62,8 +63,14 @@ export function StepForm({
   onActed: OnActed;
   /** Without its own card (several forms in one card). */
   bare?: boolean;
+  /**
+   * A decision or an irreversible step: the question asked in a confirmation dialog before the
+   * action is sent (`confirm-ok` / `confirm-cancel`).
+   */
+  confirm?: string;
 }) {
   const t = useT();
+  const { modal } = App.useApp();
   const [form] = Form.useForm<Record<string, string | undefined>>();
   const names = fields.map((f) => f.name);
   const { submit, submitting, error } = useStepAction(form, names, caseId, action, onActed);
@@ -73,7 +80,18 @@ export function StepForm({
       form={form}
       layout="vertical"
       disabled={submitting}
-      onFinish={(v) => void submit(toBody(fields, v))}
+      onFinish={(v) => {
+        const body = toBody(fields, v);
+        if (!confirm) return void submit(body);
+        modal.confirm({
+          title: t(title),
+          content: <span data-testid="confirm-question">{confirm}</span>,
+          okText: t(submitLabel),
+          okButtonProps: { danger, 'data-testid': 'confirm-ok' } as ButtonProps,
+          cancelButtonProps: { 'data-testid': 'confirm-cancel' } as ButtonProps,
+          onOk: () => submit(body),
+        });
+      }}
       data-testid={`form-${action}`}
     >
       <FormErrorAlert error={error} />

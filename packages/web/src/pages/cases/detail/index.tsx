@@ -7,12 +7,14 @@ import { seg } from '../../../api/client';
 import { useRequest } from '../../../api/useRequest';
 import { useCanOpen } from '../../../app/useCanOpen';
 import { useT } from '../../../i18n';
-import { formatDateTime, formatYuan } from '../../../lib/format';
+import { formatDate, formatDateTime, formatYuan } from '../../../lib/format';
 import { PageHeader } from '../../../components/PageHeader';
+import { ReferButton } from '../../referrals/ReferButton';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { casesApi } from '../api';
 import { isMessageKey } from '../calc';
-import { CaseFlags, CaseStatusTag, ClockTag } from '../tags';
+import { CaseFlags, CaseStatusTag, ClockTag, StepDue } from '../tags';
+import { DetailHeader } from '../../../components/detail/DetailHeader';
 import { ActionForms } from './ActionForms';
 import { CaseTimeline } from './CaseTimeline';
 import { DeterminationView, VerificationView } from './Reports';
@@ -73,34 +75,62 @@ export default function CaseDetailPage() {
     window.scrollTo({ top: 0, behavior: 'smooth' });
   };
 
+  const buttons = (
+    <>
+      {/* Someone else may have acted meanwhile (a step form then says so): read the case again. */}
+      {c && <ReferButton source="case" sourceId={c.id} />}
+      <Button
+        icon={<ReloadOutlined />}
+        onClick={() => {
+          setActed(null);
+          detail.reload();
+        }}
+        loading={detail.loading && !!c}
+        data-testid="case-reload"
+      >
+        {t('cases.reload')}
+      </Button>
+      <Button
+        icon={<ArrowLeftOutlined />}
+        onClick={() => (location.key === 'default' ? navigate('/cases') : navigate(-1))}
+        data-testid="case-back"
+      >
+        {t('common.back')}
+      </Button>
+    </>
+  );
+
   return (
     <>
-      <PageHeader
-        title={c ? `${c.caseNo} · ${c.applicantName}` : t('nav.cases.detail')}
-        extra={
-          <>
-            {/* Someone else may have acted meanwhile (a step form then says so): read the case again. */}
-            <Button
-              icon={<ReloadOutlined />}
-              onClick={() => {
-                setActed(null);
-                detail.reload();
-              }}
-              loading={detail.loading && !!c}
-              data-testid="case-reload"
-            >
-              {t('cases.reload')}
-            </Button>
-            <Button
-              icon={<ArrowLeftOutlined />}
-              onClick={() => (location.key === 'default' ? navigate('/cases') : navigate(-1))}
-              data-testid="case-back"
-            >
-              {t('common.back')}
-            </Button>
-          </>
-        }
-      />
+      {c ? (
+        <DetailHeader
+          testId="case-header"
+          title={`${c.applicantName} · ${c.caseNo}`}
+          status={
+            <Space size={4} wrap>
+              <CaseStatusTag status={c.status} />
+              <CaseFlags c={c} />
+            </Space>
+          }
+          facts={[
+            { key: 'village', label: t('cases.field.village'), value: c.regionName },
+            { key: 'members', label: t('cases.field.members'), value: c.members },
+            {
+              key: 'kinds',
+              label: t('cases.field.kinds'),
+              value: c.kinds.length ? c.kinds.map((k) => t(`policy.kind.${k}`)).join(t('common.listSeparator')) : '—',
+            },
+            ...(CLOSED.has(c.status)
+              ? []
+              : [{ key: 'due', label: t('cases.field.stepDue'), value: <StepDue clock={c.step} /> }]),
+            { key: 'level', label: t('cases.field.approvalLevel'), value: t(`policy.approval.${c.approvalLevel}`) },
+            { key: 'created', label: t('cases.field.createdOn'), value: formatDate(c.createdAt) },
+          ]}
+          extra={buttons}
+        />
+      ) : (
+        <PageHeader title={t('nav.cases.detail')} extra={buttons} />
+      )}
       <ErrorAlert error={detail.error} onRetry={detail.reload} />
       {!c && detail.loading && <Skeleton active paragraph={{ rows: 10 }} />}
       {c && (
@@ -125,6 +155,7 @@ export default function CaseDetailPage() {
               data-testid="case-missing-documents"
             />
           )}
+          <ActionForms key={`${c.status}-${c.actions.length}`} c={c} onActed={onActed} />
           <Card size="small" data-testid="case-summary">
             <Descriptions
               column={{ xs: 1, sm: 2, lg: 3 }}
@@ -201,7 +232,6 @@ export default function CaseDetailPage() {
               )}
             </Card>
           )}
-          <ActionForms key={`${c.status}-${c.actions.length}`} c={c} onActed={onActed} />
           <Card size="small" title={t('cases.section.members')}>
             <Table
               rowKey={(m) => `${m.name}-${m.idMasked}`}

@@ -1,21 +1,36 @@
-import type { HTMLAttributes } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { Button, Flex, Segmented, Select, Space, Table, Typography } from 'antd';
+import { useMemo } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { Button, Segmented, Space, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { CASE_COUNTY, CASE_STATUSES, CASE_TOWNSHIP, type CaseStatus, type CaseSummary } from '@jiuzhu/shared';
+import {
+  ASSISTANCE_KINDS,
+  CASE_COUNTY,
+  CASE_STATUSES,
+  CASE_TOWNSHIP,
+  regionLevelOf,
+  type AssistanceKind,
+  type CaseListQuery,
+  type CaseStatus,
+  type CaseSummary,
+} from '@jiuzhu/shared';
 import { seg } from '../../../api/client';
-import { useRequest } from '../../../api/useRequest';
 import { useCanOpen } from '../../../app/useCanOpen';
 import { useMe } from '../../../app/session';
 import { useT } from '../../../i18n';
 import { PageHeader } from '../../../components/PageHeader';
-import { ErrorAlert } from '../../../components/ErrorAlert';
+import { ListPage, type ListColumn } from '../../../components/list/ListPage';
+import type { SearchField } from '../../../components/list/SearchForm';
+import { useListParams } from '../../../components/list/useListParams';
+import { formatDate } from '../../../lib/format';
 import { casesApi } from '../api';
-import { CaseFlags, CaseStatusTag, StepDue } from '../tags';
+import { CaseFlags, CaseStatusTag, KindTag, StepDue } from '../tags';
 
 const VIEWS = ['inbox', 'all', 'overdue'] as const;
 type View = (typeof VIEWS)[number];
-const PAGE_SIZE = 20;
+const FILTERS = ['view', 'q', 'status', 'kind', 'region', 'from', 'to', 'open', 'overdue'] as const;
+/** Filters outside the search form (the links of 逾期统计): kept by a search, shown as closable tags. */
+const LINKED = ['view', 'open', 'overdue'] as const;
+const OVERDUE = ['true', 'step', 'overall'] as const;
 
 const QUERY: Record<View, { inbox?: 'true'; overdue?: 'true' }> = {
   inbox: { inbox: 'true' },
@@ -23,37 +38,155 @@ const QUERY: Record<View, { inbox?: 'true'; overdue?: 'true' }> = {
   overdue: { overdue: 'true' },
 };
 
-/** The case inbox: cases waiting on me, all cases of my region, overdue ones; state lives in the URL. */
+/** The application list: my inbox, all cases of my region, overdue ones; searchable and exportable. */
 export default function CaseInboxPage() {
   const t = useT();
   const navigate = useNavigate();
   const canCreate = useCanOpen('cases-new');
-  const role = useMe().role;
+  const me = useMe();
   // Only township and county staff act on steps; the others (grid workers, the city, auditors) start with all cases.
-  const defaultView: View = [...CASE_TOWNSHIP, ...CASE_COUNTY].includes(role) ? 'inbox' : 'all';
-  const [params, setParams] = useSearchParams();
-  const view: View = (VIEWS as readonly string[]).includes(params.get('view') ?? '')
-    ? (params.get('view') as View)
-    : defaultView;
-  const status = (CASE_STATUSES as readonly string[]).includes(params.get('status') ?? '')
-    ? (params.get('status') as CaseStatus)
-    : undefined;
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const list = useRequest(
-    (signal) => casesApi.list({ ...QUERY[view], status, page, pageSize: PAGE_SIZE }, signal),
-    [view, status, page],
+  const defaultView: View = [...CASE_TOWNSHIP, ...CASE_COUNTY].includes(me.role) ? 'inbox' : 'all';
+  const { params, update } = useListParams(FILTERS);
+  const f = params.filters;
+  const view: View = (VIEWS as readonly string[]).includes(f.view ?? '') ? (f.view as View) : defaultView;
+  // Managers above a township pick the township (or village) to look at.
+  const level = regionLevelOf(me.regionCode);
+  const manager = level === 'city' || level === 'county';
+
+  const linked = Object.fromEntries(LINKED.flatMap((k) => (f[k] ? [[k, f[k]]] : [])));
+  const overdueFilter = (OVERDUE as readonly string[]).includes(f.overdue ?? '') ? f.overdue : undefined;
+  const dropLinked = (key: 'open' | 'overdue') => {
+    const { [key]: _dropped, ...rest } = f;
+    update({ filters: rest });
+  };
+
+  const fields = useMemo<SearchField[]>(
+    () => [
+      { kind: 'text', name: 'q', label: t('cases.search.q'), placeholder: t('cases.search.q.placeholder') },
+      {
+        kind: 'select',
+        name: 'status',
+        label: t('cases.field.status'),
+        options: CASE_STATUSES.map((s) => ({ value: s, label: t(`cases.status.${s}`) })),
+      },
+      {
+        kind: 'select',
+        name: 'kind',
+        label: t('cases.field.kinds'),
+        options: ASSISTANCE_KINDS.map((k) => ({ value: k, label: t(`policy.kind.${k}`) })),
+      },
+      ...(manager ? [{ kind: 'region' as const, name: 'region', label: t('cases.field.township') }] : []),
+      { kind: 'dateRange', names: ['from', 'to'], label: t('cases.field.createdOn') },
+    ],
+    [t, manager],
   );
 
-  const go = (next: { view?: View; status?: CaseStatus | null; page?: number }) => {
-    const search = new URLSearchParams();
-    const v = next.view ?? view;
-    if (v !== defaultView) search.set('view', v);
-    const s = next.status === undefined ? status : next.status;
-    if (s) search.set('status', s);
-    const p = next.page ?? 1;
-    if (p !== 1) search.set('page', String(p));
-    setParams(search, { replace: true });
-  };
+  const columns: ListColumn<CaseSummary>[] = [
+    {
+      key: 'caseNo',
+      title: t('cases.field.caseNo'),
+      sortKey: 'caseNo',
+      render: (c) => (
+        <Link to={`/cases/${seg(c.id)}`} data-testid="case-link">
+          {c.caseNo}
+        </Link>
+      ),
+      exportValue: (c) => c.caseNo,
+    },
+    {
+      key: 'applicant',
+      title: t('cases.field.applicant'),
+      sortKey: 'applicantName',
+      render: (c) => (
+        <div>
+          <Typography.Text strong>{c.applicantName}</Typography.Text>
+          <div>
+            <Typography.Text type="secondary" style={{ fontFamily: 'monospace', fontSize: 12 }}>
+              {c.idMasked}
+            </Typography.Text>
+          </div>
+        </div>
+      ),
+      exportValue: (c) => c.applicantName,
+    },
+    {
+      key: 'idMasked',
+      title: t('cases.field.idNumber'),
+      render: (c) => c.idMasked,
+      exportValue: (c) => c.idMasked,
+      defaultHidden: true,
+    },
+    {
+      key: 'members',
+      title: t('cases.field.members'),
+      align: 'right',
+      hideOnPhone: true,
+      render: (c) => c.members,
+      exportValue: (c) => c.members,
+    },
+    {
+      key: 'kinds',
+      title: t('cases.field.kinds'),
+      render: (c) =>
+        c.kinds.length ? (
+          <Space size={[0, 4]} wrap>
+            {c.kinds.map((k) => (
+              <KindTag key={k} kind={k} />
+            ))}
+          </Space>
+        ) : (
+          '—'
+        ),
+      exportValue: (c) => c.kinds.map((k: AssistanceKind) => t(`policy.kind.${k}`)).join('、'),
+    },
+    {
+      key: 'township',
+      title: t('cases.field.township'),
+      sortKey: 'region',
+      hideOnPhone: true,
+      render: (c) => c.townshipName,
+      exportValue: (c) => c.townshipName,
+    },
+    {
+      key: 'village',
+      title: t('cases.field.village'),
+      hideOnPhone: true,
+      render: (c) => c.regionName,
+      exportValue: (c) => c.regionName,
+    },
+    {
+      key: 'createdAt',
+      title: t('cases.field.createdOn'),
+      sortKey: 'createdAt',
+      hideOnPhone: true,
+      render: (c) => formatDate(c.createdAt),
+      exportValue: (c) => formatDate(c.createdAt),
+    },
+    {
+      key: 'status',
+      title: t('cases.field.status'),
+      render: (c) => <CaseStatusTag status={c.status} />,
+      exportValue: (c) => t(`cases.status.${c.status}`),
+    },
+    {
+      key: 'due',
+      title: t('cases.field.stepDue'),
+      sortKey: 'stepDue',
+      hideOnPhone: true,
+      render: (c) => (c.status === 'enrolled' || c.status === 'rejected' ? '—' : <StepDue clock={c.step} />),
+      exportValue: (c) => (c.status === 'enrolled' || c.status === 'rejected' ? '' : (c.step.dueOn ?? '')),
+    },
+    {
+      key: 'flags',
+      title: t('cases.field.flags'),
+      hideOnPhone: true,
+      render: (c) => <CaseFlags c={c} />,
+      exportValue: (c) =>
+        [c.emergency ? t('cases.tag.emergency') : '', c.staffRelative ? t('cases.tag.staffRelative') : '']
+          .filter(Boolean)
+          .join('、'),
+    },
+  ];
 
   return (
     <>
@@ -72,85 +205,55 @@ export default function CaseInboxPage() {
           )
         }
       />
-      <Flex wrap gap={12} align="center" style={{ marginBottom: 12 }}>
-        <div style={{ overflowX: 'auto', maxWidth: '100%' }}>
-          <Segmented<View>
-            value={view}
-            onChange={(v) => go({ view: v })}
-            options={VIEWS.map((v) => ({ value: v, label: t(`cases.view.${v}`) }))}
-            data-testid="cases-view"
-          />
-        </div>
-        <Select<CaseStatus>
-          allowClear
-          value={status}
-          placeholder={t('cases.filter.status')}
-          style={{ minWidth: 160 }}
-          onChange={(s) => go({ status: s ?? null })}
-          options={CASE_STATUSES.map((s) => ({ value: s, label: t(`cases.status.${s}`) }))}
-          data-testid="cases-status-filter"
-        />
-      </Flex>
-      <ErrorAlert error={list.error} onRetry={list.reload} />
-      <Table<CaseSummary>
-        rowKey="id"
-        size="middle"
-        loading={list.loading}
-        dataSource={list.data?.items}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: t(view === 'inbox' ? 'cases.empty.inbox' : 'cases.empty') }}
-        onRow={(c) => ({ 'data-testid': `case-row-${c.caseNo}` }) as HTMLAttributes<HTMLElement>}
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total: list.data?.total ?? 0,
-          hideOnSinglePage: true,
-          showSizeChanger: false,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p) => go({ page: p }),
+      <ListPage<CaseSummary>
+        id="cases"
+        fields={fields}
+        columns={columns}
+        params={params}
+        update={(next) =>
+          // The view and the linked filters are not search-form fields: keep them when the form searches.
+          update(next.filters ? { ...next, filters: { ...next.filters, ...linked } } : next)
+        }
+        load={(p, signal) => {
+          const { view: _view, open, overdue: _overdue, ...filters } = p.filters;
+          const query: Partial<CaseListQuery> = {
+            ...QUERY[view],
+            ...(filters as Partial<CaseListQuery>),
+            ...(open === 'true' ? { open: 'true' as const } : {}),
+            ...(overdueFilter ? { overdue: overdueFilter as CaseListQuery['overdue'] } : {}),
+            status: (filters.status as CaseStatus | undefined) ?? undefined,
+            sort: p.sort as CaseListQuery['sort'],
+            order: p.order,
+            page: p.page,
+            pageSize: p.pageSize,
+          };
+          return casesApi.list(query, signal);
         }}
-        columns={[
-          {
-            key: 'caseNo',
-            title: t('cases.field.caseNo'),
-            render: (_, c) => (
-              <Link to={`/cases/${seg(c.id)}`} data-testid="case-link">
-                {c.caseNo}
-              </Link>
-            ),
-          },
-          {
-            key: 'applicant',
-            title: t('cases.field.applicant'),
-            render: (_, c) => (
-              <div>
-                <Typography.Text strong>{c.applicantName}</Typography.Text>
-                <div>
-                  <Typography.Text type="secondary" style={{ fontFamily: 'monospace', fontSize: 12 }}>
-                    {c.idMasked}
-                  </Typography.Text>
-                </div>
-              </div>
-            ),
-          },
-          { key: 'members', title: t('cases.field.members'), dataIndex: 'members', align: 'right' },
-          { key: 'village', title: t('cases.field.village'), dataIndex: 'regionName' },
-          { key: 'status', title: t('cases.field.status'), render: (_, c) => <CaseStatusTag status={c.status} /> },
-          {
-            key: 'due',
-            title: t('cases.field.stepDue'),
-            render: (_, c) => (c.status === 'enrolled' || c.status === 'rejected' ? '—' : <StepDue clock={c.step} />),
-          },
-          {
-            key: 'flags',
-            title: t('cases.field.flags'),
-            render: (_, c) => (
-              <Space size={4} wrap>
-                <CaseFlags c={c} />
-              </Space>
-            ),
-          },
-        ]}
+        deps={[view]}
+        rowKey={(c) => c.id}
+        rowTestId={(c) => `case-row-${c.caseNo}`}
+        exportName={t('cases.export.name')}
+        emptyText={t(view === 'inbox' ? 'cases.empty.inbox' : 'cases.empty')}
+        toolbar={
+          <Space wrap>
+            <Segmented<View>
+              value={view}
+              onChange={(v) => update({ filters: { ...f, view: v === defaultView ? '' : v } })}
+              options={VIEWS.map((v) => ({ value: v, label: t(`cases.view.${v}`) }))}
+              data-testid="cases-view"
+            />
+            {f.open === 'true' && (
+              <Tag closable color="blue" onClose={() => dropLinked('open')} data-testid="cases-filter-open">
+                {t('cases.filter.open')}
+              </Tag>
+            )}
+            {overdueFilter && (
+              <Tag closable color="red" onClose={() => dropLinked('overdue')} data-testid="cases-filter-overdue">
+                {t(`cases.filter.overdue.${overdueFilter as (typeof OVERDUE)[number]}`)}
+              </Tag>
+            )}
+          </Space>
+        }
       />
     </>
   );

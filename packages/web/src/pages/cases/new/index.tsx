@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Checkbox, Col, Flex, Form, Input, Row, Select, Switch, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { LeadDetail, regionLevelOf, type ApplicationMember, type CreateCaseBody } from '@jiuzhu/shared';
+import { LeadDetail, LeadPrefill, regionLevelOf, type ApplicationMember, type CreateCaseBody } from '@jiuzhu/shared';
 import { api, isApiError, seg } from '../../../api/client';
 import type { FieldMapper } from '../../../api/errors';
 import { useFormSubmit } from '../../../api/useFormSubmit';
@@ -62,13 +62,24 @@ export default function CaseNewPage() {
       leadId ? api.get(`/api/leads/${seg(leadId)}`, { schema: LeadDetail, signal }) : Promise.resolve(undefined),
     [leadId],
   );
-  // The lead's person is the applicant, in the lead's village.
+  // The lead's registry household fills the form: members with ID numbers, address, phone (the reveal is audited).
+  const prefill = useRequest(
+    (signal) =>
+      leadId
+        ? api.get(`/api/leads/${seg(leadId)}/application-prefill`, { schema: LeadPrefill, signal })
+        : Promise.resolve(undefined),
+    [leadId],
+  );
   useEffect(() => {
-    const l = lead.data;
-    if (!l || l.id !== leadId) return;
-    form.setFieldValue(['members', 0, 'name'], l.personName);
-    form.setFieldValue('villageCode', l.regionCode);
-  }, [lead.data, leadId, form]);
+    const p = prefill.data;
+    if (!p || p.leadId !== leadId) return;
+    form.setFieldsValue({
+      members: p.members.map((m) => ({ name: m.name, idNumber: m.idNumber || undefined, relation: m.relation })),
+      villageCode: p.villageCode,
+      ...(p.address ? { address: p.address } : {}),
+      ...(p.phone ? { phone: p.phone } : {}),
+    });
+  }, [prefill.data, leadId, form]);
 
   const mapper = useMemo<FieldMapper>(
     () => ({
@@ -140,12 +151,18 @@ export default function CaseNewPage() {
     <>
       <PageHeader title={t('cases.new.title')} />
       <ErrorAlert error={lead.error} onRetry={lead.reload} />
+      <ErrorAlert error={prefill.error} onRetry={prefill.reload} />
       {lead.data && (
         <Alert
           type="info"
           showIcon
           style={{ marginBottom: 16 }}
           title={t('cases.new.fromLead', { leadNo: lead.data.leadNo, name: lead.data.personName })}
+          description={
+            prefill.data && prefill.data.members.some((m) => m.idNumber)
+              ? t('cases.new.prefilled', { n: prefill.data.members.length })
+              : undefined
+          }
           data-testid="case-new-lead"
         />
       )}

@@ -45,7 +45,7 @@ export default function FeedBatchPage() {
           )}
           <Descriptions size="small" bordered column={{ xs: 1, md: 2 }} style={{ marginBottom: 16 }}>
             <Descriptions.Item label={t('exchange.field.kind')}>
-              {name(b.kindNameZh, b.kindNameEn)} <Typography.Text code>{b.kindCode}</Typography.Text>
+              <span title={b.kindCode}>{name(b.kindNameZh, b.kindNameEn)}</span>
             </Descriptions.Item>
             <Descriptions.Item label={t('exchange.field.source')}>
               {name(b.sourceNameZh, b.sourceNameEn)}
@@ -103,9 +103,9 @@ export default function FeedBatchPage() {
                 { title: t('exchange.field.line'), dataIndex: 'line', width: 80 },
                 {
                   title: t('exchange.field.column'),
-                  dataIndex: 'column',
+                  key: 'column',
                   width: 180,
-                  render: (c: string | null) => c ?? '—',
+                  render: (_, e) => (e.column ? <span title={e.column}>{e.columnLabel ?? e.column}</span> : '—'),
                 },
                 { title: t('exchange.field.reason'), dataIndex: 'message' },
               ]}

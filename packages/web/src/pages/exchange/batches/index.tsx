@@ -1,13 +1,20 @@
-import { useState, type HTMLAttributes } from 'react';
+import { useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Button, Flex, Select, Table, Typography } from 'antd';
-import type { TableColumnsType } from 'antd';
+import { Button, Typography } from 'antd';
 import { CloudUploadOutlined, DownloadOutlined, SettingOutlined } from '@ant-design/icons';
-import { FEED_MANAGERS, type FeedBatch, type FeedBatchStatus, type FeedChannel } from '@jiuzhu/shared';
+import {
+  FEED_MANAGERS,
+  type FeedBatch,
+  type FeedBatchQuery,
+  type FeedBatchStatus,
+  type FeedChannel,
+} from '@jiuzhu/shared';
 import { useRequest } from '../../../api/useRequest';
 import { useMe } from '../../../app/session';
-import { ErrorAlert } from '../../../components/ErrorAlert';
 import { PageHeader } from '../../../components/PageHeader';
+import { ListPage, type ListColumn } from '../../../components/list/ListPage';
+import type { SearchField } from '../../../components/list/SearchForm';
+import { useListParams } from '../../../components/list/useListParams';
 import { useI18n } from '../../../i18n';
 import { formatDateTime } from '../../../lib/format';
 import { errorsCsvUrl, exchangeApi } from '../api';
@@ -15,6 +22,7 @@ import { BatchStatusTag, ChannelTag, formatDuration, useLocalName } from '../tag
 
 const STATUSES: FeedBatchStatus[] = ['loading', 'loaded', 'failed'];
 const CHANNELS: FeedChannel[] = ['upload', 'push', 'cli'];
+const FILTERS = ['source', 'status', 'channel'] as const;
 
 /** Feed batches (数据批次): every file and push, newest first, with counts and the error report. */
 export default function FeedBatchesPage() {
@@ -22,26 +30,55 @@ export default function FeedBatchesPage() {
   const me = useMe();
   const navigate = useNavigate();
   const name = useLocalName();
-  const [filters, setFilters] = useState<{ source?: string; status?: FeedBatchStatus; channel?: FeedChannel }>({});
-  const [page, setPage] = useState({ page: 1, pageSize: 20 });
+  const { params, update } = useListParams(FILTERS);
   const sources = useRequest((signal) => exchangeApi.sources(signal), []);
-  const list = useRequest(
-    (signal) => exchangeApi.batches({ ...filters, ...page }, signal),
-    [filters.source, filters.status, filters.channel, page.page, page.pageSize],
-  );
   const canUpload = FEED_MANAGERS.includes(me.role);
+  const counts = (b: FeedBatch) =>
+    t('exchange.counts', {
+      total: b.rowsTotal,
+      loaded: b.rowsLoaded,
+      rejected: b.rowsRejected,
+      duplicate: b.rowsDuplicate,
+    });
 
-  const columns: TableColumnsType<FeedBatch> = [
+  const fields = useMemo<SearchField[]>(
+    () => [
+      {
+        kind: 'select',
+        name: 'source',
+        label: t('exchange.field.source'),
+        options: (sources.data?.items ?? []).map((s) => ({
+          value: s.code,
+          label: lang === 'en-US' ? s.nameEn : s.nameZh,
+        })),
+      },
+      {
+        kind: 'select',
+        name: 'status',
+        label: t('exchange.field.status'),
+        options: STATUSES.map((s) => ({ value: s, label: t(`exchange.status.${s}`) })),
+      },
+      {
+        kind: 'select',
+        name: 'channel',
+        label: t('exchange.field.channel'),
+        options: CHANNELS.map((c) => ({ value: c, label: t(`exchange.channel.${c}`) })),
+      },
+    ],
+    [t, sources.data, lang],
+  );
+
+  const columns: ListColumn<FeedBatch>[] = [
     {
+      key: 'batchNo',
       title: t('exchange.field.batchNo'),
-      dataIndex: 'batchNo',
-      width: 80,
-      render: (_, b) => <Link to={`/exchange/batches/${b.id}`}>#{b.batchNo}</Link>,
+      render: (b) => <Link to={`/exchange/batches/${b.id}`}>#{b.batchNo}</Link>,
+      exportValue: (b) => b.batchNo,
     },
     {
-      title: t('exchange.field.kind'),
       key: 'kind',
-      render: (_, b) => (
+      title: t('exchange.field.kind'),
+      render: (b) => (
         <>
           {name(b.kindNameZh, b.kindNameEn)}
           <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
@@ -49,47 +86,53 @@ export default function FeedBatchesPage() {
           </Typography.Text>
         </>
       ),
+      exportValue: (b) => `${name(b.kindNameZh, b.kindNameEn)}（${name(b.sourceNameZh, b.sourceNameEn)}）`,
     },
     {
+      key: 'status',
       title: t('exchange.field.status'),
-      dataIndex: 'status',
-      width: 100,
-      render: (_, b) => <BatchStatusTag status={b.status} />,
+      render: (b) => <BatchStatusTag status={b.status} />,
+      exportValue: (b) => t(`exchange.status.${b.status}`),
     },
     {
-      title: t('exchange.field.counts'),
       key: 'counts',
-      width: 230,
-      render: (_, b) => (
-        <span data-testid={`batch-counts-${b.batchNo}`}>
-          {t('exchange.counts', {
-            total: b.rowsTotal,
-            loaded: b.rowsLoaded,
-            rejected: b.rowsRejected,
-            duplicate: b.rowsDuplicate,
-          })}
-        </span>
-      ),
+      title: t('exchange.field.counts'),
+      render: (b) => <span data-testid={`batch-counts-${b.batchNo}`}>{counts(b)}</span>,
+      exportValue: counts,
     },
-    { title: t('exchange.field.duration'), key: 'duration', width: 90, render: (_, b) => formatDuration(b.durationMs) },
     {
-      title: t('exchange.field.channel'),
+      key: 'duration',
+      title: t('exchange.field.duration'),
+      hideOnPhone: true,
+      render: (b) => formatDuration(b.durationMs),
+      exportValue: (b) => formatDuration(b.durationMs),
+    },
+    {
       key: 'channel',
-      width: 90,
-      render: (_, b) => <ChannelTag channel={b.channel} />,
+      title: t('exchange.field.channel'),
+      hideOnPhone: true,
+      render: (b) => <ChannelTag channel={b.channel} />,
+      exportValue: (b) => t(`exchange.channel.${b.channel}`),
     },
-    { title: t('exchange.field.createdBy'), dataIndex: 'createdBy', width: 140, ellipsis: true },
     {
-      title: t('exchange.field.createdAt'),
+      key: 'createdBy',
+      title: t('exchange.field.createdBy'),
+      hideOnPhone: true,
+      render: (b) => b.createdBy,
+      exportValue: (b) => b.createdBy,
+    },
+    {
       key: 'createdAt',
-      width: 140,
-      render: (_, b) => formatDateTime(b.createdAt),
+      title: t('exchange.field.createdAt'),
+      hideOnPhone: true,
+      render: (b) => formatDateTime(b.createdAt),
+      exportValue: (b) => formatDateTime(b.createdAt),
     },
     {
-      title: t('exchange.field.errors'),
       key: 'errors',
-      width: 120,
-      render: (_, b) =>
+      title: t('exchange.field.errors'),
+      hideOnPhone: true,
+      render: (b) =>
         b.rowsRejected > 0 ? (
           <Typography.Link href={errorsCsvUrl(b.id, lang)} download data-testid={`batch-errors-${b.batchNo}`}>
             <DownloadOutlined /> {t('exchange.errors.download')}
@@ -103,8 +146,6 @@ export default function FeedBatchesPage() {
         ),
     },
   ];
-
-  const sourceOptions = (sources.data?.items ?? []).map((s) => ({ value: s.code, label: name(s.nameZh, s.nameEn) }));
 
   return (
     <>
@@ -128,59 +169,27 @@ export default function FeedBatchesPage() {
           </>
         }
       />
-      <Flex gap="small" wrap style={{ marginBottom: 16 }}>
-        <Select
-          allowClear
-          showSearch={{ optionFilterProp: 'label' }}
-          placeholder={t('exchange.field.source')}
-          style={{ width: 200 }}
-          options={sourceOptions}
-          value={filters.source}
-          onChange={(source?: string) => {
-            setFilters((f) => ({ ...f, source }));
-            setPage((p) => ({ ...p, page: 1 }));
-          }}
-        />
-        <Select
-          allowClear
-          placeholder={t('exchange.field.status')}
-          style={{ width: 140 }}
-          options={STATUSES.map((s) => ({ value: s, label: t(`exchange.status.${s}`) }))}
-          value={filters.status}
-          onChange={(status?: FeedBatchStatus) => {
-            setFilters((f) => ({ ...f, status }));
-            setPage((p) => ({ ...p, page: 1 }));
-          }}
-        />
-        <Select
-          allowClear
-          placeholder={t('exchange.field.channel')}
-          style={{ width: 140 }}
-          options={CHANNELS.map((c) => ({ value: c, label: t(`exchange.channel.${c}`) }))}
-          value={filters.channel}
-          onChange={(channel?: FeedChannel) => {
-            setFilters((f) => ({ ...f, channel }));
-            setPage((p) => ({ ...p, page: 1 }));
-          }}
-        />
-      </Flex>
-      <ErrorAlert error={list.error} onRetry={list.reload} />
-      <Table<FeedBatch>
-        rowKey="id"
-        size="small"
+      <ListPage<FeedBatch>
+        id="batches"
+        fields={fields}
         columns={columns}
-        dataSource={list.data?.items}
-        loading={list.loading}
-        scroll={{ x: 1200 }}
-        onRow={(b) => ({ 'data-testid': `batch-row-${b.batchNo}` }) as HTMLAttributes<HTMLElement>}
-        pagination={{
-          current: page.page,
-          pageSize: page.pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p, pageSize) => setPage({ page: p, pageSize }),
-        }}
+        params={params}
+        update={update}
+        load={(p, signal) =>
+          exchangeApi.batches(
+            {
+              ...(p.filters as Partial<FeedBatchQuery>),
+              status: p.filters.status as FeedBatchStatus | undefined,
+              channel: p.filters.channel as FeedChannel | undefined,
+              page: p.page,
+              pageSize: p.pageSize,
+            },
+            signal,
+          )
+        }
+        rowKey={(b) => b.id}
+        rowTestId={(b) => `batch-row-${b.batchNo}`}
+        exportName={t('exchange.batches.export.name')}
       />
     </>
   );

@@ -94,7 +94,9 @@ export default function FeedUploadPage() {
           </Form.Item>
           {kind && (
             <Typography.Paragraph type="secondary" data-testid="upload-columns">
-              {t('exchange.upload.columns', { columns: kind.columns.map((c) => c.name).join(', ') })}
+              {t('exchange.upload.columns', {
+                columns: kind.columns.map((c) => `${lang === 'en-US' ? c.labelEn : c.labelZh}（${c.name}）`).join('、'),
+              })}
             </Typography.Paragraph>
           )}
           <Form.Item name="encoding" label={t('exchange.field.encoding')}>

@@ -10,11 +10,14 @@ import { useMe } from '../../../app/session';
 import { useT } from '../../../i18n';
 import { formatDateTime } from '../../../lib/format';
 import { PageHeader } from '../../../components/PageHeader';
+import { ReferButton } from '../../referrals/ReferButton';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { FlagTags, StatusTag } from '../../../components/registry/tags';
 import { MembersTable } from './MembersTable';
 import { HistoryTimeline } from './HistoryTimeline';
+import { PaymentsSection } from './PaymentsSection';
 import { RevealModal, type RevealTarget } from './RevealModal';
+import { HouseholdEnrolments } from '../../enrolments/HouseholdEnrolments';
 
 /** Who may see a full personal number (the server checks again): auditors read masked data only. */
 
@@ -24,6 +27,7 @@ export default function HouseholdDetailPage() {
   const location = useLocation();
   const { id = '' } = useParams();
   const canEdit = useCanOpen('households-edit');
+  const canTrace = useCanOpen('trace');
   const canReveal = REGISTRY_REVEALERS.includes(useMe().role);
   const detail = useRequest((signal) => api.get(`/api/households/${seg(id)}`, { schema: Household, signal }), [id]);
   const [revealing, setRevealing] = useState<RevealTarget | null>(null);
@@ -43,6 +47,7 @@ export default function HouseholdDetailPage() {
             >
               {t('common.back')}
             </Button>
+            {h && <ReferButton source="household" sourceId={h.id} />}
             {canEdit && h && (
               <Button
                 type="primary"
@@ -51,6 +56,11 @@ export default function HouseholdDetailPage() {
                 data-testid="household-edit"
               >
                 {t('common.edit')}
+              </Button>
+            )}
+            {canTrace && h && (
+              <Button onClick={() => navigate(`/trace/household/${seg(h.id)}`)} data-testid="household-trace">
+                {t('trace.open')}
               </Button>
             )}
           </>
@@ -154,9 +164,11 @@ export default function HouseholdDetailPage() {
               }
             />
           </Card>
+          <HouseholdEnrolments householdId={h.id} />
           <Card title={t('households.section.history')} data-testid="household-history">
             <HistoryTimeline history={h.history} members={h.members} />
           </Card>
+          <PaymentsSection householdId={h.id} />
         </Flex>
       )}
       <RevealModal target={revealing} onClose={() => setRevealing(null)} />

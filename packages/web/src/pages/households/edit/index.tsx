@@ -211,8 +211,11 @@ export default function HouseholdEditPage() {
                   name="assistanceStatus"
                   label={t('households.field.status')}
                   rules={[{ required: true, message: t('form.required') }]}
+                  extra={editing ? t('households.form.statusDerived') : undefined}
                 >
                   <Select<AssistanceStatus>
+                    // The status follows the household's enrolments: an application, a review or a change sets it.
+                    disabled={editing}
                     options={ASSISTANCE_STATUSES.map((s) => ({ value: s, label: t(`registry.status.${s}`) }))}
                     data-testid="household-status"
                   />

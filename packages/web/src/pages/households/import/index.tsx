@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { Alert, App, Button, Card, Flex, Spin, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Flex, Progress, Spin, Typography, Upload } from 'antd';
 import type { UploadProps } from 'antd';
 import { ArrowLeftOutlined, DownloadOutlined, InboxOutlined, ReloadOutlined } from '@ant-design/icons';
 import { isAbortError } from '../../../api/client';
@@ -8,7 +8,14 @@ import { errorMessage, isSessionLoss } from '../../../api/errors';
 import { useT } from '../../../i18n';
 import { PageHeader } from '../../../components/PageHeader';
 import { ImportReportView } from './ImportReportView';
-import { freshHouseholds, TEMPLATE_URL, uploadImport, type ImportReport } from './report';
+import {
+  freshHouseholds,
+  ImportFailed,
+  TEMPLATE_URL,
+  uploadImport,
+  type ImportProgress,
+  type ImportReport,
+} from './report';
 
 type Phase = 'idle' | 'checking' | 'checked' | 'importing' | 'done';
 
@@ -26,11 +33,12 @@ export default function HouseholdImportPage() {
   const [file, setFile] = useState<File | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
 
   function fail(e: unknown, back: Phase) {
     setPhase(back);
     if (isAbortError(e) || isSessionLoss(e)) return;
-    setError(errorMessage(e, t));
+    setError(e instanceof ImportFailed ? t('import.failed', { reason: e.message }) : errorMessage(e, t));
   }
 
   const customRequest: UploadProps['customRequest'] = ({ file: picked, onSuccess, onError }) => {
@@ -39,7 +47,8 @@ export default function HouseholdImportPage() {
     setReport(null);
     setError(null);
     setPhase('checking');
-    uploadImport(f, true).then(
+    setProgress(null);
+    uploadImport(f, true, setProgress).then(
       (r) => {
         setReport(r);
         setPhase('checked');
@@ -56,8 +65,9 @@ export default function HouseholdImportPage() {
     if (!file) return;
     setError(null);
     setPhase('importing');
+    setProgress(null);
     try {
-      const r = await uploadImport(file, false);
+      const r = await uploadImport(file, false, setProgress);
       setReport(r);
       setPhase('done');
       void message.success(t('import.done', { imported: r.importedHouseholds }));
@@ -114,6 +124,7 @@ export default function HouseholdImportPage() {
                   <Flex vertical align="center" gap="small" data-testid="import-checking">
                     <Spin />
                     <Typography.Text>{t('import.checking', { name: file?.name ?? '' })}</Typography.Text>
+                    <ImportProgressBar progress={progress} />
                   </Flex>
                 ) : (
                   <>
@@ -147,6 +158,12 @@ export default function HouseholdImportPage() {
             onClose={() => setError(null)}
             data-testid="import-error"
           />
+        )}
+
+        {phase === 'importing' && (
+          <Card size="small" data-testid="import-importing">
+            <ImportProgressBar progress={progress} />
+          </Card>
         )}
 
         {report && (
@@ -218,5 +235,18 @@ export default function HouseholdImportPage() {
         )}
       </Flex>
     </>
+  );
+}
+
+/** How far the server got with the file: bytes read of the whole, and rows so far. */
+function ImportProgressBar({ progress }: { progress: ImportProgress | null }) {
+  const t = useT();
+  if (!progress || progress.bytesTotal === 0) return null;
+  const percent = Math.min(99, Math.floor((progress.bytesDone / progress.bytesTotal) * 100));
+  return (
+    <Flex vertical align="center" style={{ width: '100%', maxWidth: 360 }} data-testid="import-progress">
+      <Progress percent={progress.status === 'done' ? 100 : percent} size="small" />
+      <Typography.Text type="secondary">{t('import.progress', { rows: progress.rows })}</Typography.Text>
+    </Flex>
   );
 }

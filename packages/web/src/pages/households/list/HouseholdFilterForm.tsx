@@ -14,9 +14,10 @@ interface Values {
   regionCode?: string;
   status?: AssistanceStatus;
   flag?: HouseholdFlag;
+  householdNo?: string;
 }
 
-const FIELDS = ['name', 'idNumber', 'regionCode', 'status', 'flag'] as const;
+const FIELDS = ['name', 'idNumber', 'householdNo', 'regionCode', 'status', 'flag'] as const;
 
 export function HouseholdFilterForm({
   value,
@@ -41,6 +42,7 @@ export function HouseholdFilterForm({
       regionCode: v.regionCode,
       status: v.status,
       flag: v.flag,
+      householdNo: v.householdNo?.trim() || undefined,
     });
   }
 
@@ -70,6 +72,15 @@ export function HouseholdFilterForm({
           autoComplete="off"
           style={{ width: 220 }}
           data-testid="households-filter-idNumber"
+        />
+      </Form.Item>
+      <Form.Item name="householdNo">
+        <Input
+          placeholder={t('households.filter.householdNo')}
+          allowClear
+          maxLength={40}
+          style={{ width: 170 }}
+          data-testid="households-filter-householdNo"
         />
       </Form.Item>
       <Form.Item name="regionCode">

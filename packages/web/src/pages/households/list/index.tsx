@@ -1,7 +1,5 @@
-import type { HTMLAttributes } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Button, Table, Typography } from 'antd';
-import type { TableColumnsType } from 'antd';
+import { Button } from 'antd';
 import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import type { HouseholdSummary } from '@jiuzhu/shared';
 import { seg } from '../../../api/client';
@@ -9,68 +7,89 @@ import { useCanOpen } from '../../../app/useCanOpen';
 import { useT } from '../../../i18n';
 import { formatDateTime } from '../../../lib/format';
 import { PageHeader } from '../../../components/PageHeader';
-import { ErrorAlert } from '../../../components/ErrorAlert';
-import { FlagTags, StatusTag } from '../../../components/registry/tags';
+import { ListPage, type ListColumn } from '../../../components/list/ListPage';
+import { FlagTags, HOUSEHOLD_FLAGS, StatusTag } from '../../../components/registry/tags';
 import { useHouseholds } from './useHouseholds';
 import { HouseholdFilterForm } from './HouseholdFilterForm';
 
+/**
+ * The registry list in the list-page pattern. Its search form is its own: name and ID number are
+ * kept out of the URL (in the history entry), so ListPage gets no fields and the filters ride in `load`.
+ */
 export default function HouseholdsPage() {
   const t = useT();
   const navigate = useNavigate();
   const canCreate = useCanOpen('households-new');
   const canImport = useCanOpen('households-import');
-  const { list, filters, setFilters, page, setPage, pageSizes } = useHouseholds();
+  const { filters, setFilters, listParams, update, load } = useHouseholds();
   const detailPath = (h: HouseholdSummary) => `/households/${seg(h.id)}`;
 
-  const columns: TableColumnsType<HouseholdSummary> = [
+  const columns: ListColumn<HouseholdSummary>[] = [
     {
+      key: 'householdNo',
       title: t('households.field.householdNo'),
-      dataIndex: 'householdNo',
-      width: 150,
-      render: (_, h) => (
-        // A real link too, so the row can be opened in a new tab; the row click does the rest.
-        <Link to={detailPath(h)} onClick={(e) => e.stopPropagation()} data-testid="household-link">
+      sortKey: 'householdNo',
+      render: (h) => (
+        <Link to={detailPath(h)} data-testid="household-link">
           {h.householdNo}
         </Link>
       ),
+      exportValue: (h) => h.householdNo,
     },
-    { title: t('households.field.headName'), dataIndex: 'headName', width: 110 },
     {
+      key: 'headName',
+      title: t('households.field.headName'),
+      sortKey: 'headName',
+      render: (h) => h.headName,
+      exportValue: (h) => h.headName,
+    },
+    {
+      key: 'headId',
       title: t('households.field.headId'),
-      dataIndex: 'headIdMasked',
-      width: 190,
-      render: (_, h) => <span style={{ fontFamily: 'monospace' }}>{h.headIdMasked}</span>,
+      hideOnPhone: true,
+      render: (h) => <span style={{ fontFamily: 'monospace' }}>{h.headIdMasked}</span>,
+      exportValue: (h) => h.headIdMasked,
     },
     {
+      key: 'village',
       title: t('households.field.village'),
-      dataIndex: 'regionName',
-      render: (_, h) => (
-        <>
-          {h.regionName}
-          <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
-            {h.regionCode}
-          </Typography.Text>
-        </>
-      ),
+      sortKey: 'region',
+      hideOnPhone: true,
+      render: (h) => h.regionName,
+      exportValue: (h) => h.regionName,
     },
-    { title: t('households.field.memberCount'), dataIndex: 'memberCount', width: 80, align: 'right' },
     {
+      key: 'memberCount',
+      title: t('households.field.memberCount'),
+      sortKey: 'memberCount',
+      align: 'right',
+      hideOnPhone: true,
+      render: (h) => h.memberCount,
+      exportValue: (h) => h.memberCount,
+    },
+    {
+      key: 'status',
       title: t('households.field.status'),
-      dataIndex: 'assistanceStatus',
-      width: 120,
-      render: (_, h) => <StatusTag status={h.assistanceStatus} />,
+      render: (h) => <StatusTag status={h.assistanceStatus} />,
+      exportValue: (h) => t(`registry.status.${h.assistanceStatus}`),
     },
     {
+      key: 'flags',
       title: t('households.field.flags'),
-      dataIndex: 'flags',
-      width: 200,
-      render: (_, h) => <FlagTags flags={h.flags} />,
+      hideOnPhone: true,
+      render: (h) => <FlagTags flags={h.flags} />,
+      exportValue: (h) =>
+        HOUSEHOLD_FLAGS.filter((f) => h.flags.includes(f))
+          .map((f) => t(`registry.flag.tag.${f}`))
+          .join('、'),
     },
     {
+      key: 'updatedAt',
       title: t('households.field.updatedAt'),
-      dataIndex: 'updatedAt',
-      width: 150,
-      render: (_, h) => formatDateTime(h.updatedAt),
+      sortKey: 'updatedAt',
+      hideOnPhone: true,
+      render: (h) => formatDateTime(h.updatedAt),
+      exportValue: (h) => formatDateTime(h.updatedAt),
     },
   ];
 
@@ -103,32 +122,20 @@ export default function HouseholdsPage() {
         }
       />
       <HouseholdFilterForm value={filters} onChange={setFilters} />
-      <ErrorAlert error={list.error} onRetry={list.reload} />
-      <Table<HouseholdSummary>
-        rowKey="id"
-        size="middle"
-        columns={columns}
-        dataSource={list.data?.items}
-        loading={list.loading}
-        scroll={{ x: 1200 }}
-        onRow={(h) =>
-          ({
-            'data-testid': `household-row-${h.householdNo}`,
-            style: { cursor: 'pointer' },
-            onClick: () => navigate(detailPath(h)),
-          }) as HTMLAttributes<HTMLElement>
-        }
-        pagination={{
-          current: page.page,
-          pageSize: page.pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [...pageSizes],
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p, pageSize) => setPage({ page: pageSize === page.pageSize ? p : 1, pageSize }),
-        }}
-        data-testid="households-table"
-      />
+      <div data-testid="households-table">
+        <ListPage<HouseholdSummary>
+          id="households"
+          fields={[]}
+          columns={columns}
+          params={listParams}
+          update={update}
+          load={load}
+          deps={[JSON.stringify(filters)]}
+          rowKey={(h) => h.id}
+          rowTestId={(h) => `household-row-${h.householdNo}`}
+          exportName={t('households.export.name')}
+        />
+      </div>
     </>
   );
 }

@@ -1,8 +1,9 @@
+import { useMemo } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import { AssistanceStatus, HouseholdPage, HouseholdSearchQuery, RegionCode } from '@jiuzhu/shared';
 import { api } from '../../../api/client';
-import { useRequest } from '../../../api/useRequest';
 import type { HouseholdFlag } from '../../../components/registry/tags';
+import type { ListParams, SortOrder } from '../../../components/list/useListParams';
 
 export interface HouseholdFilters {
   name?: string;
@@ -11,7 +12,11 @@ export interface HouseholdFilters {
   regionCode?: string;
   status?: AssistanceStatus;
   flag?: HouseholdFlag;
+  /** Part of a 户编号 (not personal: it rides in the URL). */
+  householdNo?: string;
 }
+
+type Sort = NonNullable<HouseholdSearchQuery['sort']>;
 
 /** Person-identifying search terms ride in the history entry, never in the address bar. */
 interface PrivateFilters {
@@ -48,34 +53,55 @@ export function useHouseholds() {
     regionCode: optional<string>(RegionCode, params.get('regionCode')),
     status: optional<AssistanceStatus>(AssistanceStatus, params.get('status')),
     flag: optional<HouseholdFlag>(HouseholdSearchQuery.shape.flag, params.get('flag')),
+    householdNo: params.get('householdNo')?.slice(0, 40) || undefined,
   };
   const pageSize = positiveInt(params.get('pageSize'), PAGE_SIZES[0]);
-  const page = { page: positiveInt(params.get('page'), 1), pageSize: Math.min(pageSize, 200) };
-
-  const query = { ...filters, ...page };
-  const list = useRequest(
-    (signal) => api.get('/api/households', { query: { ...query }, schema: HouseholdPage, signal }),
-    [JSON.stringify(query)],
+  const sort = optional<Sort>(HouseholdSearchQuery.shape.sort, params.get('sort'));
+  const order: SortOrder | undefined = sort ? (params.get('order') === 'desc' ? 'desc' : 'asc') : undefined;
+  /** The list-page state (ListPage): the filters stay here, outside it, for the private ones. */
+  const page = positiveInt(params.get('page'), 1);
+  // One object while the URL stays the same: the list reloads when it changes.
+  const listParams = useMemo<ListParams>(
+    () => ({ filters: {}, page, pageSize: Math.min(pageSize, 200), sort, order }),
+    [page, pageSize, sort, order],
   );
 
-  function go(next: HouseholdFilters, nextPage: { page: number; pageSize: number }) {
+  function go(next: HouseholdFilters, nextPage: Partial<ListParams>) {
     const search = new URLSearchParams();
     if (next.regionCode) search.set('regionCode', next.regionCode);
     if (next.status) search.set('status', next.status);
     if (next.flag) search.set('flag', next.flag);
-    if (nextPage.page !== 1) search.set('page', String(nextPage.page));
-    if (nextPage.pageSize !== PAGE_SIZES[0]) search.set('pageSize', String(nextPage.pageSize));
+    if (next.householdNo) search.set('householdNo', next.householdNo);
+    const p = { ...listParams, ...nextPage };
+    if (p.page !== 1) search.set('page', String(p.page));
+    if (p.pageSize !== PAGE_SIZES[0]) search.set('pageSize', String(p.pageSize));
+    if (p.sort && p.order) {
+      search.set('sort', p.sort);
+      search.set('order', p.order);
+    }
     const state: PrivateFilters = { name: next.name, idNumber: next.idNumber };
     setParams(search, { replace: true, state });
   }
 
   return {
-    list,
     filters,
-    page,
-    pageSizes: PAGE_SIZES,
+    listParams,
     /** New filters start again from page 1. */
-    setFilters: (next: HouseholdFilters) => go(next, { ...page, page: 1 }),
-    setPage: (next: { page: number; pageSize: number }) => go(filters, next),
+    setFilters: (next: HouseholdFilters) => go(next, { page: 1 }),
+    /** A new sort starts again from page 1 too. */
+    update: (next: Partial<ListParams>) =>
+      go(filters, next.sort !== undefined || next.order !== undefined ? { ...next, page: 1 } : next),
+    /** One page of the current search (the table and, page by page, the export). */
+    load: (p: ListParams, signal: AbortSignal) =>
+      api.get('/api/households', {
+        query: {
+          ...filters,
+          page: p.page,
+          pageSize: p.pageSize,
+          ...(p.sort ? { sort: p.sort, order: p.order ?? 'asc' } : {}),
+        },
+        schema: HouseholdPage,
+        signal,
+      }),
   };
 }

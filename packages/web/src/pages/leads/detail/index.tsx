@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Descriptions, Empty, Flex, Image, List, Skeleton, Tag, Timeline, Typography } from 'antd';
 import { ArrowLeftOutlined, EnvironmentOutlined, FormOutlined } from '@ant-design/icons';
-import { LEAD_WORKERS, LeadDetail, type LeadSourceRecord, type LeadVisit } from '@jiuzhu/shared';
+import { LEAD_WORKERS, LeadDetail, type CaseStatus, type LeadVisit } from '@jiuzhu/shared';
 import { api, seg } from '../../../api/client';
 import { useRequest } from '../../../api/useRequest';
 import { useCanOpen } from '../../../app/useCanOpen';
@@ -10,17 +10,12 @@ import { useMe } from '../../../app/session';
 import { useT } from '../../../i18n';
 import { formatDateTime } from '../../../lib/format';
 import { PageHeader } from '../../../components/PageHeader';
+import { ReferButton } from '../../referrals/ReferButton';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { LeadTags } from '../tags';
+import { RecordFields } from '../../../components/RecordFields';
+import { CaseStatusTag } from '../../cases/tags';
 import { VisitForm } from './VisitForm';
-
-/** A source record's unprotected fields, one "name: value" line (amounts stay as the department sent them). */
-function recordLine(r: LeadSourceRecord): string {
-  return Object.entries(r.data)
-    .filter(([, v]) => v !== null && v !== '' && typeof v !== 'object')
-    .map(([k, v]) => `${k}: ${String(v)}`)
-    .join(' · ');
-}
 
 function VisitHistory({ lead }: { lead: LeadDetail }) {
   const t = useT();
@@ -86,6 +81,7 @@ export default function LeadDetailPage() {
   const canWork = LEAD_WORKERS.includes(useMe().role);
   const canOpenHousehold = useCanOpen('households-detail');
   const canApply = useCanOpen('cases-new');
+  const canOpenCase = useCanOpen('cases-detail');
   const detail = useRequest((signal) => api.get(`/api/leads/${seg(id)}`, { schema: LeadDetail, signal }), [id]);
   const [saved, setSaved] = useState<LeadDetail | null>(null);
   const fetched = detail.data?.id === id ? detail.data : undefined;
@@ -98,7 +94,7 @@ export default function LeadDetailPage() {
         title={lead ? `${lead.personName} · ${t('leads.field.leadNo')} ${lead.leadNo}` : t('nav.leads.detail')}
         extra={
           <>
-            {lead?.status === 'open' && canApply && (
+            {lead?.status === 'open' && canApply && !lead.application && (
               <Button
                 type="primary"
                 icon={<FormOutlined />}
@@ -108,6 +104,7 @@ export default function LeadDetailPage() {
                 {t('cases.new.fromLeadButton')}
               </Button>
             )}
+            {lead && <ReferButton source="lead" sourceId={lead.id} />}
             <Button
               icon={<ArrowLeftOutlined />}
               onClick={() => (location.key === 'default' ? navigate('/leads') : navigate(-1))}
@@ -130,6 +127,39 @@ export default function LeadDetailPage() {
               description={`${formatDateTime(lead.closedAt)} · ${lead.closedBy ?? ''}`}
               data-testid="lead-closed"
             />
+          )}
+          {lead.application && (
+            <Card size="small" title={t('leads.application.title')} data-testid="lead-application">
+              <Descriptions
+                column={{ xs: 1, sm: 2 }}
+                size="small"
+                items={[
+                  {
+                    key: 'no',
+                    label: t('leads.application.caseNo'),
+                    children: canOpenCase ? (
+                      <Link to={`/cases/${seg(lead.application.caseId)}`} data-testid="lead-application-link">
+                        {lead.application.caseNo}
+                      </Link>
+                    ) : (
+                      lead.application.caseNo
+                    ),
+                  },
+                  {
+                    key: 'status',
+                    label: t('leads.application.status'),
+                    children: (
+                      <span data-testid="lead-application-status">
+                        <CaseStatusTag status={lead.application.status as CaseStatus} />
+                      </span>
+                    ),
+                  },
+                ]}
+              />
+              {lead.status === 'open' && (
+                <Typography.Text type="secondary">{t('leads.application.openHint')}</Typography.Text>
+              )}
+            </Card>
           )}
           <Card data-testid="lead-summary">
             <Descriptions
@@ -196,8 +226,8 @@ export default function LeadDetailPage() {
                     <Typography.Text strong>{r.kindName}</Typography.Text>{' '}
                     <Typography.Text type="secondary">{r.eventDate}</Typography.Text>
                     <div>
-                      <Typography.Text type="secondary" style={{ fontSize: 12, wordBreak: 'break-all' }}>
-                        {recordLine(r)}
+                      <Typography.Text style={{ fontSize: 12 }}>
+                        <RecordFields data={r.data} fields={r.fields} />
                       </Typography.Text>
                     </div>
                   </div>

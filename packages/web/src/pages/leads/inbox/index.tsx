@@ -1,14 +1,16 @@
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { Button, Card, Empty, Flex, List, Segmented, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Grid, List, Segmented, Typography } from 'antd';
 import { BarChartOutlined, RightOutlined } from '@ant-design/icons';
-import { LeadPage, type LeadSummary } from '@jiuzhu/shared';
+import { LeadPage, regionLevelOf, type LeadSummary } from '@jiuzhu/shared';
 import { api, seg } from '../../../api/client';
 import { useRequest } from '../../../api/useRequest';
 import { useCanOpen } from '../../../app/useCanOpen';
+import { useMe } from '../../../app/session';
 import { useT } from '../../../i18n';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { LeadTags } from '../tags';
+import { LeadDeskList } from './DeskList';
 
 const VIEWS = ['open', 'overdue', 'escalated', 'closed', 'all'] as const;
 type View = (typeof VIEWS)[number];
@@ -22,11 +24,41 @@ const QUERY: Record<View, Record<string, string>> = {
   all: {},
 };
 
-/** The grid worker's inbox: cards that read well on a phone; the view and page live in the URL. */
-export default function LeadInboxPage() {
+/**
+ * Leads: city, county and township staff at a desk get the list pattern (filters, count, export);
+ * the grid worker (and anyone on a phone) gets the inbox of cards.
+ */
+export default function LeadsPage() {
   const t = useT();
   const navigate = useNavigate();
+  const me = useMe();
   const canStats = useCanOpen('leads-stats');
+  const screens = Grid.useBreakpoint();
+  const level = regionLevelOf(me.regionCode);
+  const desk = (level === 'city' || level === 'county' || level === 'township') && screens.md !== false;
+  const header = (
+    <PageHeader
+      title={t('leads.title')}
+      extra={
+        canStats && (
+          <Button icon={<BarChartOutlined />} onClick={() => navigate('/leads/stats')} data-testid="leads-stats">
+            {t('leads.openStats')}
+          </Button>
+        )
+      }
+    />
+  );
+  return (
+    <>
+      {header}
+      {desk ? <LeadDeskList /> : <LeadInbox />}
+    </>
+  );
+}
+
+/** The grid worker's inbox: cards that read well on a phone; the view and page live in the URL. */
+function LeadInbox() {
+  const t = useT();
   const [params, setParams] = useSearchParams();
   const view: View = (VIEWS as readonly string[]).includes(params.get('view') ?? '')
     ? (params.get('view') as View)
@@ -48,16 +80,6 @@ export default function LeadInboxPage() {
 
   return (
     <>
-      <PageHeader
-        title={t('leads.title')}
-        extra={
-          canStats && (
-            <Button icon={<BarChartOutlined />} onClick={() => navigate('/leads/stats')} data-testid="leads-stats">
-              {t('leads.openStats')}
-            </Button>
-          )
-        }
-      />
       <div style={{ overflowX: 'auto', marginBottom: 12 }}>
         <Segmented<View>
           value={view}

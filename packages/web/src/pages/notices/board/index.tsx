@@ -9,12 +9,14 @@ import { formatYuan } from '../../../lib/format';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { LanguageSwitch } from '../../../components/LanguageSwitch';
 import { KindTag } from '../../cases/tags';
+import { RecipientRoll } from './RecipientRoll';
 
 const REGION = /^\d{4}(\d{2}(\d{3}(\d{3})?)?)?$/;
 
 /**
  * `/notices`: the public notice board (公示栏), open without login. It shows only what the
- * API gives (name, members, kinds, amount, period): no ID number, phone or address.
+ * API gives (name, members, kinds, amount, period): no ID number, phone or address. Below the
+ * application notices, the long-term notice of a village's current recipients (长期公示).
  */
 export default function NoticeBoardPage() {
   const t = useT();
@@ -25,7 +27,8 @@ export default function NoticeBoardPage() {
   const board = useRequest(
     (signal) =>
       api.get('/api/public/notices', {
-        query: { region: regionOk ? region : undefined },
+        // The board's first 200 notices of the region (the API pages; a village filter narrows them).
+        query: { region: regionOk ? region : undefined, pageSize: 200 },
         schema: PublicNoticeList,
         signal,
         authRedirect: false,
@@ -44,10 +47,10 @@ export default function NoticeBoardPage() {
   }, [board.data]);
   const items = (board.data?.items ?? []).filter((n) => !village || n.villageCode === village);
 
-  const pick = (code: string | undefined) => {
+  const pick = (code: string | undefined, param = 'village') => {
     const next = new URLSearchParams(params);
-    if (code) next.set('village', code);
-    else next.delete('village');
+    if (code) next.set(param, code);
+    else next.delete(param);
     setParams(next, { replace: true });
   };
 
@@ -136,6 +139,7 @@ export default function NoticeBoardPage() {
             {t('notices.objectionHint')}
           </Typography.Paragraph>
         </Card>
+        <RecipientRoll village={params.get('roll') ?? ''} onVillage={(code) => pick(code, 'roll')} />
         <Flex justify="center" style={{ marginTop: 16 }}>
           <Link to="/login">{t('notices.staffLogin')}</Link>
         </Flex>

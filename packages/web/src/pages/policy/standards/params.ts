@@ -70,6 +70,8 @@ export const PARAM_FIELDS: Record<AssistanceKind, ParamField[]> = {
     f('deadlines.total', 'workdays', 'deadlines', 'policy.param.deadlines.total'),
     f('deadlines.totalDelegated', 'workdays', 'deadlines', 'policy.param.deadlines.totalDelegated'),
     f('deadlines.totalExtended', 'workdays', 'deadlines', 'policy.param.deadlines.totalExtended'),
+    f('reviewMonths.unableToWork', 'months', 'process', 'policy.param.reviewMonths.unableToWork'),
+    f('reviewMonths.other', 'months', 'process', 'policy.param.reviewMonths.other'),
   ],
   tekun: [
     f('basicLivingPerMille', 'perMille', 'standard', 'policy.param.basicLivingPerMille'),
@@ -82,6 +84,7 @@ export const PARAM_FIELDS: Record<AssistanceKind, ParamField[]> = {
     f('countyRecheckPercent', 'percent', 'process', 'policy.param.countyRecheckPercent'),
     f('deadlines.survey', 'workdays', 'deadlines', 'policy.param.deadlines.survey'),
     f('deadlines.countyDecision', 'workdays', 'deadlines', 'policy.param.deadlines.countyDecision'),
+    f('reviewMonths', 'months', 'process', 'policy.param.reviewMonths'),
   ],
   dibao_edge: [
     f('incomePerMille', 'perMille', 'standard', 'policy.param.incomePerMille'),
@@ -89,6 +92,7 @@ export const PARAM_FIELDS: Record<AssistanceKind, ParamField[]> = {
     ...ASSETS,
     NOTICE,
     APPROVAL,
+    f('reviewMonths', 'months', 'process', 'policy.param.reviewMonths'),
   ],
   temporary: [
     f('maxMultiple', 'multiple', 'standard', 'policy.param.maxMultiple'),

@@ -1,28 +1,34 @@
-import { useState, type HTMLAttributes } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { AutoComplete, Button, Flex, Select, Table, Typography } from 'antd';
+import { Button, Flex, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import {
   FEED_READERS,
+  SIGNAL_ACTORS,
   SIGNAL_HANDLERS,
   SIGNAL_OUTCOME_VALUES,
   SignalStatus,
+  regionLevelOf,
   type Signal,
-  type SignalOutcome,
   type SignalSourceRecord,
 } from '@jiuzhu/shared';
-import { useRequest } from '../../../api/useRequest';
 import { useMe } from '../../../app/session';
-import { ErrorAlert } from '../../../components/ErrorAlert';
 import { PageHeader } from '../../../components/PageHeader';
-import { RegionTreeSelect } from '../../../components/regions/RegionTreeSelect';
+import { ListPage, type ListColumn } from '../../../components/list/ListPage';
+import type { SearchField } from '../../../components/list/SearchForm';
+import { useListParams } from '../../../components/list/useListParams';
 import { useI18n } from '../../../i18n';
 import { formatDateTime } from '../../../lib/format';
 import { collisionApi } from '../api';
 import { OutcomeTag, SignalStatusTag } from '../tags';
+import { RecordFields } from '../../../components/RecordFields';
 import { StatusModal } from './StatusModal';
+import { ActModal } from './ActModal';
 
-/** Record types of the built-in kinds; admins may add more (free text is accepted). */
+/** The outcomes that concern someone on the rolls: they act on the enrolments (review, suspend, end). */
+const ROLL_OUTCOMES: readonly Signal['outcome'][] = ['review', 'suspend', 'stop'];
+
+/** Record types of the built-in kinds, by name in the search form. */
 const RECORD_TYPES = [
   'death',
   'cremation',
@@ -33,33 +39,61 @@ const RECORD_TYPES = [
   'medical',
   'disability',
   'wage',
-];
+] as const;
 
-type Filters = { outcome?: SignalOutcome; status?: SignalStatus; recordType?: string; regionCode?: string };
+const FILTERS = ['q', 'outcome', 'status', 'recordType', 'regionCode'] as const;
 
 /** Signals (比对预警) of the caller's region: who, what the rule concluded, from which records. */
 export default function SignalsPage() {
   const { t, lang } = useI18n();
   const me = useMe();
-  const [filters, setFilters] = useState<Filters>({});
-  const [page, setPage] = useState({ page: 1, pageSize: 20 });
+  const { params, update } = useListParams(FILTERS);
+  const [version, setVersion] = useState(0);
   const [handling, setHandling] = useState<Signal | null>(null);
-  const list = useRequest(
-    (signal) => collisionApi.signals({ ...filters, ...page }, signal),
-    [filters.outcome, filters.status, filters.recordType, filters.regionCode, page.page, page.pageSize],
-  );
+  const [acting, setActing] = useState<Signal | null>(null);
   const canHandle = SIGNAL_HANDLERS.includes(me.role);
-  const set = (patch: Filters) => {
-    setFilters((f) => ({ ...f, ...patch }));
-    setPage((p) => ({ ...p, page: 1 }));
-  };
+  const canAct = SIGNAL_ACTORS.includes(me.role);
+  const level = regionLevelOf(me.regionCode);
+  const manager = level === 'city' || level === 'county' || level === 'township';
+  const ruleName = (s: Signal) => (lang === 'en-US' ? s.rule.nameEn : s.rule.nameZh);
 
-  const columns: TableColumnsType<Signal> = [
-    { title: t('signals.field.no'), dataIndex: 'signalNo', width: 80, render: (n: number) => `#${n}` },
+  const fields = useMemo<SearchField[]>(
+    () => [
+      { kind: 'text', name: 'q', label: t('signals.search.q'), placeholder: t('signals.search.q.placeholder') },
+      {
+        kind: 'select',
+        name: 'outcome',
+        label: t('signals.field.outcome'),
+        options: SIGNAL_OUTCOME_VALUES.map((o) => ({ value: o, label: t(`signals.outcome.${o}`) })),
+      },
+      {
+        kind: 'select',
+        name: 'status',
+        label: t('signals.field.status'),
+        options: SignalStatus.options.map((s) => ({ value: s, label: t(`signals.status.${s}`) })),
+      },
+      {
+        kind: 'select',
+        name: 'recordType',
+        label: t('signals.field.recordType'),
+        options: RECORD_TYPES.map((r) => ({ value: r, label: t(`signals.recordType.${r}`) })),
+      },
+      ...(manager ? [{ kind: 'region' as const, name: 'regionCode', label: t('signals.field.region') }] : []),
+    ],
+    [t, manager],
+  );
+
+  const columns: ListColumn<Signal>[] = [
     {
-      title: t('signals.field.person'),
+      key: 'no',
+      title: t('signals.field.no'),
+      render: (s) => `#${s.signalNo}`,
+      exportValue: (s) => s.signalNo,
+    },
+    {
       key: 'person',
-      render: (_, s) => (
+      title: t('signals.field.person'),
+      render: (s) => (
         <>
           {s.person.householdId ? (
             <Link to={`/households/${s.person.householdId}`} data-testid={`signal-person-${s.signalNo}`}>
@@ -73,54 +107,86 @@ export default function SignalsPage() {
           </Typography.Text>
         </>
       ),
+      exportValue: (s) => s.person.name,
     },
     {
-      title: t('signals.field.outcome'),
+      key: 'idMasked',
+      title: t('signals.field.idNumber'),
+      defaultHidden: true,
+      render: (s) => s.person.idMasked,
+      exportValue: (s) => s.person.idMasked,
+    },
+    {
+      key: 'householdNo',
+      title: t('households.field.householdNo'),
+      defaultHidden: true,
+      render: (s) => s.person.householdNo ?? '—',
+      exportValue: (s) => s.person.householdNo ?? '',
+    },
+    {
       key: 'outcome',
-      width: 110,
-      render: (_, s) => <OutcomeTag outcome={s.outcome} />,
+      title: t('signals.field.outcome'),
+      render: (s) => <OutcomeTag outcome={s.outcome} />,
+      exportValue: (s) => t(`signals.outcome.${s.outcome}`),
     },
     {
-      title: t('signals.field.rule'),
       key: 'rule',
-      render: (_, s) => (
+      title: t('signals.field.rule'),
+      hideOnPhone: true,
+      render: (s) => (
         <>
-          {lang === 'en-US' ? s.rule.nameEn : s.rule.nameZh}
-          <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
-            {s.rule.code} · v{s.rule.version}
+          {ruleName(s)}
+          {/* The rule's code is for the rules page; here its name and version, the code on hover. */}
+          <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }} title={s.rule.code}>
+            {t('signals.rule.version', { version: s.rule.version })}
           </Typography.Text>
         </>
       ),
+      exportValue: ruleName,
     },
     {
-      title: t('signals.field.region'),
       key: 'region',
-      width: 150,
-      render: (_, s) => s.person.villageName ?? s.regionCode,
+      title: t('signals.field.region'),
+      hideOnPhone: true,
+      render: (s) => s.person.villageName ?? '—',
+      exportValue: (s) => s.person.villageName ?? '',
     },
     {
-      title: t('signals.field.status'),
       key: 'status',
-      width: 100,
-      render: (_, s) => <SignalStatusTag status={s.status} />,
+      title: t('signals.field.status'),
+      render: (s) => <SignalStatusTag status={s.status} />,
+      exportValue: (s) => t(`signals.status.${s.status}`),
     },
     {
-      title: t('signals.field.createdAt'),
       key: 'createdAt',
-      width: 140,
-      render: (_, s) => formatDateTime(s.createdAt),
+      title: t('signals.field.createdAt'),
+      hideOnPhone: true,
+      render: (s) => formatDateTime(s.createdAt),
+      exportValue: (s) => formatDateTime(s.createdAt),
     },
     ...(canHandle
       ? [
           {
-            title: t('common.actions'),
             key: 'actions',
-            width: 100,
-            render: (_: unknown, s: Signal) =>
+            title: t('common.actions'),
+            render: (s: Signal) =>
               s.status === 'resolved' || s.status === 'dismissed' ? null : (
-                <Button size="small" onClick={() => setHandling(s)} data-testid={`signal-handle-${s.signalNo}`}>
-                  {t('signals.handle')}
-                </Button>
+                <Flex gap={4} wrap>
+                  {canAct && ROLL_OUTCOMES.includes(s.outcome) && (
+                    <Button
+                      size="small"
+                      type="primary"
+                      ghost
+                      onClick={() => setActing(s)}
+                      data-testid={`signal-act-${s.signalNo}`}
+                    >
+                      {t('signals.act')}
+                    </Button>
+                  )}
+                  <Button size="small" onClick={() => setHandling(s)} data-testid={`signal-handle-${s.signalNo}`}>
+                    {t('signals.handle')}
+                  </Button>
+                </Flex>
               ),
           },
         ]
@@ -130,8 +196,8 @@ export default function SignalsPage() {
   const recordColumns: TableColumnsType<SignalSourceRecord> = [
     {
       title: t('signals.record.kind'),
-      dataIndex: 'kindCode',
-      render: (c: string) => <Typography.Text code>{c}</Typography.Text>,
+      key: 'kind',
+      render: (_, r) => <span title={r.kindCode}>{r.kindName}</span>,
     },
     { title: t('signals.record.key'), dataIndex: 'recordKey', width: 130 },
     { title: t('signals.record.eventDate'), dataIndex: 'eventDate', width: 110 },
@@ -140,9 +206,7 @@ export default function SignalsPage() {
       key: 'data',
       render: (_, r) => (
         <Typography.Text style={{ fontSize: 12 }}>
-          {Object.entries(r.data)
-            .map(([k, v]) => `${k}: ${v === null ? '—' : String(v)}`)
-            .join('；')}
+          <RecordFields data={r.data} fields={r.fields} separator="；" />
         </Typography.Text>
       ),
     },
@@ -160,49 +224,17 @@ export default function SignalsPage() {
   return (
     <>
       <PageHeader title={t('signals.title')} />
-      <Flex gap="small" wrap style={{ marginBottom: 16 }}>
-        <Select
-          allowClear
-          placeholder={t('signals.field.outcome')}
-          style={{ width: 150 }}
-          value={filters.outcome}
-          options={SIGNAL_OUTCOME_VALUES.map((o) => ({ value: o, label: t(`signals.outcome.${o}`) }))}
-          onChange={(outcome?: SignalOutcome) => set({ outcome })}
-          data-testid="signals-outcome"
-        />
-        <Select
-          allowClear
-          placeholder={t('signals.field.status')}
-          style={{ width: 130 }}
-          value={filters.status}
-          options={SignalStatus.options.map((s) => ({ value: s, label: t(`signals.status.${s}`) }))}
-          onChange={(status?: SignalStatus) => set({ status })}
-        />
-        <AutoComplete
-          allowClear
-          placeholder={t('signals.field.recordType')}
-          style={{ width: 160 }}
-          options={RECORD_TYPES.map((r) => ({ value: r }))}
-          onChange={(v?: string) => set({ recordType: v && /^[a-z][a-z0-9_]*$/.test(v) ? v : undefined })}
-        />
-        <RegionTreeSelect
-          rootCode={me.regionCode}
-          allowClear
-          placeholder={t('signals.field.region')}
-          style={{ width: 240 }}
-          value={filters.regionCode}
-          onChange={(regionCode) => set({ regionCode })}
-        />
-      </Flex>
-      <ErrorAlert error={list.error} onRetry={list.reload} />
-      <Table<Signal>
-        rowKey="id"
-        size="small"
+      <ListPage<Signal>
+        id="signals"
+        fields={fields}
         columns={columns}
-        dataSource={list.data?.items}
-        loading={list.loading}
-        scroll={{ x: 1100 }}
-        onRow={(s) => ({ 'data-testid': `signal-row-${s.signalNo}` }) as HTMLAttributes<HTMLElement>}
+        params={params}
+        update={update}
+        load={(p, signal) => collisionApi.signals({ ...p.filters, page: p.page, pageSize: p.pageSize }, signal)}
+        deps={[version]}
+        rowKey={(s) => s.id}
+        rowTestId={(s) => `signal-row-${s.signalNo}`}
+        exportName={t('signals.export.name')}
         expandable={{
           expandedRowRender: (s) => (
             <Table<SignalSourceRecord>
@@ -214,21 +246,14 @@ export default function SignalsPage() {
             />
           ),
         }}
-        pagination={{
-          current: page.page,
-          pageSize: page.pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p, pageSize) => setPage({ page: p, pageSize }),
-        }}
       />
+      <ActModal signal={acting} onClose={() => setActing(null)} onDone={() => setVersion((v) => v + 1)} />
       <StatusModal
         signal={handling}
         onClose={() => setHandling(null)}
         onDone={() => {
           setHandling(null);
-          list.reload();
+          setVersion((v) => v + 1);
         }}
       />
     </>

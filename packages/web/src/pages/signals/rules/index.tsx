@@ -10,9 +10,12 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { PageHeader } from '../../../components/PageHeader';
 import { useI18n } from '../../../i18n';
 import { formatDateTime } from '../../../lib/format';
+import { exchangeApi } from '../../exchange/api';
 import { collisionApi } from '../api';
 import { OutcomeTag } from '../tags';
 import { RuleEditModal } from './RuleEditModal';
+import { RuleSummary } from './RuleSummary';
+import { recordTypeNames } from './ruleForm';
 
 /** Collision rules (比对规则): data, versioned; a city admin edits, switches and re-runs them. */
 export default function RulesPage() {
@@ -21,6 +24,8 @@ export default function RulesPage() {
   const { message } = App.useApp();
   const notifyError = useNotifyError();
   const rules = useRequest((signal) => collisionApi.rules(signal), []);
+  // The feed catalogue names the record kinds and their fields on this page.
+  const catalogue = useRequest((signal) => exchangeApi.sources(signal), []);
   const [editing, setEditing] = useState<CollisionRule | null>(null);
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -61,7 +66,7 @@ export default function RulesPage() {
     {
       title: t('signals.rules.recordTypes'),
       key: 'recordTypes',
-      render: (_, r) => r.definition.recordTypes.join(', '),
+      render: (_, r) => recordTypeNames(catalogue.data?.items ?? [], r.definition.recordTypes, lang).join('、'),
     },
     {
       title: t('signals.rules.subject'),
@@ -122,6 +127,7 @@ export default function RulesPage() {
         }
       />
       <ErrorAlert error={rules.error} onRetry={rules.reload} />
+      <ErrorAlert error={catalogue.error} onRetry={catalogue.reload} />
       <Table<CollisionRule>
         rowKey="id"
         size="small"
@@ -132,13 +138,12 @@ export default function RulesPage() {
         scroll={{ x: 1000 }}
         onRow={(r) => ({ 'data-testid': `rule-row-${r.code}` }) as HTMLAttributes<HTMLElement>}
         expandable={{
-          expandedRowRender: (r) => (
-            <pre style={{ margin: 0, fontSize: 12 }}>{JSON.stringify(r.definition, null, 2)}</pre>
-          ),
+          expandedRowRender: (r) => <RuleSummary definition={r.definition} sources={catalogue.data?.items} />,
         }}
       />
       <RuleEditModal
         rule={editing}
+        sources={catalogue.data?.items}
         onClose={() => setEditing(null)}
         onSaved={() => {
           setEditing(null);
@@ -171,9 +176,7 @@ export default function RulesPage() {
                       {formatDateTime(v.createdAt)} · {v.createdBy}
                     </Typography.Text>
                     {v.note && <Typography.Paragraph style={{ margin: '4px 0' }}>{v.note}</Typography.Paragraph>}
-                    <pre style={{ margin: 0, fontSize: 12, maxHeight: 200, overflow: 'auto' }}>
-                      {JSON.stringify(v.definition, null, 2)}
-                    </pre>
+                    <RuleSummary definition={v.definition} sources={catalogue.data?.items} />
                   </>
                 ),
               }))}

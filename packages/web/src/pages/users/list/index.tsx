@@ -1,26 +1,31 @@
-import { useState, type HTMLAttributes } from 'react';
-import { App, Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
-import type { TableColumnsType } from 'antd';
+import { useMemo, useState } from 'react';
+import { App, Button, Popconfirm, Space, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import type { User } from '@jiuzhu/shared';
+import { ROLES, UserList, type User, type UserListQuery } from '@jiuzhu/shared';
 import { api, seg } from '../../../api/client';
 import { useNotifyError } from '../../../api/errors';
 import { useT } from '../../../i18n';
 import { formatDateTime, isLocked } from '../../../lib/format';
 import { PageHeader } from '../../../components/PageHeader';
-import { ErrorAlert } from '../../../components/ErrorAlert';
-import { useUsers } from './useUsers';
-import { UserFilterBar } from './UserFilterBar';
+import { ListPage, type ListColumn } from '../../../components/list/ListPage';
+import type { SearchField } from '../../../components/list/SearchForm';
+import { useListParams } from '../../../components/list/useListParams';
 import { UserFormModal } from './UserFormModal';
 import { ResetPasswordModal } from './ResetPasswordModal';
 
 type Editing = { mode: 'create' } | { mode: 'edit'; user: User } | null;
 
+const FILTERS = ['q', 'role', 'regionCode', 'status'] as const;
+const STATUSES = ['active', 'inactive', 'locked'] as const;
+
 export default function UsersPage() {
   const t = useT();
   const { message } = App.useApp();
   const notifyError = useNotifyError();
-  const { list, filters, setFilters, page, setPage } = useUsers();
+  const { params, update } = useListParams(FILTERS);
+  // Bumped after a change (save, unlock) so the list reloads with the same search.
+  const [version, setVersion] = useState(0);
+  const reload = () => setVersion((v) => v + 1);
   const [editing, setEditing] = useState<Editing>(null);
   const [resetting, setResetting] = useState<User | undefined>(undefined);
 
@@ -28,33 +33,74 @@ export default function UsersPage() {
     try {
       await api.post(`/api/users/${seg(user.id)}/unlock`);
       void message.success(t('users.unlock.done', { username: user.username }));
-      list.reload();
+      reload();
     } catch (e) {
       notifyError(e);
     }
   }
 
-  const columns: TableColumnsType<User> = [
-    { title: t('users.field.username'), dataIndex: 'username', width: 140 },
-    { title: t('users.field.displayName'), dataIndex: 'displayName', width: 140 },
-    { title: t('users.field.role'), dataIndex: 'role', width: 170, render: (_, u) => t(`role.${u.role}`) },
+  const fields = useMemo<SearchField[]>(
+    () => [
+      { kind: 'text', name: 'q', label: t('users.search.q'), placeholder: t('users.filter.q') },
+      {
+        kind: 'select',
+        name: 'role',
+        label: t('users.field.role'),
+        options: ROLES.map((r) => ({ value: r, label: t(`role.${r}`) })),
+      },
+      { kind: 'region', name: 'regionCode', label: t('users.field.region') },
+      {
+        kind: 'select',
+        name: 'status',
+        label: t('users.field.status'),
+        options: STATUSES.map((s) => ({ value: s, label: t(`users.search.status.${s}`) })),
+      },
+    ],
+    [t],
+  );
+
+  const statusText = (u: User) =>
+    [
+      t(u.active ? 'users.status.active' : 'users.status.inactive'),
+      isLocked(u.lockedUntil) ? t('users.status.lockedUntil', { time: formatDateTime(u.lockedUntil) }) : '',
+    ]
+      .filter(Boolean)
+      .join('、');
+
+  const columns: ListColumn<User>[] = [
     {
-      title: t('users.field.region'),
-      dataIndex: 'regionName',
-      render: (_, u) => (
-        <>
-          {u.regionName}
-          <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
-            {u.regionCode}
-          </Typography.Text>
-        </>
-      ),
+      key: 'username',
+      title: t('users.field.username'),
+      sortKey: 'username',
+      render: (u) => u.username,
+      exportValue: (u) => u.username,
     },
     {
-      title: t('users.field.status'),
+      key: 'displayName',
+      title: t('users.field.displayName'),
+      sortKey: 'displayName',
+      render: (u) => u.displayName,
+      exportValue: (u) => u.displayName,
+    },
+    {
+      key: 'role',
+      title: t('users.field.role'),
+      sortKey: 'role',
+      render: (u) => t(`role.${u.role}`),
+      exportValue: (u) => t(`role.${u.role}`),
+    },
+    {
+      key: 'region',
+      title: t('users.field.region'),
+      sortKey: 'region',
+      hideOnPhone: true,
+      render: (u) => u.regionName,
+      exportValue: (u) => u.regionName,
+    },
+    {
       key: 'status',
-      width: 200,
-      render: (_, u) => (
+      title: t('users.field.status'),
+      render: (u) => (
         <Space size={4} wrap>
           {u.active ? <Tag color="green">{t('users.status.active')}</Tag> : <Tag>{t('users.status.inactive')}</Tag>}
           {isLocked(u.lockedUntil) && (
@@ -64,19 +110,20 @@ export default function UsersPage() {
           )}
         </Space>
       ),
+      exportValue: statusText,
     },
     {
+      key: 'createdAt',
       title: t('users.field.createdAt'),
-      dataIndex: 'createdAt',
-      width: 150,
-      render: (_, u) => formatDateTime(u.createdAt),
+      sortKey: 'createdAt',
+      hideOnPhone: true,
+      render: (u) => formatDateTime(u.createdAt),
+      exportValue: (u) => formatDateTime(u.createdAt),
     },
     {
-      title: t('common.actions'),
       key: 'actions',
-      fixed: 'right',
-      width: 200,
-      render: (_, u) => (
+      title: t('common.actions'),
+      render: (u) => (
         <Space size={0} wrap>
           <Button
             type="link"
@@ -116,26 +163,28 @@ export default function UsersPage() {
           </Button>
         }
       />
-      <UserFilterBar value={filters} onChange={setFilters} />
-      <ErrorAlert error={list.error} onRetry={list.reload} />
-      <Table<User>
-        rowKey="id"
-        size="middle"
+      <ListPage<User>
+        id="users"
+        fields={fields}
         columns={columns}
-        dataSource={list.data?.items}
-        loading={list.loading}
-        scroll={{ x: 1100 }}
-        onRow={(u) => ({ 'data-testid': `user-row-${u.username}` }) as HTMLAttributes<HTMLElement>}
-        pagination={{
-          current: page.page,
-          pageSize: page.pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [20, 50, 100],
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p, pageSize) => setPage({ page: pageSize === page.pageSize ? p : 1, pageSize }),
-        }}
-        data-testid="users-table"
+        params={params}
+        update={update}
+        load={(p, signal) =>
+          api.get('/api/users', {
+            query: {
+              ...(p.filters as Partial<UserListQuery>),
+              page: p.page,
+              pageSize: p.pageSize,
+              ...(p.sort ? { sort: p.sort, order: p.order ?? 'asc' } : {}),
+            },
+            schema: UserList,
+            signal,
+          })
+        }
+        deps={[version]}
+        rowKey={(u) => u.id}
+        rowTestId={(u) => `user-row-${u.username}`}
+        exportName={t('users.export.name')}
       />
       <UserFormModal
         open={editing !== null}
@@ -144,7 +193,7 @@ export default function UsersPage() {
         onSaved={() => {
           void message.success(t(editing?.mode === 'edit' ? 'users.edit.done' : 'users.create.done'));
           setEditing(null);
-          list.reload();
+          reload();
         }}
       />
       <ResetPasswordModal user={resetting} onClose={() => setResetting(undefined)} />

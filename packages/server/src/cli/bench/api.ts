@@ -1,0 +1,471 @@
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
+import pg from 'pg';
+import pino from 'pino';
+import { chinaToday } from '@jiuzhu/shared';
+import type { Config } from '../../config';
+import { buildApp } from '../../app';
+import { runAsSystem } from '../../context';
+import { Protector } from '../../crypto/index';
+import type { Database } from '../../db/database';
+import { PGliteDialect } from '../../db/pglite-dialect';
+import type { DB } from '../../db/schema';
+import { seedEnrolments } from '../../demo/enrolments';
+import { seedRegistry } from '../../demo/registry';
+import type { CitySize } from '../../synthetic/index';
+import { percentile, withBenchDatabase, type Log } from './common';
+
+export type ApiBenchOptions = {
+  size: CitySize;
+  seed: number;
+  /** Seconds of load per endpoint, for ours and again for the bare baseline. */
+  seconds: number;
+  connections: number;
+  cases: number;
+  leads: number;
+  /** Print the slowest statements' plans (EXPLAIN ANALYZE) per endpoint before the load. */
+  plans?: boolean;
+  /** Load only these endpoints (names as in the result). */
+  only?: string[];
+};
+
+/** One endpoint under load: the URLs its connections cycle through. */
+type Endpoint = { name: string; urls: string[] };
+
+type Statement = Pick<CompiledQuery, 'sql' | 'parameters'>;
+
+type Figures = {
+  requests: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errors: number;
+  firstError?: string;
+};
+
+/**
+ * `jiuzhu bench api`: the API under load on a city-size database. Seeds the synthetic city (people,
+ * enrolments, a year of paid payroll lines) plus cases and leads on its people, starts the real
+ * server on a port, logs in as the city admin and drives N connections for S seconds per endpoint
+ * with autocannon (on a worker thread, so the server's event loop is measured alone); then runs the
+ * same SQL the endpoint ran (captured from the server per URL, session check included) bare
+ * through a pool of N clients (PostgreSQL) or the one PGlite connection for the same time.
+ * ratio = our req/s / bare req/s; the last JSON line's `ratio` is the worst endpoint's.
+ */
+export async function benchApi(base: Config, opts: ApiBenchOptions, log: Log) {
+  const silent = pino({ level: 'silent' });
+  return withBenchDatabase(base, 'api', { seedDemo: true, seedDemoRegistry: false }, async (b) => {
+    const { config, database } = b;
+    const db = database.db;
+    const protector = new Protector(config);
+    const t0 = performance.now();
+    await runAsSystem('bench api seed', silent, async () => {
+      await seedRegistry(db, protector, { city: config.city, size: opts.size, seed: opts.seed });
+      log(`registry seeded (${seconds(t0)} s)`);
+      await seedEnrolments(db, { city: config.city });
+      log(`enrolments seeded (${seconds(t0)} s)`);
+    });
+    await seedWork(db, opts);
+    await sql`analyze`.execute(db);
+    const counts = (
+      await sql<{
+        people: number;
+        households: number;
+        recipientHouseholds: number;
+        enrolments: number;
+        cases: number;
+        leads: number;
+      }>`
+        select (select count(*) from members)::int as people, (select count(*) from households)::int as households,
+               (select count(*) from households where assistance_status <> 'none')::int as "recipientHouseholds",
+               (select count(*) from enrolments)::int as enrolments,
+               (select count(*) from cases)::int as cases, (select count(*) from leads)::int as leads`.execute(db)
+    ).rows[0]!;
+    const seedSeconds = +seconds(t0);
+    log(`seeded in ${seedSeconds} s: ${JSON.stringify(counts)}`);
+
+    const endpoints = (await pickEndpoints(db, protector, config.city)).filter(
+      (e) => !opts.only?.length || opts.only.includes(e.name),
+    );
+
+    // The same SQL as each URL runs, captured from a second app whose Kysely logs its queries.
+    const captured = await captureStatements(config, database, endpoints);
+
+    if (opts.plans) await printPlans(database, captured, log);
+
+    const app = await buildApp({ config, database, logger: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const bare = database.kind === 'postgresql' ? barePool(config, b.schema, opts.connections) : undefined;
+    const results: Record<string, { ours: Figures; bare: Figures; ratio: number; eventLoopMaxMs: number }> = {};
+    let loopMax = 0;
+    try {
+      const cookie = await login(origin);
+      for (const e of endpoints) {
+        const loop = monitorEventLoopDelay({ resolution: 5 });
+        loop.enable();
+        const ours = await loadOurs(origin, cookie, e, opts);
+        loop.disable();
+        const eventLoopMaxMs = +(loop.max / 1e6).toFixed(1);
+        loopMax = Math.max(loopMax, eventLoopMaxMs);
+        const theirs = await loadBare(database, bare, captured.get(e.name)!, opts);
+        const ratio = +(ours.reqPerSec / theirs.reqPerSec).toFixed(3);
+        results[e.name] = { ours, bare: theirs, ratio, eventLoopMaxMs };
+        log(
+          `${e.name}: ${ours.reqPerSec} req/s p50 ${ours.p50Ms} p99 ${ours.p99Ms} ms (errors ${ours.errors}); ` +
+            `bare ${theirs.reqPerSec} req/s p50 ${theirs.p50Ms} p99 ${theirs.p99Ms} ms; ratio ${ratio}; loop max ${eventLoopMaxMs} ms`,
+        );
+      }
+    } finally {
+      await bare?.end();
+      await app.close();
+    }
+    const worst = Math.min(...Object.values(results).map((r) => r.ratio));
+    return {
+      bench: 'api',
+      database: database.kind,
+      size: opts.size,
+      ...counts,
+      seedSeconds,
+      connections: opts.connections,
+      seconds: opts.seconds,
+      baseline:
+        database.kind === 'postgresql'
+          ? `the same SQL per request, bare through a pg pool of ${opts.connections} clients`
+          : `the same SQL per request, bare on the one PGlite connection from ${opts.connections} concurrent callers`,
+      endpoints: results,
+      eventLoopMaxMs: loopMax,
+      p99MaxMs: Math.max(...Object.values(results).map((r) => r.ours.p99Ms)),
+      ratio: worst,
+    };
+  });
+}
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1);
+}
+
+/**
+ * Cases on the city's household heads (every open step, some overdue, some decided), one member
+ * each; leads on other people of the registry with their signals; a year of paid payroll lines
+ * for the active enrolments (the dashboard's paid figures). Set-based, not timed.
+ */
+async function seedWork(db: Kysely<DB>, opts: { cases: number; leads: number }) {
+  await sql`
+    insert into cases (case_no, channel, region_code, household_id, applicant_name, applicant_id_hash,
+                       applicant_id_masked, phone_enc, phone_masked, address_enc, reason_enc, consent_at, status,
+                       approval_level, step_started_on, step_due_on, accepted_on, overall_due_on, created_by, created_at)
+    select 'BENCH' || lpad(h.k::text, 7, '0'), (array['window', 'grid', 'citizen'])[1 + h.k % 3], h.region_code, h.id,
+           m.name, m.id_hash, m.id_masked, 'x', '138****0000', 'x', 'x', h.at,
+           (array['submitted', 'accepted', 'verifying', 'verified', 'determined', 'notice', 'pending_approval',
+                  'enrolled', 'enrolled', 'rejected'])[1 + h.k % 10],
+           case when h.k % 2 = 0 then 'county' else 'township' end,
+           current_date - (h.k % 30)::int, current_date - (h.k % 30)::int + 10,
+           (h.at at time zone 'Asia/Shanghai')::date, (h.at at time zone 'Asia/Shanghai')::date + 40, 'bench', h.at
+      from (select id, region_code, k, now() - (k % 400) * interval '1 day' as at
+              from (select id, region_code, row_number() over (order by household_no) as k from households) x
+             where k <= ${opts.cases}) h
+      join members m on m.household_id = h.id and m.relation = 'head'`.execute(db);
+  await sql`
+    insert into case_members (case_id, n, name, relation, id_enc, id_hash, id_masked, sex, birth_date)
+    select c.id, 1, m.name, 'head', 'x', m.id_hash, m.id_masked, m.sex, m.birth_date
+      from cases c join members m on m.id_hash = c.applicant_id_hash where c.case_no like 'BENCH%'`.execute(db);
+  await sql`
+    insert into signals (rule_id, rule_version, outcome, dedupe_key, id_hash, region_code, member_id, household_id)
+    select (select id from collision_rules order by code limit 1), 1, 'lead', 'bench-' || m.id, m.id_hash, m.region_code,
+           m.id, m.household_id
+      from (select id, id_hash, region_code, household_id, row_number() over (order by id_hash) as k
+              from members where relation <> 'head') m
+     where m.k <= ${opts.leads}`.execute(db);
+  await sql`
+    insert into leads (signal_id, region_code, member_id, household_id, id_hash, person_name, id_masked, status, outcome,
+                       issued_on, due_date, closed_at)
+    select s.id, s.region_code, m.id, m.household_id, m.id_hash, m.name, m.id_masked,
+           case when s.signal_no % 4 = 0 then 'open' else 'closed' end,
+           case when s.signal_no % 4 = 0 then null else 'not_needy' end,
+           current_date - (s.signal_no % 300)::int, current_date - (s.signal_no % 300)::int + 7,
+           case when s.signal_no % 4 = 0 then null else now() end
+      from signals s join members m on m.id = s.member_id where s.dedupe_key like 'bench-%'`.execute(db);
+  const year = Number(chinaToday().slice(0, 4));
+  await sql`
+    insert into payrolls (month, region_code, status, created_by)
+    select to_char(make_date(${year}, m, 1), 'YYYY-MM'), c.code, 'approved', 'bench'
+      from generate_series(1, 12) m, regions c where c.level = 'county'`.execute(db);
+  await sql`
+    insert into payroll_lines (payroll_id, enrolment_id, month, line_type, kind, region_code, amount_fen,
+                               central_fen, provincial_fen, city_fen, county_fen, status)
+    select p.id, e.id, p.month, 'regular', e.kind, e.region_code, e.monthly_amount_fen, e.monthly_amount_fen, 0, 0, 0, 'paid'
+      from enrolments e join payrolls p on p.region_code = left(e.region_code, 6) and p.month >= e.from_month
+     where e.status = 'active' and p.created_by = 'bench'`.execute(db);
+}
+
+/** The URLs of each endpoint: name fragments and ID numbers of people in the registry, filters of the list pages. */
+async function pickEndpoints(db: Kysely<DB>, protector: Protector, city: string): Promise<Endpoint[]> {
+  const people = await db
+    .selectFrom('members')
+    .select(['name', 'id_number_enc'])
+    .orderBy('id_hash')
+    .limit(40)
+    .execute();
+  const counties = (
+    await db.selectFrom('regions').select('code').where('parent_code', '=', city).orderBy('code').limit(5).execute()
+  ).map((r) => r.code);
+  const townships = (
+    await db
+      .selectFrom('regions')
+      .select('code')
+      .where('level', '=', 'township')
+      .where('code', 'like', `${counties[0]}%`)
+      .orderBy('code')
+      .limit(2)
+      .execute()
+  ).map((r) => r.code);
+  const year = chinaToday().slice(0, 4);
+  const enc = encodeURIComponent;
+  return [
+    {
+      // Two-character fragments (surname + given name's last character) and one-character ones in a county.
+      name: 'householdName',
+      urls: people
+        .slice(0, 20)
+        .flatMap((p, i) => [
+          `/api/households?name=${enc(p.name.slice(0, 1) + p.name.slice(-1))}`,
+          `/api/households?name=${enc(p.name.slice(-1))}&regionCode=${counties[i % counties.length]}`,
+        ]),
+    },
+    {
+      name: 'householdIdNumber',
+      urls: people.map((p) => `/api/households?idNumber=${protector.decrypt(p.id_number_enc, 'member.id_number')}`),
+    },
+    {
+      name: 'caseList',
+      urls: [
+        '/api/cases',
+        '/api/cases?open=true',
+        `/api/cases?status=verifying&region=${counties[1]}`,
+        '/api/cases?overdue=true',
+        `/api/cases?overdue=step&region=${townships[0]}`,
+        `/api/cases?from=${year}-01-01&to=${year}-06-30&sort=createdAt&order=desc`,
+        `/api/cases?q=${enc(people[3]!.name.slice(0, 1))}&page=2`,
+        `/api/cases?status=enrolled&region=${counties[2]}&page=3`,
+      ],
+    },
+    {
+      name: 'leadList',
+      urls: [
+        '/api/leads',
+        '/api/leads?status=open',
+        `/api/leads?overdue=true&regionCode=${counties[0]}`,
+        `/api/leads?status=closed&regionCode=${townships[1] ?? counties[3]}`,
+        `/api/leads?issuedFrom=${year}-01-01&page=2`,
+        `/api/leads?q=${enc(people[5]!.name.slice(-1))}`,
+      ],
+    },
+    {
+      name: 'dashboardFigures',
+      urls: [
+        '/api/dashboard/figures',
+        ...counties.map((c) => `/api/dashboard/figures?regionCode=${c}&from=${year}-01&to=${year}-12`),
+      ],
+    },
+  ];
+}
+
+async function login(origin: string): Promise<string> {
+  const res = await fetch(`${origin}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'jiuzhu-demo' }),
+  });
+  if (res.status !== 200) throw new Error(`login: ${res.status} ${await res.text()}`);
+  const session = res.headers.getSetCookie().find((c) => c.startsWith('jz_session='));
+  if (!session) throw new Error('login: no session cookie');
+  return session.split(';')[0]!;
+}
+
+/**
+ * Every statement each URL runs, in order (the session check included), from an app over the same
+ * database whose Kysely logs its queries. Each URL is asked once to warm up, then captured.
+ */
+async function captureStatements(
+  config: Config,
+  database: Database,
+  endpoints: Endpoint[],
+): Promise<Map<string, Statement[][]>> {
+  let sink: Statement[] | null = null;
+  const logQuery = (e: { level: string; query: CompiledQuery }) => {
+    if (sink && e.level === 'query') sink.push({ sql: e.query.sql, parameters: e.query.parameters });
+  };
+  const logged = new Kysely<DB>({
+    dialect:
+      database.kind === 'postgresql'
+        ? new PostgresDialect({ pool: database.pool! })
+        : new PGliteDialect(database.pglite!),
+    log: logQuery,
+  });
+  // Not closed: its pool or PGlite belongs to the bench database, closed with it.
+  const app = await buildApp({ config, database: { ...database, db: logged }, logger: false });
+  try {
+    await app.ready();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: 'jiuzhu-demo' },
+    });
+    const cookie = `jz_session=${res.cookies.find((c) => c.name === 'jz_session')!.value}`;
+    const out = new Map<string, Statement[][]>();
+    for (const e of endpoints) {
+      const lists: Statement[][] = [];
+      for (const url of e.urls) {
+        const statements: Statement[] = [];
+        const warm = await app.inject({ method: 'GET', url, headers: { cookie } });
+        if (warm.statusCode !== 200) throw new Error(`${url}: ${warm.statusCode} ${warm.body}`);
+        sink = statements;
+        await app.inject({ method: 'GET', url, headers: { cookie } });
+        sink = null;
+        if (statements.length === 0) throw new Error(`${url}: no SQL captured`);
+        lists.push(statements);
+      }
+      out.set(e.name, lists);
+    }
+    return out;
+  } finally {
+    await app.close();
+  }
+}
+
+function barePool(config: Config, schema: string | undefined, connections: number): pg.Pool {
+  return new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: connections,
+    ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+  });
+}
+
+/** Ours: autocannon on a worker thread (its own event loop), the endpoint's URLs in turn on every connection. */
+async function loadOurs(origin: string, cookie: string, e: Endpoint, opts: ApiBenchOptions): Promise<Figures> {
+  const autocannonPath = createRequire(import.meta.url).resolve('autocannon');
+  const worker = new Worker(
+    // In a worker thread autocannon returns encoded histograms (for its own aggregation): aggregate here.
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const autocannon = require(workerData.autocannonPath);
+     const opts = {
+       url: workerData.origin,
+       connections: workerData.connections,
+       duration: workerData.seconds,
+       // A slow answer counts as slow, not as an error (autocannon gives up after 10 s by default).
+       timeout: 120,
+       headers: { cookie: workerData.cookie },
+       requests: workerData.urls.map((path) => ({ method: 'GET', path })),
+     };
+     autocannon(opts).then(
+       (r) => parentPort.postMessage(autocannon.aggregateResult([r], opts)),
+       (err) => parentPort.postMessage({ error: String(err) }),
+     );`,
+    {
+      eval: true,
+      workerData: {
+        autocannonPath,
+        origin,
+        cookie,
+        urls: e.urls,
+        connections: opts.connections,
+        seconds: opts.seconds,
+      },
+    },
+  );
+  const r = await new Promise<AutocannonResult>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  if (r.error) throw new Error(`autocannon: ${r.error}`);
+  const ok = r['2xx'];
+  return {
+    requests: ok,
+    reqPerSec: Math.round(ok / r.duration),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
+    errors: r.non2xx + r.errors + r.timeouts,
+  };
+}
+
+type AutocannonResult = {
+  error?: string;
+  duration: number;
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  latency: { p50: number; p99: number; max: number };
+};
+
+/** The baseline: the captured statements of each request, run bare by N concurrent callers for the same time. */
+async function loadBare(
+  database: Database,
+  pool: pg.Pool | undefined,
+  requests: Statement[][],
+  opts: ApiBenchOptions,
+): Promise<Figures> {
+  const run = (s: Statement): Promise<unknown> =>
+    pool ? pool.query(s.sql, s.parameters as unknown[]) : database.pglite!.query(s.sql, s.parameters as unknown[]);
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  const end = started + opts.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: opts.connections }, async (_, c) => {
+      // Each caller cycles through the URLs' statement lists, as each autocannon connection does.
+      for (let i = c; performance.now() < end; i++) {
+        const t = performance.now();
+        try {
+          // A request's statements together, as the service runs its page and count queries.
+          await Promise.all(requests[i % requests.length]!.map(run));
+          latencies.push(performance.now() - t);
+        } catch (err) {
+          errors++;
+          firstError ??= String(err);
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    requests: latencies.length,
+    reqPerSec: Math.round(latencies.length / elapsed),
+    p50Ms: +percentile(latencies, 50).toFixed(1),
+    p99Ms: +percentile(latencies, 99).toFixed(1),
+    maxMs: +Math.max(...latencies).toFixed(1),
+    errors,
+    ...(firstError ? { firstError } : {}),
+  };
+}
+
+/** Each endpoint's three slowest statements (over all its URLs) with their EXPLAIN ANALYZE plans. */
+async function printPlans(database: Database, captured: Map<string, Statement[][]>, log: Log) {
+  const explain = async (s: Statement): Promise<string> => {
+    const q = `explain (analyze, buffers) ${s.sql}`;
+    const rows = database.pool
+      ? (await database.pool.query<Record<string, string>>(q, s.parameters as unknown[])).rows
+      : (await database.pglite!.query<Record<string, string>>(q, s.parameters as unknown[])).rows;
+    return rows.map((r) => Object.values(r)[0]).join('\n');
+  };
+  for (const [name, lists] of captured) {
+    const seen = new Map<string, { ms: number; plan: string; s: Statement }>();
+    for (const s of lists.flat()) {
+      const plan = await explain(s);
+      const ms = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? 0);
+      const key = `${s.sql}|${JSON.stringify(s.parameters)}`;
+      if (!seen.has(key)) seen.set(key, { ms, plan, s });
+    }
+    const slowest = [...seen.values()].sort((a, b) => b.ms - a.ms).slice(0, 3);
+    for (const { ms, plan, s } of slowest)
+      log(`--- ${name}: ${ms} ms\n${s.sql}\n${JSON.stringify(s.parameters)}\n${plan}`);
+  }
+}

@@ -1,0 +1,3 @@
+// What other code (jobs, the CLI) needs of the dashboard module.
+export { freshenFigures, readAggregates, refreshAllFigures, type AggregateRow } from './aggregates';
+export { getFigures, getMap } from './figures';

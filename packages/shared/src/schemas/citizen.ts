@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { RegionCode } from './common';
+import { ApplicationInput } from './cases';
+import { AssistanceKind } from './policy';
+
+/**
+ * The citizen H5 (/m): what a member of the public reads and sends without an account. Figures
+ * come from the policy standards in force; the page words them for the public.
+ */
+
+/** The conditions of one kind of assistance, with the figures of the standard in force (fen per month). */
+export const PublicCondition = z.object({
+  kind: AssistanceKind,
+  /** The month the standard applies from (YYYY-MM). */
+  effectiveMonth: z.string(),
+  /** Demo values (not the city's real figures): the page says so. */
+  isDemo: z.boolean(),
+  /** dibao: the monthly standard per person; tekun: the basic living standard; dibao_edge: the income line; temporary: the usual maximum. */
+  amountFen: z.number().int(),
+  /** temporary: the maximum in special hardship; tekun: the highest care standard (complete care). */
+  secondAmountFen: z.number().int().nullable(),
+  /** Residential properties a household may own (beyond which it is not eligible). */
+  propertiesAllowed: z.number().int().nullable(),
+  /** Public notice days. */
+  noticeDays: z.number().int().nullable(),
+});
+export type PublicCondition = z.infer<typeof PublicCondition>;
+export const PublicConditionsQuery = z.strictObject({ region: RegionCode.optional() });
+export const PublicConditions = z.object({
+  regionName: z.string(),
+  items: z.array(PublicCondition),
+});
+export type PublicConditions = z.infer<typeof PublicConditions>;
+
+/** The village picker: the children of a region (townships of the city, villages of a township). */
+export const PublicRegionQuery = z.strictObject({ parent: RegionCode.optional() });
+export const PublicRegionList = z.object({
+  items: z.array(z.object({ code: z.string(), name: z.string(), level: z.string() })),
+});
+export type PublicRegionList = z.infer<typeof PublicRegionList>;
+
+const Mobile = z
+  .string()
+  .trim()
+  .regex(/^1\d{10}$/, 'mobile');
+/** Ask for a one-time code to confirm the phone on an application. */
+export const PhoneCodeBody = z.strictObject({ phone: Mobile });
+export type PhoneCodeBody = z.infer<typeof PhoneCodeBody>;
+
+/** A decoded document photo is at most this big; the page compresses to well under it. */
+export const CITIZEN_DOCUMENT_MAX = 4;
+
+/** The citizen's application: the minimal form, the phone's one-time code and photos of documents. */
+export const CitizenApplicationBody = ApplicationInput.extend({
+  phoneCode: z.string().regex(/^\d{6}$/, '6 digits'),
+  /** Base64 JPEG/PNG (data: URLs accepted), e.g. 户口簿, 身份证, 诊断证明. */
+  documents: z.array(z.string().max(3_000_000)).max(CITIZEN_DOCUMENT_MAX).default([]),
+});
+export type CitizenApplicationBody = z.infer<typeof CitizenApplicationBody>;

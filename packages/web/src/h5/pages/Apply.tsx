@@ -1,0 +1,371 @@
+import { useEffect, useRef, useState } from 'react';
+import { validateIdNumber, type ApplicationMember, type PublicRegionList } from '@jiuzhu/shared';
+import { compressPhoto, type CompressedPhoto } from '../../lib/photo';
+import { navigate } from '../navigate';
+import { api, ApiFailure } from '../api';
+import { lang, t } from '../i18n';
+import type { H5Key } from '../locales/zh-CN';
+
+/**
+ * The minimal application (极简申请): members with ID numbers checked as typed, the village,
+ * the phone confirmed by a text code, the reason, consent and photos of documents.
+ */
+type Member = { name: string; idNumber: string; relation: ApplicationMember['relation'] };
+const RELATIONS: ApplicationMember['relation'][] = [
+  'spouse',
+  'child',
+  'parent',
+  'grandchild',
+  'grandparent',
+  'sibling',
+  'other',
+];
+const RESEND_SECONDS = 60;
+
+function idMessage(idNumber: string): { ok: boolean; text: string } | null {
+  if (idNumber.trim() === '') return null;
+  const v = validateIdNumber(idNumber);
+  return v.ok ? { ok: true, text: t('apply.idOk') } : { ok: false, text: v.message[lang] };
+}
+
+export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
+  const [members, setMembers] = useState<Member[]>([{ name: '', idNumber: '', relation: 'self' }]);
+  const [townships, setTownships] = useState<PublicRegionList['items']>([]);
+  const [villages, setVillages] = useState<PublicRegionList['items']>([]);
+  const [township, setTownship] = useState('');
+  const [villageCode, setVillageCode] = useState('');
+  const [address, setAddress] = useState('');
+  const [phone, setPhone] = useState('');
+  const [phoneCode, setPhoneCode] = useState('');
+  const [wait, setWait] = useState(0);
+  const [reason, setReason] = useState('');
+  const [emergency, setEmergency] = useState(false);
+  const [consent, setConsent] = useState(false);
+  const [photos, setPhotos] = useState<CompressedPhoto[]>([]);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [caseNo, setCaseNo] = useState('');
+  const timer = useRef<number | undefined>(undefined);
+
+  useEffect(() => {
+    api<PublicRegionList>('GET', '/api/public/regions')
+      .then((r) => setTownships(r.items))
+      .catch(() => setError(t('app.network')));
+    return () => window.clearInterval(timer.current);
+  }, []);
+  function chooseTownship(code: string) {
+    setTownship(code);
+    setVillages([]);
+    setVillageCode('');
+    if (!code) return;
+    api<PublicRegionList>('GET', `/api/public/regions?parent=${code}`)
+      .then((r) => setVillages(r.items))
+      .catch(() => setError(t('app.network')));
+  }
+
+  const setMember = (i: number, patch: Partial<Member>) =>
+    setMembers((ms) => ms.map((m, j) => (j === i ? { ...m, ...patch } : m)));
+  const err = (path: string) => fieldErrors[path] && <p className="error">{fieldErrors[path]}</p>;
+
+  async function sendCode() {
+    setError('');
+    try {
+      await api('POST', '/api/public/phone/code', { phone });
+      setWait(RESEND_SECONDS);
+      window.clearInterval(timer.current);
+      timer.current = window.setInterval(() => {
+        setWait((s) => {
+          if (s <= 1) window.clearInterval(timer.current);
+          return s - 1;
+        });
+      }, 1000);
+    } catch (e) {
+      setError(e instanceof ApiFailure ? e.message : t('app.network'));
+    }
+  }
+
+  async function addPhotos(files: FileList | null) {
+    if (!files) return;
+    for (const file of Array.from(files).slice(0, 4 - photos.length)) {
+      try {
+        const p = await compressPhoto(file);
+        setPhotos((ps) => (ps.length < 4 ? [...ps, p] : ps));
+      } catch {
+        setError(t('apply.photoFailed'));
+      }
+    }
+  }
+
+  function check(): Record<string, string> {
+    const errors: Record<string, string> = {};
+    const required = t('apply.required');
+    members.forEach((m, i) => {
+      if (!m.name.trim()) errors[`members.${i}.name`] = required;
+      const v = idMessage(m.idNumber);
+      if (!v) errors[`members.${i}.idNumber`] = required;
+      else if (!v.ok) errors[`members.${i}.idNumber`] = v.text;
+    });
+    if (!villageCode) errors.villageCode = required;
+    if (!address.trim()) errors.address = required;
+    if (!/^1\d{10}$/.test(phone)) errors.phone = t('apply.phoneInvalid');
+    if (!/^\d{6}$/.test(phoneCode)) errors.phoneCode = required;
+    if (!reason.trim()) errors.reason = required;
+    if (!consent) errors.consent = t('apply.consentRequired');
+    return errors;
+  }
+
+  async function submit() {
+    const errors = check();
+    setFieldErrors(errors);
+    setError('');
+    if (Object.keys(errors).length > 0) return setError(t('apply.fix'));
+    setBusy(true);
+    try {
+      const res = await api<{ caseNo: string }>('POST', '/api/public/citizen-applications', {
+        members: members.map((m) => ({ name: m.name.trim(), idNumber: m.idNumber.trim(), relation: m.relation })),
+        villageCode,
+        address: address.trim(),
+        phone,
+        phoneCode,
+        reason: reason.trim(),
+        emergency,
+        consent: true,
+        documents: photos.map((p) => p.dataUrl),
+      });
+      setCaseNo(res.caseNo);
+      onDone(res.caseNo);
+      window.scrollTo(0, 0);
+    } catch (e) {
+      if (e instanceof ApiFailure) {
+        setFieldErrors(Object.fromEntries(e.error.fields.map((f) => [f.path, f.message])));
+        setError(e.message);
+      } else setError(t('app.network'));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (caseNo)
+    return (
+      <section className="card" data-testid="h5-apply-done">
+        <h2>{t('apply.done')}</h2>
+        <p className="muted">{t('apply.caseNo')}</p>
+        <p className="case-no" data-testid="h5-case-no">
+          {caseNo}
+        </p>
+        <p>{t('apply.keepNo')}</p>
+        <button type="button" className="primary" data-testid="h5-to-progress" onClick={() => navigate('/m/progress')}>
+          {t('apply.toProgress')}
+        </button>
+      </section>
+    );
+
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      {members.map((m, i) => {
+        const v = idMessage(m.idNumber);
+        return (
+          <section key={i} className="card" data-testid={`h5-member-${i}`}>
+            <div className="row">
+              <h2 className="grow">{i === 0 ? t('apply.applicant') : t('apply.member', { n: i })}</h2>
+              {i > 0 && (
+                <button type="button" className="link" onClick={() => setMembers((ms) => ms.filter((_, j) => j !== i))}>
+                  {t('apply.removeMember')}
+                </button>
+              )}
+            </div>
+            <label className="field">
+              <span>{t('apply.name')}</span>
+              <input
+                data-testid={`h5-name-${i}`}
+                value={m.name}
+                onChange={(e) => setMember(i, { name: e.target.value })}
+              />
+              {err(`members.${i}.name`)}
+            </label>
+            <label className="field">
+              <span>{t('apply.idNumber')}</span>
+              <input
+                data-testid={`h5-id-${i}`}
+                maxLength={18}
+                autoCapitalize="characters"
+                value={m.idNumber}
+                onChange={(e) => setMember(i, { idNumber: e.target.value })}
+              />
+              {v && (
+                <p className={v.ok ? 'ok' : 'error'} data-testid={`h5-id-check-${i}`}>
+                  {v.text}
+                </p>
+              )}
+              {!v && err(`members.${i}.idNumber`)}
+            </label>
+            {i > 0 && (
+              <label className="field">
+                <span>{t('apply.relation')}</span>
+                <select
+                  data-testid={`h5-relation-${i}`}
+                  value={m.relation}
+                  onChange={(e) => setMember(i, { relation: e.target.value as Member['relation'] })}
+                >
+                  {RELATIONS.map((r) => (
+                    <option key={r} value={r}>
+                      {t(`relation.${r}` as H5Key)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+          </section>
+        );
+      })}
+      {members.length < 20 && (
+        <p>
+          <button
+            type="button"
+            data-testid="h5-add-member"
+            onClick={() => setMembers((ms) => [...ms, { name: '', idNumber: '', relation: 'spouse' }])}
+          >
+            + {t('apply.addMember')}
+          </button>
+        </p>
+      )}
+      <section className="card">
+        <label className="field">
+          <span>{t('apply.township')}</span>
+          <select data-testid="h5-township" value={township} onChange={(e) => chooseTownship(e.target.value)}>
+            <option value="">{t('apply.choose')}</option>
+            {townships.map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('apply.village')}</span>
+          <select
+            data-testid="h5-village"
+            value={villageCode}
+            disabled={villages.length === 0}
+            onChange={(e) => setVillageCode(e.target.value)}
+          >
+            <option value="">{t('apply.choose')}</option>
+            {villages.map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+          {err('villageCode')}
+        </label>
+        <label className="field">
+          <span>{t('apply.address')}</span>
+          <input
+            data-testid="h5-address"
+            placeholder={t('apply.addressHint')}
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+          />
+          {err('address')}
+        </label>
+        <label className="field">
+          <span>{t('apply.phone')}</span>
+          <div className="row">
+            <input
+              type="tel"
+              inputMode="numeric"
+              maxLength={11}
+              data-testid="h5-phone"
+              value={phone}
+              onChange={(e) => setPhone(e.target.value.replace(/\D/g, ''))}
+            />
+            <button
+              type="button"
+              data-testid="h5-get-code"
+              disabled={wait > 0 || !/^1\d{10}$/.test(phone)}
+              onClick={() => void sendCode()}
+            >
+              {t('apply.getCode')}
+            </button>
+          </div>
+          {wait > 0 && <p className="ok">{t('apply.codeSent', { s: wait })}</p>}
+          {err('phone')}
+        </label>
+        <label className="field">
+          <span>{t('apply.code')}</span>
+          <input
+            inputMode="numeric"
+            maxLength={6}
+            autoComplete="one-time-code"
+            data-testid="h5-code"
+            value={phoneCode}
+            onChange={(e) => setPhoneCode(e.target.value.replace(/\D/g, ''))}
+          />
+          {err('phoneCode')}
+        </label>
+        <label className="field">
+          <span>{t('apply.reason')}</span>
+          <textarea
+            data-testid="h5-reason"
+            placeholder={t('apply.reasonHint')}
+            maxLength={1000}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          {err('reason')}
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={emergency} onChange={(e) => setEmergency(e.target.checked)} />
+          <span>{t('apply.emergency')}</span>
+        </label>
+      </section>
+      <section className="card">
+        <h2>{t('apply.documents')}</h2>
+        <p className="muted">{t('apply.documentsHint')}</p>
+        <div className="photos">
+          {photos.map((p, i) => (
+            <img key={i} src={p.dataUrl} alt="" data-testid="h5-photo" />
+          ))}
+        </div>
+        {photos.length < 4 && (
+          <label>
+            <span className="muted">{t('apply.addPhoto')}</span>
+            <input
+              type="file"
+              accept="image/*"
+              capture="environment"
+              multiple
+              data-testid="h5-photo-input"
+              onChange={(e) => void addPhotos(e.target.files)}
+            />
+          </label>
+        )}
+      </section>
+      <label className="check">
+        <input
+          type="checkbox"
+          data-testid="h5-consent"
+          checked={consent}
+          onChange={(e) => setConsent(e.target.checked)}
+        />
+        <span>{t('apply.consent')}</span>
+      </label>
+      {err('consent')}
+      {error && (
+        <p className="error" data-testid="h5-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" data-testid="h5-submit" disabled={busy}>
+        {busy ? t('apply.submitting') : t('apply.submit')}
+      </button>
+    </form>
+  );
+}
