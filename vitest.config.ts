@@ -12,6 +12,21 @@ export default defineConfig({
           name: 'server',
           root: 'packages/server',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.timing.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // Tests that assert a time (health answered within 200 ms during a big import or export, a
+        // login refused as slowly for an unknown name as for a known one) run after every other
+        // file, one at a time: on two cores a browser test beside them would measure the machine.
+        test: {
+          name: 'timing',
+          root: 'packages/server',
+          include: ['src/**/*.timing.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

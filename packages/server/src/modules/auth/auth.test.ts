@@ -162,26 +162,6 @@ describe('login', () => {
     expect((await loginFrom('10.0.3.2', 'lingchuan', 'jiuzhu-demo')).statusCode).toBe(200);
   });
 
-  it('takes as long to refuse an unknown account as a wrong password for a known one', async () => {
-    const time = async (username: string, i: number) => {
-      const started = performance.now();
-      const res = await loginFrom(`10.0.4.${i}`, username, 'wrong-password');
-      expect(res.statusCode).toBe(401);
-      return performance.now() - started;
-    };
-    const known: number[] = [];
-    const unknown: number[] = [];
-    // Interleaved, each from a fresh address, so neither side meets a lock or a warmer cache.
-    for (let i = 1; i <= 12; i++) {
-      known.push(await time('lingchuan', i));
-      unknown.push(await time(`nobody-${i}`, i + 100));
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    // Both are dominated by one password hash; without the dummy hash the unknown side is ~0 ms.
-    expect(median(unknown) / median(known)).toBeGreaterThan(0.6);
-    expect(median(unknown) / median(known)).toBeLessThan(1.6);
-  });
-
   it('logs out: the cookie no longer works', async () => {
     const a = await t.login('qiulu');
     expect((await a.request('GET', '/api/auth/session')).json().user.username).toBe('qiulu');
