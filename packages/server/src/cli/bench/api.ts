@@ -16,7 +16,7 @@ import type { DB } from '../../db/schema';
 import { seedEnrolments } from '../../demo/enrolments';
 import { seedRegistry } from '../../demo/registry';
 import type { CitySize } from '../../synthetic/index';
-import { percentile, withBenchDatabase, type Log } from './common';
+import { percentile, seedPaidYear, withBenchDatabase, type Log } from './common';
 
 export type ApiBenchOptions = {
   size: CitySize;
@@ -191,16 +191,7 @@ async function seedWork(db: Kysely<DB>, opts: { cases: number; leads: number }) 
            case when s.signal_no % 4 = 0 then null else now() end
       from signals s join members m on m.id = s.member_id where s.dedupe_key like 'bench-%'`.execute(db);
   const year = Number(chinaToday().slice(0, 4));
-  await sql`
-    insert into payrolls (month, region_code, status, created_by)
-    select to_char(make_date(${year}, m, 1), 'YYYY-MM'), c.code, 'approved', 'bench'
-      from generate_series(1, 12) m, regions c where c.level = 'county'`.execute(db);
-  await sql`
-    insert into payroll_lines (payroll_id, enrolment_id, month, line_type, kind, region_code, amount_fen,
-                               central_fen, provincial_fen, city_fen, county_fen, status)
-    select p.id, e.id, p.month, 'regular', e.kind, e.region_code, e.monthly_amount_fen, e.monthly_amount_fen, 0, 0, 0, 'paid'
-      from enrolments e join payrolls p on p.region_code = left(e.region_code, 6) and p.month >= e.from_month
-     where e.status = 'active' and p.created_by = 'bench'`.execute(db);
+  await seedPaidYear(db, year);
 }
 
 /** The URLs of each endpoint: name fragments and ID numbers of people in the registry, filters of the list pages. */

@@ -3,11 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import type { Config } from '../../config';
 import { openAndPrepare, type BootOptions } from '../../boot';
 import type { Database } from '../../db/database';
+import type { DB } from '../../db/schema';
 
 export type Log = (msg: string) => void;
 
@@ -138,4 +140,23 @@ export async function indexedCopyBaseline(b: BenchDatabase, batchId: string, tab
   const t0 = performance.now();
   await database.pglite!.query(`copy ${table} (${columns}) from '/dev/blob'`, [], { blob });
   return (performance.now() - t0) / 1000;
+}
+
+/**
+ * A year of approved regular payrolls per county and their lines for every active enrolment from
+ * its first month, written set-based (the API and dashboard benches' history of payments).
+ * `failedPerHundred` lines in a hundred end as returned (退票), the rest as paid.
+ */
+export async function seedPaidYear(db: Kysely<DB>, year: number, failedPerHundred = 0): Promise<void> {
+  await sql`
+    insert into payrolls (month, region_code, status, created_by)
+    select to_char(make_date(${year}, m, 1), 'YYYY-MM'), c.code, 'approved', 'bench'
+      from generate_series(1, 12) m, regions c where c.level = 'county'`.execute(db);
+  await sql`
+    insert into payroll_lines (payroll_id, enrolment_id, month, line_type, kind, region_code, amount_fen,
+                               central_fen, provincial_fen, city_fen, county_fen, status)
+    select p.id, e.id, p.month, 'regular', e.kind, e.region_code, e.monthly_amount_fen, e.monthly_amount_fen, 0, 0, 0,
+           case when abs(hashtext(e.id::text || p.month)) % 100 < ${failedPerHundred} then 'failed' else 'paid' end
+      from enrolments e join payrolls p on p.region_code = left(e.region_code, 6) and p.month >= e.from_month
+     where e.status = 'active' and p.created_by = 'bench'`.execute(db);
 }

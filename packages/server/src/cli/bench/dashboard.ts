@@ -13,7 +13,7 @@ import { claimFigures } from '../../modules/insurance/service';
 import { leadFigures, leadTrend } from '../../modules/leads/service';
 import { paidFigures } from '../../modules/payroll/service';
 import type { FigureSlice } from '../../db/figures';
-import { percentile, withBenchDatabase, type Log } from './common';
+import { percentile, seedPaidYear, withBenchDatabase, type Log } from './common';
 
 /**
  * Enrolments per size (the rest of the rows scale with them); each covers 1–4 people (2.5 on
@@ -56,17 +56,8 @@ export async function benchDashboard(base: Config, opts: { size: DashboardSize; 
       db,
     );
     log(`enrolments: ${n} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-    await sql`
-      insert into payrolls (month, region_code, status, created_by)
-      select to_char(make_date(${year}, m, 1), 'YYYY-MM'), c.code, 'approved', 'bench'
-        from generate_series(1, 12) m, regions c where c.level = 'county'`.execute(db);
-    await sql`
-      insert into payroll_lines (payroll_id, enrolment_id, month, line_type, kind, region_code, amount_fen,
-                                 central_fen, provincial_fen, city_fen, county_fen, status)
-      select p.id, e.id, p.month, 'regular', e.kind, e.region_code, e.monthly_amount_fen, e.monthly_amount_fen, 0, 0, 0,
-             case when hashtext(e.id::text || p.month) % 100 = 0 then 'failed' else 'paid' end
-        from enrolments e join payrolls p on p.region_code = left(e.region_code, 6) and p.month >= e.from_month
-       where e.status = 'active'`.execute(db);
+    // One line in a hundred returned (退票), so the figures count failures too.
+    await seedPaidYear(db, year, 1);
     log(`payroll lines (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     await sql`
       insert into signals (rule_id, rule_version, outcome, dedupe_key, id_hash, region_code)
