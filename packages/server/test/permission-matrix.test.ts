@@ -2700,7 +2700,11 @@ function adjustmentProbe(op: 'add' | 'remove'): Entry {
       const db = t.database.db;
       const p = await matrixPayroll(county, 'draft');
       const enrolment = payrollEnrolments[county]!;
-      const { month } = await db.selectFrom('payrolls').select('month').where('id', '=', p.id).executeTakeFirstOrThrow();
+      const { month } = await db
+        .selectFrom('payrolls')
+        .select('month')
+        .where('id', '=', p.id)
+        .executeTakeFirstOrThrow();
       const line = (lineType: 'regular' | 'adjustment', amountFen: number) =>
         db
           .insertInto('payroll_lines')

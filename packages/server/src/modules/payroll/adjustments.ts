@@ -4,15 +4,7 @@ import type { DB } from '../../db/schema';
 import { inScope } from '../../db/scope';
 import { Conflict, InvalidField, NotFound } from '../../errors';
 import { fundSplit } from './split';
-import {
-  actor,
-  cacheTotals,
-  getPayroll,
-  logAction,
-  requireConfiguredRole,
-  step,
-  type PayrollDeps,
-} from './service';
+import { actor, cacheTotals, getPayroll, logAction, requireConfiguredRole, step, type PayrollDeps } from './service';
 
 /**
  * Corrections (调整) on a draft payroll: the maker records, for an enrolment of the payroll's region,

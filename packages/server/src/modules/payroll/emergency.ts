@@ -82,12 +82,7 @@ export async function writeEmergencyLines(
  * 先行救助 on cases that were then rejected (no enrolment to carry it into a payroll): cash that left
  * at the window, shown in the fund report for recovery or write-off. Paid from `fromMonth` to `month`.
  */
-export async function unrecoveredEmergency(
-  db: Kysely<DB>,
-  region: string,
-  fromMonth: string,
-  month: string,
-) {
+export async function unrecoveredEmergency(db: Kysely<DB>, region: string, fromMonth: string, month: string) {
   const rows = await sql<{
     case_id: string;
     case_no: string;
