@@ -6,8 +6,8 @@ import { fundSplit } from './split';
 
 /**
  * 先行救助 in the fund ledger. A township pays an emergency case in cash at the window (the case's
- * `emergency_payment` action: amount and date). Once the case is approved, the first regular
- * payroll of the region whose month the case's enrolment is due in carries one `emergency` line:
+ * `emergency_payment` action: amount and date). Once the case is approved (it has an enrolment),
+ * the next regular payroll of the region built — of the month paid or later — carries one `emergency` line:
  * the month it was paid, the amount, kind `temporary` (the money is 临时救助 whichever kind the
  * case was enrolled in), status `paid` from the start and never in a bank file. The line hangs on
  * the case's temporary enrolment when there is one, else on its first of 特困 / 低保 / 低保边缘.
@@ -28,15 +28,18 @@ export async function writeEmergencyLines(
   const due = sql`(
     select c.enrolment_id, substr(a.data ->> 'paidOn', 1, 7) as month, c.region_code, c.household_id,
       (a.data ->> 'amountFen')::int as amount_fen,
-      (select l.payee_member_id from payroll_lines l where l.enrolment_id = c.enrolment_id
-        and l.line_type <> 'emergency' order by (l.payroll_id = ${id}) desc, l.id desc limit 1) as payee_member_id
+      coalesce(
+        (select l.payee_member_id from payroll_lines l where l.enrolment_id = c.enrolment_id
+          and l.line_type <> 'emergency' order by (l.payroll_id = ${id}) desc, l.id desc limit 1),
+        (select m.id from members m where m.household_id = c.household_id
+          order by (m.relation = 'head') desc, m.birth_date, m.id limit 1)) as payee_member_id
     from (select distinct on (e.case_id) e.id as enrolment_id, e.case_id, e.region_code, e.household_id
         from enrolments e
-        where e.case_id is not null and e.from_month <= ${month} and e.region_code like ${`${regionCode}%`}
+        where e.case_id is not null and e.region_code like ${`${regionCode}%`}
           and ${inScope('e.region_code')}
         order by e.case_id, array_position(array['temporary', 'tekun', 'dibao', 'dibao_edge'], e.kind), e.id) c
     join case_actions a on a.case_id = c.case_id and a.action = 'emergency_payment'
-    where ${payroll.runKind === 'regular'}
+    where ${payroll.runKind === 'regular'} and substr(a.data ->> 'paidOn', 1, 7) <= ${month}
   ) d`;
   await sql`delete from payroll_lines l where l.payroll_id = ${id} and l.line_type = 'emergency'
     and not exists (select 1 from ${due} where d.enrolment_id = l.enrolment_id and d.month = l.month)`.execute(trx);

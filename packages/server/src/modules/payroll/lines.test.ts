@@ -20,6 +20,7 @@ const deps = () => ({ db: t.database.db, protector: t.app.deps.protector, config
 
 type Line = {
   id: number;
+  payeeName: string | null;
   householdId: string | null;
   lineType: string;
   kind: string;
@@ -100,54 +101,73 @@ describe('emergency lines (先行救助)', () => {
       'rejected',
     );
 
-    // This month's payroll: the enrolments start next month, so nothing is carried yet.
-    const now = (
-      await chengxiang.request('POST', '/api/payrolls', { month: thisMonth, regionCode: CHENGXIANG })
+    // Last month's payroll does not carry cash paid this month.
+    const before = (
+      await chengxiang.request('POST', '/api/payrolls', { month: addMonths(thisMonth, -1), regionCode: CHENGXIANG })
     ).json();
-    expect((await lines(now.id, '&lineType=emergency')).length).toBe(0);
+    expect((await lines(before.id, '&lineType=emergency')).length).toBe(0);
 
-    const built = await chengxiang.request('POST', '/api/payrolls', { month: nextMonth, regionCode: CHENGXIANG });
-    expect(built.statusCode, built.body).toBe(201);
-    const id: string = built.json().id;
-    const all = await lines(id);
-    const of = async (householdId: string) => (await lines(id)).filter((l) => l.householdId === householdId);
+    // The next payroll built after the approvals (this month's) carries each payment once.
+    const first = await chengxiang.request('POST', '/api/payrolls', { month: thisMonth, regionCode: CHENGXIANG });
+    expect(first.statusCode, first.body).toBe(201);
+    const id0: string = first.json().id;
     const byType = (ls: Line[]) => Object.fromEntries(ls.map((l) => [l.lineType, l]));
-
-    const a = byType(await of(temporary.householdId));
-    expect(a.emergency).toMatchObject({ amountFen: 50_000, status: 'paid', kind: 'temporary', month: thisMonth });
-    expect(a.one_off).toMatchObject({ amountFen: 100_000, status: 'pending' });
-    // The one-off below the emergency payment: nothing remains to pay.
-    const b = byType(await of(small.householdId));
-    expect(b.emergency).toMatchObject({ amountFen: 60_000, status: 'paid' });
-    expect(b.one_off).toBeUndefined();
-    // A 低保 case: the emergency line beside the monthly line, which is not reduced.
-    const c = byType(await of(dibao.householdId));
-    expect(c.emergency).toMatchObject({ amountFen: 30_000, kind: 'temporary' });
-    expect(c.regular).toMatchObject({ amountFen: 60_000 });
-    expect(await of(rejected.householdId)).toEqual([]);
-    expect(all.filter((l) => l.lineType === 'emergency')).toHaveLength(3);
-
+    const of = async (payroll: string, householdId: string) =>
+      byType((await lines(payroll)).filter((l) => l.householdId === householdId));
+    expect(await of(id0, temporary.householdId)).toEqual({
+      emergency: expect.objectContaining({
+        amountFen: 50_000,
+        status: 'paid',
+        kind: 'temporary',
+        month: thisMonth,
+        payeeName: temporary.headName,
+      }),
+    });
+    expect((await of(id0, small.householdId)).emergency).toMatchObject({ amountFen: 60_000, status: 'paid' });
+    expect((await of(id0, dibao.householdId)).emergency).toMatchObject({ amountFen: 30_000, kind: 'temporary' });
+    expect(await of(id0, rejected.householdId)).toEqual({});
     // Split by fund source like any line (temporary shares 30/30/20/20 in the demo configuration).
     const stored = await t.database.db
       .selectFrom('payroll_lines')
       .selectAll()
-      .where('payroll_id', '=', id)
+      .where('payroll_id', '=', id0)
       .where('line_type', '=', 'emergency')
       .execute();
+    expect(stored).toHaveLength(3);
     for (const l of stored) {
       expect(l.central_fen + l.provincial_fen + l.city_fen + l.county_fen).toBe(l.amount_fen);
       expect(l.account_hash).toBeNull();
     }
     expect(stored.find((l) => l.amount_fen === 50_000)).toMatchObject({ central_fen: 15_000, county_fen: 10_000 });
-
-    // A rebuild refreshes, never doubles; the next month's payroll does not carry it again.
+    // A rebuild refreshes, never doubles.
     const again = (
+      await chengxiang.request('POST', '/api/payrolls', { month: thisMonth, regionCode: CHENGXIANG })
+    ).json();
+    expect(again).toMatchObject({ lineCount: first.json().lineCount, totalFen: first.json().totalFen });
+    expect((await lines(id0, '&lineType=emergency')).length).toBe(3);
+    await acceptAll(id0);
+    expect((await chengxiang.request('POST', `/api/payrolls/${id0}/submit`, {})).statusCode).toBe(200);
+    expect((await finance.request('POST', `/api/payrolls/${id0}/approve`, {})).statusCode).toBe(200);
+    const files = (await finance.request('GET', `/api/payrolls/${id0}`)).json().banks;
+    expect(files.reduce((n: number, b: { lines: number }) => n + b.lines, 0)).toBe(0);
+
+    // Next month: the enrolments are due; no emergency line again; the one-off pays what remains.
+    const built = await chengxiang.request('POST', '/api/payrolls', { month: nextMonth, regionCode: CHENGXIANG });
+    expect(built.statusCode, built.body).toBe(201);
+    const id: string = built.json().id;
+    expect((await lines(id, '&lineType=emergency')).length).toBe(0);
+    expect(await of(id, temporary.householdId)).toEqual({
+      one_off: expect.objectContaining({ amountFen: 100_000, status: 'pending' }),
+    });
+    // The one-off below the emergency payment: nothing remains to pay.
+    expect(await of(id, small.householdId)).toEqual({});
+    // A 低保 case: its monthly amount is not reduced.
+    expect(await of(id, dibao.householdId)).toEqual({ regular: expect.objectContaining({ amountFen: 60_000 }) });
+    const rebuilt = (
       await chengxiang.request('POST', '/api/payrolls', { month: nextMonth, regionCode: CHENGXIANG })
     ).json();
-    expect(again.lineCount).toBe(built.json().lineCount);
-    expect(again.totalFen).toBe(built.json().totalFen);
-    expect((await lines(id, '&lineType=emergency')).length).toBe(3);
-    expect(byType(await of(temporary.householdId)).one_off!.amountFen).toBe(100_000);
+    expect(rebuilt).toMatchObject({ lineCount: built.json().lineCount, totalFen: built.json().totalFen });
+    expect((await of(id, temporary.householdId)).one_off!.amountFen).toBe(100_000);
 
     // Approved: in the ledger and the household's history; the bank file pays the one-off only.
     await acceptAll(id);
@@ -168,10 +188,13 @@ describe('emergency lines (先行救助)', () => {
     expect(paidTo.get(temporary.householdId)).toBe(1000);
     expect(paidTo.has(small.householdId)).toBe(false);
     expect(paidTo.get(dibao.householdId)).toBe(600);
-    const report = (await chengxiang.request('GET', `/api/payroll-reports?month=${nextMonth}`)).json();
-    const temp = report.rows.find((r: { kind: string }) => r.kind === 'temporary');
-    // 3 emergency lines (140,000) and one one-off (100,000).
-    expect(temp.month).toMatchObject({ personTimes: 4, amountFen: 240_000 });
+    // The ledger: this month the three emergency payments, next month the one-off that remained.
+    const ledger = async (m: string) =>
+      (await chengxiang.request('GET', `/api/payroll-reports?month=${m}`))
+        .json()
+        .rows.find((r: { kind: string }) => r.kind === 'temporary').month;
+    expect(await ledger(thisMonth)).toMatchObject({ personTimes: 3, amountFen: 140_000, centralFen: 42_000 });
+    expect(await ledger(nextMonth)).toMatchObject({ personTimes: 1, amountFen: 100_000 });
     const history = (await lingchuan.request('GET', `/api/households/${small.householdId}/payments`)).json();
     expect(history.items).toEqual([
       expect.objectContaining({ lineType: 'emergency', amountFen: 60_000, status: 'paid' }),
