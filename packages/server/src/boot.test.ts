@@ -185,6 +185,19 @@ describe('openAndPrepare in production', () => {
         expect(reissue.map((l) => [l.payroll_id, Number(l.reissue_of)])).toEqual([
           [payrolls[1]!.id, Number(failed[0]!.id)],
         ]);
+        // The draft also holds one correction (调整) and the 先行救助 of the approved emergency
+        // application, already paid; the rejected one's is listed as not recovered.
+        const extra = await db
+          .selectFrom('payroll_lines')
+          .select(['line_type', 'status', 'amount_fen'])
+          .where('payroll_id', '=', payrolls[1]!.id)
+          .where('line_type', 'in', ['adjustment', 'emergency'])
+          .orderBy('line_type')
+          .execute();
+        expect(extra).toEqual([
+          { line_type: 'adjustment', status: 'pending', amount_fen: 3_000 },
+          { line_type: 'emergency', status: 'paid', amount_fen: 100_000 },
+        ]);
         // Insurance claims at every step, some opened by demo death records, each of those with its visit.
         const claims = await db.selectFrom('insurance_claims').select(['id', 'status', 'source']).execute();
         expect(new Set(claims.map((c) => c.status))).toEqual(

@@ -1997,6 +1997,8 @@ const MATRIX: Record<string, Entry> = {
     { reason: '矩阵测试' },
   ),
   'POST /api/payrolls/{id}/submit': payrollProbe('POST', 'submit', PAYROLL_MAKERS, 'draft', true, {}),
+  'POST /api/payrolls/{id}/adjustments': adjustmentProbe('add'),
+  'DELETE /api/payrolls/{id}/adjustments/{lineId}': adjustmentProbe('remove'),
   'POST /api/payrolls/{id}/approve': payrollProbe('POST', 'approve', PAYROLL_CHECKERS, 'submitted', true, {}),
   'POST /api/payrolls/{id}/return': payrollProbe('POST', 'return', PAYROLL_CHECKERS, 'submitted', true, {
     reason: '矩阵退回',
@@ -2612,7 +2614,7 @@ function careVisitsProbe(village: string): Probe {
 const sideFixtures = {} as Record<'A' | 'B', { referralHousehold: string; visitedHousehold: string }>;
 
 let payrollMonthSeq = 0;
-const payrollEnrolments: Record<string, { id: string }> = {};
+const payrollEnrolments: Record<string, { id: string; memberId: string }> = {};
 /** A month no other probe uses (far ahead, so no enrolment of the matrix is due in it). */
 function matrixMonth(): string {
   const n = payrollMonthSeq++;
@@ -2679,6 +2681,69 @@ function payrollProbe(
     mutating,
     own: (c) => make(c, c.home.county.code, 200),
     other: (c) => [make(c, c.away!.county.code, 404)],
+  };
+}
+
+/**
+ * Adding or removing a correction on a draft of the actor's county: the draft holds the county's
+ * matrix enrolment's regular line (its payee), and for a removal an adjustment line.
+ */
+function adjustmentProbe(op: 'add' | 'remove'): Entry {
+  const make = (county: string, expect: number): Probe => {
+    const probe: Probe = {
+      label: `payroll adjustment ${op}`,
+      method: op === 'add' ? 'POST' : 'DELETE',
+      url: `/api/payrolls/${PLACEHOLDER_CASE}/adjustments${op === 'add' ? '' : '/1'}`,
+      status: expect,
+    };
+    probe.prepare = async () => {
+      const db = t.database.db;
+      const p = await matrixPayroll(county, 'draft');
+      const enrolment = payrollEnrolments[county]!;
+      const { month } = await db
+        .selectFrom('payrolls')
+        .select('month')
+        .where('id', '=', p.id)
+        .executeTakeFirstOrThrow();
+      const line = (lineType: 'regular' | 'adjustment', amountFen: number) =>
+        db
+          .insertInto('payroll_lines')
+          .values({
+            payroll_id: p.id,
+            enrolment_id: enrolment.id,
+            month,
+            line_type: lineType,
+            kind: 'dibao',
+            region_code: county,
+            household_id: null,
+            payee_member_id: enrolment.memberId,
+            account_hash: null,
+            amount_fen: amountFen,
+            central_fen: amountFen,
+            provincial_fen: 0,
+            city_fen: 0,
+            county_fen: 0,
+            reissue_of: null,
+            ...(lineType === 'adjustment' ? { reason: '矩阵调整', created_by: 'matrix' } : {}),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+      await line('regular', 50_000);
+      if (op === 'add') {
+        probe.url = `/api/payrolls/${p.id}/adjustments`;
+        probe.body = { enrolmentId: enrolment.id, month, amountFen: 1_000, reason: '矩阵补发' };
+      } else {
+        const adj = await line('adjustment', -1_000);
+        probe.url = `/api/payrolls/${p.id}/adjustments/${adj.id}`;
+      }
+    };
+    return probe;
+  };
+  return {
+    access: PAYROLL_MAKERS,
+    mutating: true,
+    own: (c) => make(c.home.county.code, op === 'add' ? 201 : 200),
+    other: (c) => [make(c.away!.county.code, 404)],
   };
 }
 

@@ -168,6 +168,66 @@ describe('payroll pages', () => {
     expect(payrollUrl).toContain('/payrolls/');
   });
 
+  it('the maker records a correction (调整) on this month’s draft after confirming, the checker sees it, and it is removed', async () => {
+    const { household_no: householdNo } = await env.t.database.db
+      .selectFrom('households')
+      .select('household_no')
+      .where('id', '=', postal.householdId)
+      .executeTakeFirstOrThrow();
+    const { context, page } = await env.newPage();
+    await login(page, COUNTY);
+    await page.getByTestId('menu-payrolls').click();
+    await page.getByTestId(`payroll-row-${thisMonth}-regular`).getByTestId('payroll-link').click();
+    await waitForStatus(page, 'draft');
+    const total = await page.getByTestId('fact-total').innerText();
+
+    await page.getByTestId('action-adjust').click();
+    await page.getByTestId('adjust-enrolment').click();
+    await page.keyboard.type(householdNo);
+    await pickOption(page, page.locator('.ant-select-dropdown:visible .ant-select-item-option').getByText(householdNo));
+    await page.getByTestId('adjust-month').fill(lastMonth);
+    await page.getByTestId('adjust-amount').fill('-50');
+    await page.getByTestId('adjust-reason').fill('上月多发 50 元，本月追回');
+    await page.getByTestId('adjust-submit').click();
+    // The confirmation names the household, the month and the amount in 元.
+    const question = page.getByTestId('confirm-question');
+    await expect.poll(() => question.innerText()).toContain(householdNo);
+    expect(await question.innerText()).toContain(lastMonth);
+    expect(await question.innerText()).toContain('-50.00 元');
+    // Cancelled: nothing recorded.
+    await cancelConfirm(page);
+    expect(await page.getByTestId('fact-total').innerText()).toBe(total);
+    await page.getByTestId('adjust-submit').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => page.getByTestId('payroll-totals').innerText()).toContain('调整');
+    await expect.poll(() => page.getByTestId('fact-total').innerText()).not.toBe(total);
+    const lines = page.getByTestId('payroll-lines');
+    await expect.poll(() => lines.innerText()).toContain('上月多发 50 元，本月追回');
+    expect(await lines.innerText()).toContain('-50.00 元');
+    await expect.poll(() => page.getByTestId('payroll-exception-adjustment').innerText()).toContain('本月追回');
+    await expectNoMachineData(page, 'payroll-detail');
+
+    // The finance officer sees the correction among the findings.
+    const checker = await env.newPage();
+    await login(checker.page, FINANCE);
+    await checker.page.goto(page.url());
+    await waitForStatus(checker.page, 'draft');
+    await expect
+      .poll(() => checker.page.getByTestId('payroll-exception-adjustment').innerText())
+      .toContain('-50.00 元');
+    expect(await checker.page.locator('[data-testid^="payroll-adjustment-remove-"]').count()).toBe(0);
+    await checker.context.close();
+
+    // Removed after confirming.
+    await page.locator('[data-testid^="payroll-adjustment-remove-"]').click();
+    await expect.poll(() => question.innerText()).toContain('删除调整');
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => page.getByTestId('fact-total').innerText()).toBe(total);
+    await expect.poll(() => page.getByTestId('payroll-exception-adjustment').count()).toBe(0);
+    expect(await lines.innerText()).not.toContain('本月追回');
+    await context.close();
+  });
+
   it('the reports page shows the fund ledger and downloads the 发放花名册', async () => {
     const { context, page } = await env.newPage();
     await login(page, FINANCE);

@@ -687,6 +687,9 @@ export interface PayrollLinesTable {
   fail_code: string | null;
   failed_at: Timestamp | null;
   reissue_of: number | null;
+  /** Adjustment lines: the maker's reason and username. */
+  reason: Generated<string | null>;
+  created_by: Generated<string | null>;
 }
 
 export interface PayrollExceptionsTable {
@@ -704,7 +707,16 @@ export interface PayrollExceptionsTable {
 export interface PayrollActionsTable {
   id: Generated<number>;
   payroll_id: string;
-  action: 'built' | 'submitted' | 'approved' | 'returned' | 'exception_accepted' | 'bank_file' | 'returns_imported';
+  action:
+    | 'built'
+    | 'submitted'
+    | 'approved'
+    | 'returned'
+    | 'exception_accepted'
+    | 'bank_file'
+    | 'returns_imported'
+    | 'adjustment_added'
+    | 'adjustment_removed';
   actor_username: string;
   actor_role: string | null;
   reason: string | null;

@@ -18,6 +18,9 @@ const DEMO_STATUSES: readonly CaseStatus[] = [
   'rejected',
 ];
 
+/** 先行救助 paid at the township window on the applications left at these statuses (fen). */
+const EMERGENCY_PAID: Partial<Record<CaseStatus, number>> = { enrolled: 100_000, rejected: 50_000 };
+
 /** Statuses after the determination: the demo decides those itself (see below). */
 const PAST_DETERMINATION: readonly CaseStatus[] = ['determined', 'notice', 'pending_approval', 'enrolled', 'rejected'];
 
@@ -145,6 +148,9 @@ export async function seedDemoCases(deps: CaseDeps, city: string): Promise<{ cas
     form.emergency = i % 4 === 3;
     inputs.push(form);
   }
+  // The approved and the rejected application were emergencies the township paid first (先行救助):
+  // the payroll carries the first, the fund report lists the second as not recovered.
+  for (const [i, input] of inputs.entries()) if (EMERGENCY_PAID[DEMO_STATUSES[i]!]) input.emergency = true;
   for (const input of inputs) input.reason = reasonFor(input);
   let n = 0;
   for (const [i, input] of inputs.entries()) {
@@ -157,6 +163,14 @@ export async function seedDemoCases(deps: CaseDeps, city: string): Promise<{ cas
     );
     const to = DEMO_STATUSES[i]!;
     const actors = { township: township.username, county: county.username };
+    const paidFirst = EMERGENCY_PAID[to];
+    if (paidFirst)
+      await asStaff(
+        township.role,
+        township.regionCode,
+        () => act(deps, created.id, 'emergency_payment', { amountFen: paidFirst, reason: '家中失火，乡镇先行救助' }),
+        township.username,
+      );
     if (PAST_DETERMINATION.includes(to)) {
       // The rules' proposal where it offers help; else the window's own finding, with its reason.
       const verified = await driveCase(deps, created.id, 'verified', { actors });

@@ -11,10 +11,18 @@ import {
   type PayrollDeps,
 } from '../modules/payroll/service';
 import { importReturns, makeBankFile } from '../modules/payroll/bankfiles';
+import { addAdjustment } from '../modules/payroll/adjustments';
 import { asStaff } from './case-driver';
 import { luhnCard } from './payroll-driver';
 
-export type DemoPayrolls = { approved: string | null; draft: string | null; lines: number; reissued: number };
+export type DemoPayrolls = {
+  approved: string | null;
+  draft: string | null;
+  lines: number;
+  reissued: number;
+  emergency: number;
+  adjustments: number;
+};
 
 /**
  * Gives a new demo database its payments, made by the demo staff through the payroll service as
@@ -28,7 +36,7 @@ export async function seedDemoPayrolls(deps: PayrollDeps, city: string): Promise
   const accounts = demoAccounts(city);
   const maker = accounts.find((a) => a.role === 'county_officer');
   const checker = accounts.find((a) => a.role === 'finance_officer' && a.regionCode === maker?.regionCode);
-  const none = { approved: null, draft: null, lines: 0, reissued: 0 };
+  const none = { approved: null, draft: null, lines: 0, reissued: 0, emergency: 0, adjustments: 0 };
   if (!maker || !checker) return none;
   const region = maker.regionCode;
   const thisMonth = chinaToday().slice(0, 7);
@@ -72,11 +80,43 @@ export async function seedDemoPayrolls(deps: PayrollDeps, city: string): Promise
       .execute();
 
   const draft = await asMaker(() => createPayroll(deps, { month: thisMonth, regionCode: region, runKind: 'regular' }));
-  const reissued = await deps.db
+  // One correction on the draft: last month's allowance of a household paid 30 元 short.
+  const short = await deps.db
     .selectFrom('payroll_lines')
-    .select('id')
+    .select('enrolment_id')
+    .where('payroll_id', '=', approved)
+    .where('line_type', '=', 'regular')
+    .where('status', '=', 'paid')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (short)
+    await asMaker(() =>
+      addAdjustment(
+        deps,
+        draft,
+        {
+          enrolmentId: short.enrolment_id,
+          month: lastMonth,
+          amountFen: 3_000,
+          reason: '演示数据：上月标准调整后少发差额，本月补足',
+        },
+        undefined,
+      ),
+    );
+  const byType = await deps.db
+    .selectFrom('payroll_lines')
+    .select(['line_type', (eb) => eb.fn.countAll<number>().as('n')])
     .where('payroll_id', '=', draft)
-    .where('line_type', '=', 'reissue')
+    .groupBy('line_type')
     .execute();
-  return { approved, draft, lines: detail.lineCount, reissued: reissued.length };
+  const count = (type: string) => Number(byType.find((r) => r.line_type === type)?.n ?? 0);
+  return {
+    approved,
+    draft,
+    lines: detail.lineCount,
+    reissued: count('reissue'),
+    emergency: count('emergency'),
+    adjustments: count('adjustment'),
+  };
 }

@@ -596,6 +596,28 @@ export const messages = {
     'zh-CN': '发放批次按区县或全市生成',
     'en-US': 'A payroll is made for a county or the whole city',
   },
+  'entity.payrollLine': { 'zh-CN': '调整明细', 'en-US': 'Adjustment line' },
+  'payroll.adjustmentEnrolment': {
+    'zh-CN': '请选择本批次所属区域内的在册对象',
+    'en-US': 'Choose an enrolment of the payroll’s region',
+  },
+  'payroll.adjustmentMonth': {
+    'zh-CN': '调整月份应在纳入保障月份与本批次月份之间',
+    'en-US': 'The month corrected lies between the enrolment’s first month and the payroll’s month',
+  },
+  'payroll.adjustmentNoPayee': {
+    'zh-CN': '该对象尚无发放记录，无法确定领款人',
+    'en-US': 'The enrolment has never been paid: there is no payee to adjust',
+  },
+  'payroll.adjustmentExists': {
+    'zh-CN': '该对象该月份已有调整（发放批次 {payrollNo}），请先删除原调整',
+    'en-US': 'This enrolment already has an adjustment for that month (payroll {payrollNo}); remove it first',
+  },
+  'payroll.negativeNet': {
+    'zh-CN': '{n} 名领款人本批次实发金额为负（{names}）：多发追回超过应发，请修改调整后再提交',
+    'en-US':
+      '{n} payees would receive a negative net amount ({names}): the recovery exceeds what is due; change the adjustment first',
+  },
   // ---- phone side (issue 17): referrals, routine care visits
   'entity.referral': { 'zh-CN': '转介', 'en-US': 'Referral' },
   'entity.agency': { 'zh-CN': '转介机构', 'en-US': 'Agency' },

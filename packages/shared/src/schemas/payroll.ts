@@ -32,6 +32,8 @@ export const PayrollExceptionCode = z.enum([
   'payee_dead',
   'payee_over_age',
   'under_review',
+  /** A correction the maker recorded on the draft (shown to the checker; decided with the maker's reason). */
+  'adjustment',
 ]);
 export type PayrollExceptionCode = z.infer<typeof PayrollExceptionCode>;
 export const ReturnCode = z.enum(['account_closed', 'name_mismatch', 'frozen', 'other']);
@@ -120,7 +122,9 @@ export const PayrollDetail = PayrollSummary.extend({
   ),
   actions: z.array(PayrollAction),
   /** What the caller may do now. */
-  allowed: z.array(z.enum(['rebuild', 'submit', 'approve', 'return', 'accept_exception', 'bank_file', 'returns'])),
+  allowed: z.array(
+    z.enum(['rebuild', 'submit', 'approve', 'return', 'accept_exception', 'adjust', 'bank_file', 'returns']),
+  ),
 });
 export type PayrollDetail = z.infer<typeof PayrollDetail>;
 
@@ -151,8 +155,30 @@ export const PayrollLine = FundSplit.extend({
   amountFen: z.number().int(),
   status: PayrollLineStatus,
   failCode: z.string().nullable(),
+  /** An adjustment's reason and who recorded it. */
+  reason: z.string().nullable(),
+  createdBy: z.string().nullable(),
 });
 export type PayrollLine = z.infer<typeof PayrollLine>;
+
+/**
+ * A correction (调整) on a draft payroll: an enrolment of the payroll's region, the month it
+ * corrects and a signed amount in fen (under-payment made good > 0, over-payment recovered < 0).
+ */
+export const AdjustmentBody = z.strictObject({
+  enrolmentId: z.uuid(),
+  month: Month,
+  amountFen: z
+    .number()
+    .int()
+    .min(-10_000_000)
+    .max(10_000_000)
+    .refine((v) => v !== 0, 'not zero'),
+  reason: z.string().trim().min(2).max(500),
+});
+export type AdjustmentBody = z.infer<typeof AdjustmentBody>;
+export const AdjustmentResult = z.object({ lineId: z.number().int(), payroll: PayrollDetail });
+export type AdjustmentResult = z.infer<typeof AdjustmentResult>;
 export const PayrollLinePage = z.object({ items: z.array(PayrollLine), total: z.number().int() });
 
 export const PayrollException = z.object({
@@ -247,6 +273,24 @@ export const PayrollReport = z.object({
     }),
   ),
   totals: z.object({ month: LedgerFigures, yearToDate: LedgerFigures }),
+  /**
+   * 先行救助 paid at a township window on cases that were then rejected: cash that left without a
+   * payroll line (no enrolment to carry it), listed for recovery or write-off. Paid from January to `month`.
+   */
+  unrecoveredEmergency: z.object({
+    items: z.array(
+      z.object({
+        caseId: z.string(),
+        caseNo: z.string(),
+        regionCode: z.string(),
+        regionName: z.string(),
+        applicantName: z.string(),
+        paidOn: z.string(),
+        amountFen: z.number().int(),
+      }),
+    ),
+    totalFen: z.number().int(),
+  }),
   /** The configured split per kind, in basis points; `demo` marks demonstration values. */
   fundShares: z.array(
     z.object({

@@ -65,14 +65,27 @@ export async function makeBankFile(
   const template = templates.find((t) => t.bank_code === bankCode);
   if (!template) throw NotFound('entity.bankTemplate');
   const named = templates.filter((t) => !t.fallback).flatMap((t) => t.bank_names);
+  // One row a payee: the net of their lines (adjustments included; 先行救助 was cash at the window),
+  // named by their first line; a payee whose net is nothing is not in the file.
   let q = deps.db
     .selectFrom('payroll_lines as l')
     .innerJoin('members as m', 'm.id', 'l.payee_member_id')
-    .select(['l.id', 'l.month', 'l.kind', 'l.amount_fen', 'm.name', 'm.id_masked', 'm.bank_account_enc'])
+    .select([
+      sql<number>`min(l.id)`.as('id'),
+      sql<string>`(array_agg(l.month order by l.id))[1]`.as('month'),
+      sql<string>`(array_agg(l.kind order by l.id))[1]`.as('kind'),
+      sql<number>`sum(l.amount_fen)::int`.as('amount_fen'),
+      'm.name',
+      'm.id_masked',
+      'm.bank_account_enc',
+    ])
     .where('l.payroll_id', '=', id)
+    .where('l.line_type', '<>', 'emergency')
     .where('l.account_hash', 'is not', null)
     .where('m.bank_account_enc', 'is not', null)
-    .orderBy('l.id');
+    .groupBy(['m.id', 'm.name', 'm.id_masked', 'm.bank_account_enc'])
+    .having(sql<boolean>`sum(l.amount_fen) > 0`)
+    .orderBy(sql`min(l.id)`);
   q = template.fallback
     ? named.length > 0
       ? q.where((eb) => eb.or([eb('m.bank_name', 'is', null), eb('m.bank_name', 'not in', named)]))
@@ -89,7 +102,7 @@ export async function makeBankFile(
     month: l.month,
     memo: `${l.month}${KIND_ZH[l.kind] ?? ''}`,
   }));
-  const totalFen = lines.reduce((s, l) => s + l.amount_fen, 0);
+  const totalFen = lines.reduce((s, l) => s + Number(l.amount_fen), 0);
   const columns = template.columns;
   let bytes: Buffer;
   let contentType: string;
@@ -209,7 +222,11 @@ export async function importReturns(deps: PayrollDeps, id: string, content: stri
             amount_fen: number;
           }>`update payroll_lines l set status = 'failed', fail_code = s.code, failed_at = now()
           from unnest(${ids}::bigint[], ${codes}::text[]) as s(id, code)
-          where l.id = s.id and l.payroll_id = ${id} and l.status = 'paid' returning l.id, l.amount_fen`.execute(trx)
+          join payroll_lines r on r.id = s.id and r.payroll_id = ${id} and r.line_type <> 'emergency'
+          -- A bank file row is a payee's net: its return fails every line the row paid.
+          where l.payroll_id = ${id} and l.status = 'paid' and l.line_type <> 'emergency' and l.account_hash is not null
+            and (l.id = r.id or l.payee_member_id = r.payee_member_id)
+          returning l.id, l.amount_fen`.execute(trx)
         ).rows
       : [];
     const done = new Set(failed.map((f) => Number(f.id)));

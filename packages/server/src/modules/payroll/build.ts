@@ -255,7 +255,9 @@ export async function writeLines(trx: Transaction<DB>, payrollId: string, due: D
     ${col('regionCode')}::text[], ${col('householdId')}::uuid[], ${col('payeeMemberId')}::uuid[],
     ${col('accountHash')}::text[], ${col('amountFen')}::int[], ${col('reissueOf')}::bigint[]
   ) as s(enrolment_id, month, line_type, kind, region_code, household_id, payee_member_id, account_hash, amount_fen, reissue_of)`;
-  await sql`delete from payroll_lines l where l.payroll_id = ${payrollId} and not exists (
+  // Only the types this build computes: adjustment lines are the maker's, emergency lines emergency.ts's.
+  await sql`delete from payroll_lines l where l.payroll_id = ${payrollId}
+    and l.line_type in ('regular', 'back_pay', 'one_off', 'reissue') and not exists (
     select 1 from ${staged} where s.enrolment_id = l.enrolment_id and s.month = l.month and s.line_type = l.line_type)`.execute(
     trx,
   );

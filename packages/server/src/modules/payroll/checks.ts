@@ -79,7 +79,8 @@ export async function runChecks(
 
   const staged = sql`unnest(${found.map((f) => f.code)}::text[], ${found.map((f) => f.enrolmentId)}::uuid[],
     ${found.map((f) => JSON.stringify(f.detail))}::jsonb[]) as s(code, enrolment_id, detail)`;
-  await sql`delete from payroll_exceptions x where x.payroll_id = ${id} and not exists (
+  // Adjustment findings follow the maker's adjustment lines (adjustments.ts), not the build.
+  await sql`delete from payroll_exceptions x where x.payroll_id = ${id} and x.code <> 'adjustment' and not exists (
     select 1 from ${staged} where s.code = x.code and s.enrolment_id = x.enrolment_id)`.execute(trx);
   await sql`insert into payroll_exceptions (payroll_id, code, enrolment_id, detail)
     select ${id}, s.code, s.enrolment_id, s.detail from ${staged}

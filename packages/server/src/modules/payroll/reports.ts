@@ -5,6 +5,7 @@ import { currentScope } from '../../context';
 import { inScope, isInScope } from '../../db/scope';
 import { Forbidden } from '../../errors';
 import { recordAudit } from '../audit/service';
+import { unrecoveredEmergency } from './emergency';
 import type { PayrollDeps } from './service';
 
 /**
@@ -49,7 +50,8 @@ export async function payrollReport(deps: PayrollDeps, q: PayrollReportQuery): P
   // One pass over the year's paid lines: the month's figures are the same sums filtered to it.
   const sums = (prefix: 'm' | 'y', filter: ReturnType<typeof sql>) =>
     sql.join([
-      sql`(count(*) filter (where ${filter}))::int as ${sql.ref(`${prefix}_n`)}`,
+      // A correction is money, not a person paid: adjustments count in the amounts, not the 人次.
+      sql`(count(*) filter (where ${filter} and l.line_type <> 'adjustment'))::int as ${sql.ref(`${prefix}_n`)}`,
       sql`(coalesce(sum(l.amount_fen) filter (where ${filter}), 0))::bigint as ${sql.ref(`${prefix}_amount`)}`,
       ...FUNDS.map(
         (f) =>
@@ -84,7 +86,10 @@ export async function payrollReport(deps: PayrollDeps, q: PayrollReportQuery): P
     month: toFigures(r, 'm'),
     yearToDate: toFigures(r, 'y'),
   }));
-  const shares = await db.selectFrom('payroll_fund_shares').selectAll().orderBy('kind').execute();
+  const [shares, emergency] = await Promise.all([
+    db.selectFrom('payroll_fund_shares').selectAll().orderBy('kind').execute(),
+    unrecoveredEmergency(db, region, fromMonth, q.month),
+  ]);
   return {
     month: q.month,
     fromMonth,
@@ -93,6 +98,7 @@ export async function payrollReport(deps: PayrollDeps, q: PayrollReportQuery): P
       month: out.reduce((s, r) => add(s, r.month), zero()),
       yearToDate: out.reduce((s, r) => add(s, r.yearToDate), zero()),
     },
+    unrecoveredEmergency: emergency,
     fundShares: shares.map((s) => ({
       kind: s.kind as AssistanceKind,
       centralBp: s.central_bp,

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  AdjustmentBody,
+  AdjustmentResult,
   CreatePayrollBody,
   PAYROLL_CHECKERS,
   PAYROLL_MAKERS,
@@ -21,6 +23,7 @@ import {
   PayrollReport,
   PayrollReportQuery,
 } from '@jiuzhu/shared';
+import { addAdjustment, removeAdjustment } from './adjustments';
 import { householdPayments } from './history';
 import { fundsXlsx, payrollReport, rosterXlsx } from './reports';
 import { importReturns, makeBankFile } from './bankfiles';
@@ -40,6 +43,7 @@ import { checkRegionFilter } from '../enrolments/service';
 const IdParams = z.strictObject({ id: z.string().max(64) });
 const ExceptionParams = z.strictObject({ id: z.string().max(64), exceptionId: z.coerce.number().int().min(1) });
 const NoBody = z.strictObject({}).optional();
+const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().trim().min(1).max(100).optional() });
 
 export default async function payrollRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -129,6 +133,37 @@ export default async function payrollRoutes(app: FastifyInstance) {
       },
     },
     (req) => acceptException(deps, req.params.id, req.params.exceptionId, req.body.reason),
+  );
+  r.post(
+    '/api/payrolls/:id/adjustments',
+    {
+      config: { access: PAYROLL_MAKERS },
+      schema: {
+        tags,
+        summary:
+          'Record a correction (调整) on a draft: an enrolment of the region, the month corrected, a signed amount, a reason',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: AdjustmentBody,
+        response: { 201: AdjustmentResult },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await addAdjustment(deps, req.params.id, req.body, req.headers['idempotency-key'])),
+  );
+  r.delete(
+    '/api/payrolls/:id/adjustments/:lineId',
+    {
+      config: { access: PAYROLL_MAKERS },
+      schema: {
+        tags,
+        summary: 'Remove a correction from a draft payroll',
+        params: z.strictObject({ id: z.string().max(64), lineId: z.coerce.number().int().min(1) }),
+        headers: IdempotencyHeaders,
+        response: { 200: PayrollDetail },
+      },
+    },
+    (req) => removeAdjustment(deps, req.params.id, req.params.lineId, req.headers['idempotency-key']),
   );
   r.post(
     '/api/payrolls/:id/submit',

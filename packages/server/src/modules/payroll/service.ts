@@ -16,6 +16,8 @@ import { Conflict, Forbidden, InvalidField, NotFound } from '../../errors';
 import { recordAudit } from '../audit/service';
 import { computeDueLines, writeLines } from './build';
 import { runChecks } from './checks';
+import { writeEmergencyLines } from './emergency';
+import { negativeNets } from './nets';
 
 export type PayrollDeps = { db: Kysely<DB>; protector: Protector; config: Pick<Config, 'city'> };
 
@@ -25,20 +27,20 @@ export async function payrollSettings(db: Kysely<DB> | Transaction<DB>) {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function actor() {
+export function actor() {
   const a = getContext().actor;
   return { username: a?.username ?? 'system', role: a?.role ?? null };
 }
 
 /** The caller's role must be among the configured makers / checkers (the system runs as either). */
-async function requireConfiguredRole(db: Kysely<DB> | Transaction<DB>, which: 'maker_roles' | 'checker_roles') {
+export async function requireConfiguredRole(db: Kysely<DB> | Transaction<DB>, which: 'maker_roles' | 'checker_roles') {
   const role = getContext().actor?.role;
   if (!role) return;
   const s = await payrollSettings(db);
   if (!s[which].includes(role)) throw Forbidden('payroll.roleNotConfigured');
 }
 
-async function totals(trx: Transaction<DB>, payrollId: string) {
+export async function totals(trx: Transaction<DB>, payrollId: string) {
   const t = await trx
     .selectFrom('payroll_lines')
     .select((eb) => [
@@ -50,10 +52,19 @@ async function totals(trx: Transaction<DB>, payrollId: string) {
   return { lineCount: Number(t.n), totalFen: Number(t.fen) };
 }
 
-async function logAction(
+export async function logAction(
   trx: Transaction<DB>,
   p: { id: string; region_code: string; month: string },
-  action: 'built' | 'submitted' | 'approved' | 'returned' | 'exception_accepted' | 'bank_file' | 'returns_imported',
+  action:
+    | 'built'
+    | 'submitted'
+    | 'approved'
+    | 'returned'
+    | 'exception_accepted'
+    | 'bank_file'
+    | 'returns_imported'
+    | 'adjustment_added'
+    | 'adjustment_removed',
   extra: { reason?: string | null; detail?: Record<string, unknown> } = {},
 ) {
   const sums = await totals(trx, p.id);
@@ -129,16 +140,32 @@ export async function createPayroll(deps: PayrollDeps, body: CreatePayrollBody):
     const p = await trx.selectFrom('payrolls').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
     if (p.status !== 'draft') throw Conflict('payroll.notDraft');
     await writeLines(trx, id, computed.lines);
+    await writeEmergencyLines(
+      trx,
+      { id, month: p.month, regionCode: p.region_code, runKind: p.run_kind },
+      computed.lines,
+    );
     await runChecks(trx, { id, month: p.month, regionCode: p.region_code }, computed.payees, settings);
     const sums = await logAction(trx, p, 'built');
-    await trx
-      .updateTable('payrolls')
-      .set({ line_count: sums.lineCount, total_fen: sums.totalFen, built_at: new Date(), updated_at: new Date() })
-      .set((eb) => ({ version: eb('version', '+', 1) }))
-      .where('id', '=', id)
-      .execute();
+    await cacheTotals(trx, id, sums, true);
     return id;
   });
+}
+
+/** The payroll's cached line count and total (after a build or an adjustment). */
+export async function cacheTotals(
+  trx: Transaction<DB>,
+  id: string,
+  sums: { lineCount: number; totalFen: number },
+  built = false,
+) {
+  await trx
+    .updateTable('payrolls')
+    .set({ line_count: sums.lineCount, total_fen: sums.totalFen, updated_at: new Date() })
+    .$if(built, (q) => q.set({ built_at: new Date() }))
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
 }
 
 function findRegular(db: Kysely<DB> | Transaction<DB>, month: string, regionCode: string) {
@@ -256,7 +283,7 @@ export async function getPayroll(deps: PayrollDeps, id: string): Promise<Payroll
   const allowed: PayrollDetail['allowed'] = [];
   const maker = !role || settings.maker_roles.includes(role);
   const checker = !role || settings.checker_roles.includes(role);
-  if (p.status === 'draft' && maker) allowed.push('rebuild', 'submit', 'accept_exception');
+  if (p.status === 'draft' && maker) allowed.push('rebuild', 'submit', 'accept_exception', 'adjust');
   if (p.status === 'submitted' && checker) allowed.push('approve', 'return');
   if (p.status === 'approved' && role === 'finance_officer') allowed.push('bank_file', 'returns');
   return {
@@ -288,18 +315,16 @@ export async function getPayroll(deps: PayrollDeps, id: string): Promise<Payroll
 export async function bankBreakdown(db: Kysely<DB>, payrollId: string): Promise<PayrollDetail['banks']> {
   const [templates, byBank, files] = await Promise.all([
     db.selectFrom('payroll_bank_templates').selectAll().orderBy('fallback').orderBy('bank_code').execute(),
-    db
-      .selectFrom('payroll_lines as l')
-      .leftJoin('members as m', 'm.id', 'l.payee_member_id')
-      .select([
-        'm.bank_name',
-        (eb) => eb.fn.countAll<number>().as('n'),
-        (eb) => eb.fn.sum<number>('l.amount_fen').as('fen'),
-      ])
-      .where('l.payroll_id', '=', payrollId)
-      .where('l.account_hash', 'is not', null)
-      .groupBy('m.bank_name')
-      .execute(),
+    // Rows of the bank files: one a payee with a positive net (as makeBankFile writes them).
+    sql<{ bank_name: string | null; n: number; fen: number }>`
+      select bank_name, count(*)::int as n, sum(net)::bigint as fen from (
+        select m.bank_name, sum(l.amount_fen) as net from payroll_lines l
+        left join members m on m.id = l.payee_member_id
+        where l.payroll_id = ${payrollId} and l.account_hash is not null and l.line_type <> 'emergency'
+        group by l.payee_member_id, m.bank_name having sum(l.amount_fen) > 0) x
+      group by bank_name`
+      .execute(db)
+      .then((r) => r.rows),
     db.selectFrom('payroll_bank_files').selectAll().where('payroll_id', '=', payrollId).orderBy('id').execute(),
   ]);
   return templates.map((t) => {
@@ -373,6 +398,8 @@ export async function listLines(deps: PayrollDeps, id: string, q: PayrollLinesQu
       countyFen: l.county_fen,
       status: l.status,
       failCode: l.fail_code,
+      reason: l.reason,
+      createdBy: l.created_by,
     })),
     total: Number(total.n),
   };
@@ -432,7 +459,7 @@ export async function listExceptions(deps: PayrollDeps, id: string) {
 }
 
 /** A step on the payroll under a row lock, so concurrent approvals produce one outcome. */
-async function step<T>(
+export async function step<T>(
   deps: PayrollDeps,
   id: string,
   fn: (
@@ -472,6 +499,15 @@ export async function submitPayroll(deps: PayrollDeps, id: string) {
       .where('status', '=', 'open')
       .executeTakeFirstOrThrow();
     if (Number(open.n) > 0) throw Conflict('payroll.openExceptions', { n: Number(open.n) });
+    const negative = await negativeNets(trx, id);
+    if (negative.length > 0)
+      throw Conflict('payroll.negativeNet', {
+        n: negative.length,
+        names: negative
+          .slice(0, 5)
+          .map((x) => `${x.name} ${(x.netFen / 100).toFixed(2)}`)
+          .join('、'),
+      });
     await setStatus(trx, id, 'submitted', null);
     await logAction(trx, p, 'submitted');
   });

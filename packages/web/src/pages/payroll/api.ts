@@ -1,4 +1,5 @@
 import {
+  AdjustmentResult,
   HouseholdPayments,
   PayrollDetail,
   PayrollExceptionList,
@@ -6,6 +7,7 @@ import {
   PayrollPage,
   PayrollReport,
   ReturnsResult,
+  type AdjustmentBody,
   type CreatePayrollBody,
   type PayrollLinesQuery,
   type PayrollListQuery,
@@ -27,6 +29,18 @@ export const payrollApi = {
     api.post(`/api/payrolls/${seg(id)}/exceptions/${seg(exceptionId)}/accept`, {
       body: { reason },
       schema: PayrollExceptionList,
+    }),
+  /** A correction on a draft; the key makes a retried request harmless. */
+  addAdjustment: (id: string, body: AdjustmentBody, idempotencyKey: string) =>
+    api.post(`/api/payrolls/${seg(id)}/adjustments`, {
+      body,
+      headers: { 'Idempotency-Key': idempotencyKey },
+      schema: AdjustmentResult,
+    }),
+  removeAdjustment: (id: string, lineId: number, idempotencyKey: string) =>
+    api.delete(`/api/payrolls/${seg(id)}/adjustments/${seg(lineId)}`, {
+      headers: { 'Idempotency-Key': idempotencyKey },
+      schema: PayrollDetail,
     }),
   submit: (id: string) => api.post(`/api/payrolls/${seg(id)}/submit`, { body: {}, schema: PayrollDetail }),
   approve: (id: string) => api.post(`/api/payrolls/${seg(id)}/approve`, { body: {}, schema: PayrollDetail }),

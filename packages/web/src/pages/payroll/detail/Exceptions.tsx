@@ -34,6 +34,10 @@ export function PayrollExceptions({
       return t('payroll.exceptions.changed', { prev: yuan(d.prevFen), now: yuan(d.nowFen) });
     if (x.code === 'shared_account' && typeof d.households === 'number')
       return t('payroll.exceptions.shared', { n: d.households });
+    if (x.code === 'adjustment' && Array.isArray(d.lines))
+      return (d.lines as { month: string; amountFen: number }[])
+        .map((l) => t('payroll.exceptions.adjustment', { month: l.month, amount: yuan(l.amountFen) }))
+        .join('；');
     return '';
   };
 

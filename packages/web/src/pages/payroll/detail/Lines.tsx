@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
+import { Button, Typography } from 'antd';
 import {
   ASSISTANCE_KINDS,
   PayrollLineStatus,
@@ -18,7 +19,16 @@ import { useYuan } from '../tags';
 const FILTERS = ['q', 'lineType', 'status', 'kind'] as const;
 
 /** The payment lines of a payroll: searchable by payee or household number, exportable. */
-export function PayrollLines({ payrollId, reloadKey }: { payrollId: string; reloadKey: number }) {
+export function PayrollLines({
+  payrollId,
+  reloadKey,
+  onRemoveAdjustment,
+}: {
+  payrollId: string;
+  reloadKey: number;
+  /** On a draft, for the maker: remove an adjustment (the caller confirms). */
+  onRemoveAdjustment?: (l: PayrollLine) => void;
+}) {
   const t = useT();
   const yuan = useYuan();
   const { params, update } = useListParams(FILTERS, 50);
@@ -92,8 +102,19 @@ export function PayrollLines({ payrollId, reloadKey }: { payrollId: string; relo
     {
       key: 'lineType',
       title: t('payroll.field.lineType'),
-      render: (l) => t(`payroll.lineType.${l.lineType}`),
-      exportValue: (l) => t(`payroll.lineType.${l.lineType}`),
+      render: (l) =>
+        l.reason ? (
+          <>
+            {t(`payroll.lineType.${l.lineType}`)}
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              {l.reason}
+            </Typography.Text>
+          </>
+        ) : (
+          t(`payroll.lineType.${l.lineType}`)
+        ),
+      exportValue: (l) =>
+        l.reason ? `${t(`payroll.lineType.${l.lineType}`)}：${l.reason}` : t(`payroll.lineType.${l.lineType}`),
     },
     {
       key: 'kind',
@@ -130,6 +151,25 @@ export function PayrollLines({ payrollId, reloadKey }: { payrollId: string; relo
       render: (l) => yuan(l[`${fund}Fen`]),
       exportValue: (l) => yuan(l[`${fund}Fen`]),
     })),
+    ...(onRemoveAdjustment
+      ? [
+          {
+            key: 'remove',
+            title: '',
+            render: (l: PayrollLine) =>
+              l.lineType === 'adjustment' ? (
+                <Button
+                  size="small"
+                  danger
+                  onClick={() => onRemoveAdjustment(l)}
+                  data-testid={`payroll-adjustment-remove-${l.id}`}
+                >
+                  {t('payroll.action.removeAdjustment')}
+                </Button>
+              ) : null,
+          } satisfies ListColumn<PayrollLine>,
+        ]
+      : []),
   ];
 
   return (

@@ -27,9 +27,10 @@ import { payrollApi } from '../api';
 import { PayrollStatusTag, useYuan } from '../tags';
 import { PayrollExceptions } from './Exceptions';
 import { PayrollLines } from './Lines';
+import { AdjustmentForm } from './Adjustment';
 import { downloadFile } from '../download';
 
-type Action = 'rebuild' | 'submit' | 'approve' | 'return' | 'returns';
+type Action = 'rebuild' | 'submit' | 'approve' | 'return' | 'returns' | 'adjust' | 'removeAdjustment';
 
 /** One payroll: totals, findings, the maker-checker steps, bank files, returns, and its lines. */
 export default function PayrollDetailPage() {
@@ -51,8 +52,13 @@ export default function PayrollDetailPage() {
     setReloadKey((k) => k + 1);
   };
 
-  /** A decision asks once more, naming the payroll, then runs. */
-  const confirmThen = (action: Action, run: () => Promise<unknown>, danger = false) => {
+  /** A decision asks once more, naming the payroll (and what changes), then runs. */
+  const confirmThen = (
+    action: Action,
+    run: () => Promise<unknown>,
+    danger = false,
+    extra: Record<string, string | number> = {},
+  ) => {
     if (!p) return;
     modal.confirm({
       title: t(`payroll.action.${action}`),
@@ -64,6 +70,7 @@ export default function PayrollDetailPage() {
             region: p.regionName,
             lines: p.lineCount,
             total: yuan(p.totalFen),
+            ...extra,
           })}
         </span>
       ),
@@ -98,6 +105,7 @@ export default function PayrollDetailPage() {
         disabledReason: p.openExceptions > 0 ? t('payroll.why.openExceptions', { n: p.openExceptions }) : undefined,
       });
     if (may('rebuild')) actions.push({ key: 'rebuild', label: t('payroll.action.rebuild') });
+    if (may('adjust')) actions.push({ key: 'adjust', label: t('payroll.action.adjust') });
     if (may('approve')) actions.push({ key: 'approve', label: t('payroll.action.approve'), primary: true });
     if (may('returns')) actions.push({ key: 'returns', label: t('payroll.action.returns') });
     if (may('return')) actions.push({ key: 'return', label: t('payroll.action.return'), danger: true });
@@ -135,6 +143,27 @@ export default function PayrollDetailPage() {
           action="return"
           busy={busy}
           onSubmit={(reason) => confirmThen('return', () => payrollApi.returnToMaker(p.id, reason), true)}
+        />
+      );
+    if (open === 'adjust')
+      return (
+        <AdjustmentForm
+          p={p}
+          busy={busy}
+          onSubmit={(v) => {
+            const key = crypto.randomUUID();
+            confirmThen(
+              'adjust',
+              () =>
+                payrollApi.addAdjustment(
+                  p.id,
+                  { enrolmentId: v.enrolmentId, month: v.month, amountFen: v.amountFen, reason: v.reason },
+                  key,
+                ),
+              false,
+              { who: v.label, adjusted: v.month, amount: yuan(v.amountFen) },
+            );
+          }}
         />
       );
     return <ReturnsForm payrollId={p.id} onDone={refresh} />;
@@ -211,7 +240,22 @@ export default function PayrollDetailPage() {
             onChanged={detail.reload}
           />
           <Card title={t('payroll.section.lines')} data-testid="payroll-lines">
-            <PayrollLines payrollId={p.id} reloadKey={reloadKey} />
+            <PayrollLines
+              payrollId={p.id}
+              reloadKey={reloadKey}
+              onRemoveAdjustment={
+                p.allowed.includes('adjust')
+                  ? (l) => {
+                      const key = crypto.randomUUID();
+                      confirmThen('removeAdjustment', () => payrollApi.removeAdjustment(p.id, l.id, key), true, {
+                        who: l.payeeName ?? l.householdNo ?? '—',
+                        adjusted: l.month,
+                        amount: yuan(l.amountFen),
+                      });
+                    }
+                  : undefined
+              }
+            />
           </Card>
           <Card title={t('payroll.section.actions')} data-testid="payroll-history">
             <Timeline

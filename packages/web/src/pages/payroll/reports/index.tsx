@@ -158,6 +158,46 @@ export default function PayrollReportsPage() {
         </Card>
         {data && (
           <Card
+            title={t('payroll.reports.emergency')}
+            extra={
+              <Typography.Text type={data.unrecoveredEmergency.items.length ? 'warning' : 'secondary'}>
+                {t('payroll.reports.emergency.total', {
+                  n: data.unrecoveredEmergency.items.length,
+                  amount: t('common.yuan', { amount: formatYuan(data.unrecoveredEmergency.totalFen) }),
+                })}
+              </Typography.Text>
+            }
+            data-testid="reports-emergency"
+          >
+            <Typography.Paragraph type="secondary">{t('payroll.reports.emergency.hint')}</Typography.Paragraph>
+            <Table
+              size="small"
+              pagination={{ pageSize: 20, hideOnSinglePage: true }}
+              scroll={{ x: 'max-content' }}
+              rowKey="caseId"
+              dataSource={data.unrecoveredEmergency.items}
+              locale={{ emptyText: t('payroll.reports.emergency.none') }}
+              columns={[
+                { key: 'caseNo', title: t('payroll.reports.emergency.caseNo'), render: (_, e) => e.caseNo },
+                {
+                  key: 'applicant',
+                  title: t('payroll.reports.emergency.applicant'),
+                  render: (_, e) => e.applicantName,
+                },
+                { key: 'region', title: t('payroll.reports.emergency.region'), render: (_, e) => e.regionName },
+                { key: 'paidOn', title: t('payroll.reports.emergency.paidOn'), render: (_, e) => e.paidOn },
+                {
+                  key: 'amount',
+                  title: t('payroll.reports.amountYuan'),
+                  align: 'right',
+                  render: (_, e) => formatYuan(e.amountFen),
+                },
+              ]}
+            />
+          </Card>
+        )}
+        {data && (
+          <Card
             title={t('payroll.reports.shares')}
             extra={
               data.fundShares.some((s) => s.demo) && (
