@@ -1292,6 +1292,7 @@ export const enUS: Messages = {
   'cases.new.prefilled':
     'ID numbers, address and phone of {n} members taken from the registry household (the reveal is audited)',
   // Lists, overdue links, history (issue 14)
+  'cases.filter.citizenNew': 'Citizen applications · not yet accepted',
   'cases.filter.open': 'Open only',
   'cases.filter.overdue.step': 'Step overdue only',
   'cases.filter.overdue.overall': 'Case overdue only',
@@ -1703,6 +1704,7 @@ export const enUS: Messages = {
   'workbench.open': 'Open',
   'workbench.todo.cases_my_step': 'Applications waiting on my step',
   'workbench.todo.cases_overdue': 'Applications past a deadline',
+  'workbench.todo.cases_citizen_new': 'New citizen applications (not yet accepted)',
   'workbench.todo.leads_due': 'Leads to visit',
   'workbench.todo.leads_overdue': 'Leads past their due date',
   'workbench.todo.reviews_due': 'Re-checks due within 30 days',

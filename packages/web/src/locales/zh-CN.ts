@@ -1270,6 +1270,7 @@ export const zhCN = {
   'cases.new.prefilled': '已从登记家庭带入 {n} 名成员的身份证号、住址和电话（查看已记入审计）',
   // Lists, 逾期统计 links, history (issue 14)
   'cases.filter.open': '仅办理中',
+  'cases.filter.citizenNew': '群众申请 · 待受理',
   'cases.filter.overdue.step': '仅环节逾期',
   'cases.filter.overdue.overall': '仅全程逾期',
   'cases.filter.overdue.true': '仅已逾期',
@@ -1671,6 +1672,7 @@ export const zhCN = {
   'workbench.open': '查看',
   'workbench.todo.cases_my_step': '待我办理的申请',
   'workbench.todo.cases_overdue': '超期未办结的申请',
+  'workbench.todo.cases_citizen_new': '新的群众申请（待受理）',
   'workbench.todo.leads_due': '待走访的线索',
   'workbench.todo.leads_overdue': '超期未核实的线索',
   'workbench.todo.reviews_due': '30 日内到期的复核',
