@@ -406,6 +406,10 @@ export interface LeadPhotosTable {
   content_type: 'image/jpeg' | 'image/png';
   size_bytes: number;
   data: Buffer;
+  /** The photo's own time and place from the original's EXIF (0102); null when it had none. */
+  taken_at: Date | null;
+  latitude: number | null;
+  longitude: number | null;
 }
 
 export interface PolicyStandardsTable {
@@ -504,6 +508,10 @@ export interface CasePhotosTable {
   content_type: 'image/jpeg' | 'image/png';
   size_bytes: number;
   data: Buffer;
+  /** The photo's own time and place from the original's EXIF (0102); null when it had none. */
+  taken_at: Date | null;
+  latitude: number | null;
+  longitude: number | null;
 }
 
 export interface CaseNoticesTable {
@@ -1007,6 +1015,10 @@ export interface CareVisitPhotosTable {
   content_type: 'image/jpeg' | 'image/png';
   size_bytes: number;
   data: Buffer;
+  /** The photo's own time and place from the original's EXIF (0102); null when it had none. */
+  taken_at: Date | null;
+  latitude: number | null;
+  longitude: number | null;
 }
 /** 吊唁走访: the village grid worker's visit after a death opened a claim (issue 12). */
 export interface InsuranceCondolenceTasksTable {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { validateIdNumber, type CareDue, type LeadSummary, type ReferralSource } from '@jiuzhu/shared';
-import { compressPhoto, type CompressedPhoto } from '../lib/photo';
+import { compressPhoto, photoPayload, type CompressedPhoto } from '../lib/photo';
 import { lang, t } from './i18n';
 import { LocateButton, visitLocation } from './LocateButton';
 import type { FieldKey } from './locales/zh-CN';
@@ -321,7 +321,7 @@ function VisitForm({ lead, onSaved }: { lead: LeadSummary; onSaved: () => void }
             notes: notes.trim(),
             outcome,
             ...visitLocation(location),
-            photos: photos.map((p) => ({ data: p.dataUrl })),
+            photos: photos.map(photoPayload),
           },
         }).then(onSaved);
       }}

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { Agency, CareDue, CareFinding, ReferralSource, ReferralSummary } from '@jiuzhu/shared';
-import type { CompressedPhoto } from '../lib/photo';
+import { photoPayload, type CompressedPhoto } from '../lib/photo';
 import { lang, t } from './i18n';
 import { LocateButton, visitLocation } from './LocateButton';
 import type { FieldKey } from './locales/zh-CN';
@@ -87,7 +87,7 @@ export function CareForm({
             finding,
             notes: notes.trim(),
             ...visitLocation(location),
-            photos: photos.map((p) => ({ data: p.dataUrl })),
+            photos: photos.map(photoPayload),
           },
         }).then(onSaved);
       }}
