@@ -813,6 +813,7 @@ export interface DB {
   // ---- insurance (modules/insurance)
   insurance_schemes: InsuranceSchemesTable;
   insurance_claims: InsuranceClaimsTable;
+  citizen_claim_reports: CitizenClaimReportsTable;
   insurance_claim_actions: InsuranceClaimActionsTable;
   insurance_claim_documents: InsuranceClaimDocumentsTable;
   insurance_condolence_tasks: InsuranceCondolenceTasksTable;
@@ -873,6 +874,25 @@ export interface InsuranceSchemesTable {
   created_at: DefaultTimestamp;
 }
 
+/** 报案 from the citizen H5 (0103): matched to a claim or kept for staff to follow up. */
+export interface CitizenClaimReportsTable {
+  id: Generated<string>;
+  report_no: string;
+  reporter_name_enc: string;
+  reporter_phone_enc: string;
+  reporter_phone_hash: string;
+  relation: 'spouse' | 'child' | 'parent' | 'sibling' | 'grandchild' | 'other';
+  insured_name_enc: string;
+  id_hash: string;
+  id_masked: string;
+  event_date: string;
+  event_kind: 'death_illness' | 'death_accident' | 'disability_accident';
+  description_enc: string;
+  claim_id: string | null;
+  region_code: string;
+  created_at: Generated<Date>;
+}
+
 export interface InsuranceClaimsTable {
   id: Generated<string>;
   claim_no: string;
@@ -886,7 +906,7 @@ export interface InsuranceClaimsTable {
   cover_item: string;
   event_date: string;
   event_note: string | null;
-  source: 'staff' | 'exchange';
+  source: 'staff' | 'exchange' | 'citizen';
   feed_record_id: number | null;
   signal_id: string | null;
   status: 'reported' | 'guided' | 'received' | 'approved' | 'refused' | 'paid';
