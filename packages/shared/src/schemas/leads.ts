@@ -161,7 +161,6 @@ export const LeadPhotoInput = z.strictObject({
 });
 export type LeadPhotoInput = z.infer<typeof LeadPhotoInput>;
 
-
 export const LeadVisitInput = z.strictObject({
   /** When the visit took place (ISO date-time); not in the future. */
   visitedAt: z.iso.datetime({ offset: true }),

@@ -1,4 +1,12 @@
-import { AgencyList, CareDuePage, CareVisitList, HouseholdPage, LeadPage, ReferralPage, ReviewPage } from '@jiuzhu/shared';
+import {
+  AgencyList,
+  CareDuePage,
+  CareVisitList,
+  HouseholdPage,
+  LeadPage,
+  ReferralPage,
+  ReviewPage,
+} from '@jiuzhu/shared';
 import { t } from './i18n';
 import { cachedLeads, outbox, putCache, replaceLeads, updateItem, type CacheName, type CacheValues } from './store';
 

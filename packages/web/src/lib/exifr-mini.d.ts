@@ -4,5 +4,7 @@ declare module 'exifr/dist/mini.esm.mjs' {
     input: Blob | ArrayBuffer | Uint8Array,
     options: Record<string, unknown>,
   ): Promise<Record<string, Record<string, unknown>> | undefined>;
-  export function gps(input: Blob | ArrayBuffer | Uint8Array): Promise<{ latitude: number; longitude: number } | undefined>;
+  export function gps(
+    input: Blob | ArrayBuffer | Uint8Array,
+  ): Promise<{ latitude: number; longitude: number } | undefined>;
 }

@@ -1442,7 +1442,8 @@ export const enUS: Messages = {
   'insurance.clock.overdue': 'Overdue',
   'insurance.source.staff': 'Staff',
   'nav.insurance.reports': 'Citizen reports',
-  'nav.insurance.reports.desc': 'Deaths and accidents reported by families on the phone: matched claims and reports to check by phone',
+  'nav.insurance.reports.desc':
+    'Deaths and accidents reported by families on the phone: matched claims and reports to check by phone',
   'insurance.reports.title': 'Citizen claim reports',
   'insurance.reports.search.q': 'Report number, claim number or ID number',
   'insurance.reports.field.matched': 'Matched',

@@ -201,7 +201,10 @@ describe('报案 from the citizen H5', () => {
     const phone = nextPhone();
     const code = await phoneCode(phone);
     const wrong = code === '000000' ? '000001' : '000000';
-    const bad = await call('POST', '/api/public/claim-reports', { ...report({ reporterPhone: phone }), phoneCode: wrong });
+    const bad = await call('POST', '/api/public/claim-reports', {
+      ...report({ reporterPhone: phone }),
+      phoneCode: wrong,
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields[0].path).toBe('phoneCode');
     const phone2 = nextPhone();

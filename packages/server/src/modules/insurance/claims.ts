@@ -273,7 +273,9 @@ export async function openClaim(
     regionCode: insured.regionCode,
     detail: { coverItem: c.coverItem, source: c.source },
     ...(c.reportedBy
-      ? { actor: { id: null, username: c.reportedBy.username, role: c.reportedBy.role, regionCode: insured.regionCode } }
+      ? {
+          actor: { id: null, username: c.reportedBy.username, role: c.reportedBy.role, regionCode: insured.regionCode },
+        }
       : {}),
   });
   return { id: row.id, created: true };

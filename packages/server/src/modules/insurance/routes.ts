@@ -232,8 +232,7 @@ export default async function insuranceRoutes(app: FastifyInstance) {
       config: { access: CLAIM_REPORT_READERS },
       schema: {
         tags,
-        summary:
-          '报案 from the citizen H5 in the caller’s region: matched to a claim, or to follow up (matched=false)',
+        summary: '报案 from the citizen H5 in the caller’s region: matched to a claim, or to follow up (matched=false)',
         querystring: CitizenClaimReportQuery,
         response: { 200: CitizenClaimReportPage },
       },

@@ -40,7 +40,8 @@ export const enUS: Record<H5Key, string> = {
   'report.submit': 'Send the report',
   'report.done': 'Report sent',
   'report.no': 'Report number',
-  'report.keepNo': 'Keep the report number. Staff will check and call you; follow the progress with the number and a text code.',
+  'report.keepNo':
+    'Keep the report number. Staff will check and call you; follow the progress with the number and a text code.',
   'report.toProgress': 'Follow the progress',
   'report.progressPhone': 'The phone number on the report',
   'report.reportedOn': 'Reported on',

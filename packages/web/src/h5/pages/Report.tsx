@@ -66,11 +66,7 @@ export function ReportPage() {
         ))}
       </nav>
       {mode === 'report' ? (
-        <ReportForm
-          onDone={setReportNo}
-          onProgress={() => setMode('progress')}
-          done={reportNo}
-        />
+        <ReportForm onDone={setReportNo} onProgress={() => setMode('progress')} done={reportNo} />
       ) : (
         <ReportProgress initialNo={reportNo} />
       )}
@@ -177,7 +173,11 @@ function ReportForm({
         <h2>{t('report.insured')}</h2>
         <label className="field">
           <span>{t('apply.name')}</span>
-          <input data-testid="h5-report-insured-name" value={insuredName} onChange={(e) => setInsuredName(e.target.value)} />
+          <input
+            data-testid="h5-report-insured-name"
+            value={insuredName}
+            onChange={(e) => setInsuredName(e.target.value)}
+          />
           {err('insuredName')}
         </label>
         <label className="field">
@@ -267,7 +267,12 @@ function ReportForm({
               value={phone}
               onChange={(e) => setPhone(e.target.value.replace(/\D/g, ''))}
             />
-            <button type="button" data-testid="h5-report-get-code" disabled={!code.ready} onClick={() => void code.send()}>
+            <button
+              type="button"
+              data-testid="h5-report-get-code"
+              disabled={!code.ready}
+              onClick={() => void code.send()}
+            >
               {t('apply.getCode')}
             </button>
           </div>

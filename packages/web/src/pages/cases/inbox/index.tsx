@@ -27,7 +27,19 @@ import { CaseFlags, CaseStatusTag, KindTag, StepDue } from '../tags';
 
 const VIEWS = ['inbox', 'all', 'overdue'] as const;
 type View = (typeof VIEWS)[number];
-const FILTERS = ['view', 'q', 'status', 'kind', 'region', 'from', 'to', 'open', 'overdue', 'channel', 'unaccepted'] as const;
+const FILTERS = [
+  'view',
+  'q',
+  'status',
+  'kind',
+  'region',
+  'from',
+  'to',
+  'open',
+  'overdue',
+  'channel',
+  'unaccepted',
+] as const;
 /** Filters outside the search form (the links of 逾期统计): kept by a search, shown as closable tags. */
 const LINKED = ['view', 'open', 'overdue', 'channel', 'unaccepted'] as const;
 const OVERDUE = ['true', 'step', 'overall'] as const;

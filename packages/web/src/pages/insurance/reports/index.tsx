@@ -74,8 +74,7 @@ export default function ClaimReportListPage() {
       key: 'reporter',
       title: t('insurance.reports.field.reporter'),
       hideOnPhone: true,
-      render: (r) =>
-        `${r.reporterName}（${t(`insurance.reports.relation.${r.relation}`)}） ${r.reporterPhoneMasked}`,
+      render: (r) => `${r.reporterName}（${t(`insurance.reports.relation.${r.relation}`)}） ${r.reporterPhoneMasked}`,
       exportValue: (r) => `${r.reporterName} ${t(`insurance.reports.relation.${r.relation}`)} ${r.reporterPhoneMasked}`,
     },
     {

@@ -69,7 +69,11 @@ function VisitHistory({ lead }: { lead: LeadDetail }) {
             {v.photos.map((p) =>
               p.takenAt || p.latitude !== null ? (
                 <div key={p.n}>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`lead-visit-photo-meta-${p.n}`}>
+                  <Typography.Text
+                    type="secondary"
+                    style={{ fontSize: 12 }}
+                    data-testid={`lead-visit-photo-meta-${p.n}`}
+                  >
                     {t('leads.visits.photoMeta', {
                       n: p.n,
                       at: p.takenAt ? formatDateTime(p.takenAt) : t('leads.visits.photoNoTime'),
