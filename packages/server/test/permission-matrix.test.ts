@@ -1917,7 +1917,7 @@ const MATRIX: Record<string, Entry> = {
       status: 200,
       prepare: async () => {
         await matrixClaimReport(c.home.village.code);
-        await matrixClaimReport(c.away!.village.code);
+        await matrixClaimReport((c.away ?? opposite(c.home)).village.code);
       },
       check: (res) => {
         expect(res.json().total).toBeGreaterThan(0);
