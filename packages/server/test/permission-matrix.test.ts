@@ -121,6 +121,7 @@ const CLAIM_READERS: readonly Role[] = [
 ];
 const CLAIM_HANDLERS: readonly Role[] = ['township_officer', 'grid_worker', 'insurer'];
 const CLAIM_DECIDERS: readonly Role[] = ['insurer'];
+const CLAIM_REPORT_READERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];
 const TRACE_READERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer', 'auditor'];
 const PROVINCE_READERS: readonly Role[] = ['city_admin', 'county_officer'];
 const PROVINCE_SENDERS: readonly Role[] = ['city_admin'];
@@ -1664,6 +1665,36 @@ const MATRIX: Record<string, Entry> = {
       status: 400,
     }),
   },
+  'POST /api/public/claim-reports': {
+    access: 'public',
+    anonymous: () => ({
+      label: 'claim report with a wrong phone code',
+      method: 'POST',
+      url: '/api/public/claim-reports',
+      body: {
+        reporterName: '林报案',
+        reporterPhone: '13800138003',
+        phoneCode: '000000',
+        relation: 'child',
+        insuredName: '林某',
+        insuredIdNumber: makeIdNumber(SIDES.A.county.code, '1940-07-07', ++idSeq),
+        eventDate: '2026-01-05',
+        eventKind: 'death_illness',
+        description: '矩阵测试',
+      },
+      status: 400,
+    }),
+  },
+  'POST /api/public/claim-reports/progress': {
+    access: 'public',
+    anonymous: () => ({
+      label: 'claim report progress with a wrong phone code',
+      method: 'POST',
+      url: '/api/public/claim-reports/progress',
+      body: { reportNo: 'BA20260101AAAAAA', phone: '13800138004', phoneCode: '000000' },
+      status: 400,
+    }),
+  },
   // ---- enrolments (在册对象): an enrolment made for each probe in its side's village ----
   'GET /api/enrolments': {
     access: ENROLMENT_READERS,
@@ -1873,6 +1904,38 @@ const MATRIX: Record<string, Entry> = {
         method: 'GET',
         url: `/api/insurance/claims?regionCode=${c.away!.county.code}`,
         status: 403,
+      },
+    ],
+  },
+  'GET /api/insurance/claim-reports': {
+    access: CLAIM_REPORT_READERS,
+    mutating: false,
+    own: (c) => ({
+      label: 'citizen claim reports',
+      method: 'GET',
+      url: '/api/insurance/claim-reports?pageSize=200',
+      status: 200,
+      prepare: async () => {
+        await matrixClaimReport(c.home.village.code);
+        await matrixClaimReport((c.away ?? opposite(c.home)).village.code);
+      },
+      check: (res) => {
+        expect(res.json().total).toBeGreaterThan(0);
+        for (const i of items(res)) expect(within(i.regionCode!, c.actor.place.code)).toBe(true);
+      },
+    }),
+    other: (c) => [
+      {
+        label: 'the other side’s reports are not listed',
+        method: 'GET',
+        url: '/api/insurance/claim-reports?matched=false&pageSize=200',
+        status: 200,
+        prepare: async () => {
+          await matrixClaimReport(c.away!.village.code);
+        },
+        check: (res) => {
+          for (const i of items(res)) expect(within(i.regionCode!, c.away!.county.code)).toBe(false);
+        },
       },
     ],
   },
@@ -3973,4 +4036,26 @@ async function matrixPaymentLine(side: Side): Promise<number> {
     .executeTakeFirstOrThrow();
   await db.updateTable('payrolls').set({ status: 'approved' }).where('id', '=', p.id).execute();
   return Number(line.id);
+}
+
+/** A citizen's claim report (报案) kept for the staff of `regionCode` to follow up (no claim). */
+async function matrixClaimReport(regionCode: string): Promise<void> {
+  const p = t.app.deps.protector;
+  await t.database.db
+    .insertInto('citizen_claim_reports')
+    .values({
+      report_no: `BA${regionCode}${++idSeq}`,
+      reporter_name_enc: p.encrypt('矩阵报案人', 'claim_report.reporter_name'),
+      reporter_phone_enc: p.encrypt('13800138005', 'claim_report.reporter_phone'),
+      reporter_phone_hash: 'matrix',
+      relation: 'child',
+      insured_name_enc: p.encrypt('矩阵', 'claim_report.insured_name'),
+      id_hash: `matrix-${idSeq}`,
+      id_masked: '3503**********0000',
+      event_date: '2026-01-05',
+      event_kind: 'death_illness',
+      description_enc: p.encrypt('矩阵测试', 'claim_report.description'),
+      region_code: regionCode,
+    })
+    .execute();
 }

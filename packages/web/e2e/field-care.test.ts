@@ -183,6 +183,69 @@ describe('field app: care visits and referrals offline', () => {
     await context.close();
   });
 
+  it('lists the village’s review (复核) waiting for its home visit offline, from the phone’s copy', async () => {
+    const db = env.t.database.db;
+    const enrolment = await db
+      .selectFrom('enrolments')
+      .select('id')
+      .where('household_id', '=', householdId)
+      .executeTakeFirstOrThrow();
+    const review = await db
+      .insertInto('reviews')
+      .values({
+        enrolment_id: enrolment.id,
+        kind: 'tekun',
+        region_code: YUNZHUANG,
+        township_code: YUNZHUANG.slice(0, 9),
+        period: chinaToday().slice(0, 7),
+        due_on: chinaToday(),
+        interval_months: 12,
+        category: 'single',
+        status: 'open',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('review_actions')
+      .values({
+        review_id: review.id,
+        seq: 1,
+        type: 'opened',
+        data_enc: env.t.app.deps.protector.encrypt(JSON.stringify({ source: 'staff' }), 'review_action.data'),
+        actor_username: 'lingchuan',
+        region_code: YUNZHUANG,
+      })
+      .execute();
+    const context = await env.browser.newContext({
+      baseURL: env.baseUrl,
+      locale: 'zh-CN',
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    await page.goto('/field');
+    await page.getByTestId('field-username').fill('gw.care');
+    await page.getByTestId('field-password').fill('grid-worker-pass-1');
+    await page.getByTestId('field-login').tap();
+    await page.getByTestId('field-tab-reviews').tap();
+    const task = page.locator(`[data-testid="field-review"][data-review="${review.id}"]`);
+    await task.waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+
+    await context.setOffline(true);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('field-network').getAttribute('data-online')).toBe('false');
+    await page.getByTestId('field-tab-reviews').tap();
+    await task.waitFor();
+    const text = (await task.textContent()) ?? '';
+    expect(text).toContain('特困供养');
+    expect(text).toContain('蔡*');
+    expect(text).not.toContain('蔡阿婆');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await context.close();
+  });
+
   it('staff record the agency’s answer on the referral list, and read the care figures per village', async () => {
     const { context, page } = await env.newPage();
     await login(page, 'lingchuan');

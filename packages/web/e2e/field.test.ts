@@ -1,16 +1,20 @@
 /**
  * The grid worker's field app (/field) on a phone: installable (manifest, service worker), opens
  * with no network, records two visits with photos and one application offline into its outbox,
- * and sends each exactly once when the network returns; a 6 MB photo is compressed and accepted.
+ * and sends each exactly once when the network returns; a 6 MB photo is compressed and accepted,
+ * keeping its own time and GPS from the original's EXIF, which staff read on the lead.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '@jiuzhu/shared';
 import { dispatchNewLeads } from '../../server/src/modules/leads/dispatch';
 import { plantLeadSignal } from '../../server/src/demo/lead-signal';
-import { startBrowserEnv, type BrowserEnv } from './harness';
+import { login, startBrowserEnv, type BrowserEnv } from './harness';
+import { withExif } from './exif';
 
 const YUNZHUANG = '350302102201'; // 灵川镇 云庄村
 const GPS = { latitude: 25.4526, longitude: 118.9561 };
+/** Where and when the camera took the first photo (not where the visit was recorded). */
+const SHOT = { dateTimeOriginal: '2026:11:20 09:30:15', latitude: 25.4411, longitude: 118.9722 };
 let env: BrowserEnv;
 
 beforeAll(async () => {
@@ -63,6 +67,7 @@ describe('field app (/field)', () => {
       hasTouch: true,
       permissions: ['geolocation'],
       geolocation: GPS,
+      timezoneId: 'Asia/Shanghai',
     });
     const page = await context.newPage();
     await page.goto('/field');
@@ -106,7 +111,7 @@ describe('field app (/field)', () => {
       await page.getByTestId('field-outcome-unreachable').check();
       const file =
         photo.length > 0
-          ? { name: 'camera.jpg', mimeType: 'image/jpeg', buffer: photo }
+          ? { name: 'camera.jpg', mimeType: 'image/jpeg', buffer: withExif(photo, SHOT) }
           : { name: 'small.jpg', mimeType: 'image/jpeg', buffer: bigPhoto };
       await page.getByTestId('field-photo-input').setInputFiles(file);
       await page.getByTestId('field-photo').waitFor({ timeout: 60_000 });
@@ -172,9 +177,38 @@ describe('field app (/field)', () => {
       expect(v).toMatchObject({ latitude: GPS.latitude, photo_count: 1 });
       expect(v.idempotency_key).toBeTruthy();
     }
-    const photos = await db.selectFrom('lead_photos').select('size_bytes').execute();
+    const photos = await db
+      .selectFrom('lead_photos')
+      .select(['visit_id', 'size_bytes', 'taken_at', 'latitude', 'longitude'])
+      .orderBy('taken_at')
+      .execute();
     expect(photos).toHaveLength(2);
     for (const p of photos) expect(p.size_bytes).toBeLessThanOrEqual(500 * 1024);
+    // The camera photo keeps its own time (China time on the phone) and place; the other had no EXIF.
+    expect(new Date(photos[0]!.taken_at!).toISOString()).toBe('2026-11-20T01:30:15.000Z');
+    expect(photos[0]!.latitude).toBeCloseTo(SHOT.latitude, 4);
+    expect(photos[0]!.longitude).toBeCloseTo(SHOT.longitude, 4);
+    expect(photos[1]).toMatchObject({ taken_at: null, latitude: null, longitude: null });
+    // Staff read them on the lead's visit, formatted.
+    const shotLead = await db
+      .selectFrom('lead_visits')
+      .select('lead_id')
+      .where('id', '=', photos[0]!.visit_id)
+      .executeTakeFirstOrThrow();
+    const staff = await env.browser.newContext({
+      baseURL: env.baseUrl,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      viewport: { width: 1280, height: 800 },
+    });
+    const staffPage = await staff.newPage();
+    await login(staffPage, 'lingchuan');
+    await staffPage.goto(`/leads/${shotLead.lead_id}`);
+    const meta = staffPage.getByTestId('lead-visit-photo-meta-1');
+    await meta.waitFor();
+    expect(await meta.textContent()).toContain('拍摄于 2026-11-20 09:30');
+    expect(await meta.textContent()).toContain('北纬 25.44110°');
+    await staff.close();
     const cases = await db.selectFrom('cases').select(['channel']).where('channel', '=', 'grid').execute();
     expect(cases).toHaveLength(1);
     expect(names.every((n) => /黄田生|陈玉兰/.test(n))).toBe(true);

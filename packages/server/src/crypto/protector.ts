@@ -30,7 +30,11 @@ export type FieldContext =
   | 'care_visit.notes'
   | 'review_action.data'
   | 'condolence.beneficiary'
-  | 'province_outbox.payload';
+  | 'province_outbox.payload'
+  | 'claim_report.reporter_name'
+  | 'claim_report.reporter_phone'
+  | 'claim_report.insured_name'
+  | 'claim_report.description';
 
 /**
  * What a worker thread needs to encrypt and hash like this process (the current key only:

@@ -406,6 +406,10 @@ export interface LeadPhotosTable {
   content_type: 'image/jpeg' | 'image/png';
   size_bytes: number;
   data: Buffer;
+  /** The photo's own time and place from the original's EXIF (0102); null when it had none. */
+  taken_at: Date | null;
+  latitude: number | null;
+  longitude: number | null;
 }
 
 export interface PolicyStandardsTable {
@@ -504,6 +508,10 @@ export interface CasePhotosTable {
   content_type: 'image/jpeg' | 'image/png';
   size_bytes: number;
   data: Buffer;
+  /** The photo's own time and place from the original's EXIF (0102); null when it had none. */
+  taken_at: Date | null;
+  latitude: number | null;
+  longitude: number | null;
 }
 
 export interface CaseNoticesTable {
@@ -817,6 +825,7 @@ export interface DB {
   // ---- insurance (modules/insurance)
   insurance_schemes: InsuranceSchemesTable;
   insurance_claims: InsuranceClaimsTable;
+  citizen_claim_reports: CitizenClaimReportsTable;
   insurance_claim_actions: InsuranceClaimActionsTable;
   insurance_claim_documents: InsuranceClaimDocumentsTable;
   insurance_condolence_tasks: InsuranceCondolenceTasksTable;
@@ -877,6 +886,25 @@ export interface InsuranceSchemesTable {
   created_at: DefaultTimestamp;
 }
 
+/** 报案 from the citizen H5 (0103): matched to a claim or kept for staff to follow up. */
+export interface CitizenClaimReportsTable {
+  id: Generated<string>;
+  report_no: string;
+  reporter_name_enc: string;
+  reporter_phone_enc: string;
+  reporter_phone_hash: string;
+  relation: 'spouse' | 'child' | 'parent' | 'sibling' | 'grandchild' | 'other';
+  insured_name_enc: string;
+  id_hash: string;
+  id_masked: string;
+  event_date: string;
+  event_kind: 'death_illness' | 'death_accident' | 'disability_accident';
+  description_enc: string;
+  claim_id: string | null;
+  region_code: string;
+  created_at: Generated<Date>;
+}
+
 export interface InsuranceClaimsTable {
   id: Generated<string>;
   claim_no: string;
@@ -890,7 +918,7 @@ export interface InsuranceClaimsTable {
   cover_item: string;
   event_date: string;
   event_note: string | null;
-  source: 'staff' | 'exchange';
+  source: 'staff' | 'exchange' | 'citizen';
   feed_record_id: number | null;
   signal_id: string | null;
   status: 'reported' | 'guided' | 'received' | 'approved' | 'refused' | 'paid';
@@ -1019,6 +1047,10 @@ export interface CareVisitPhotosTable {
   content_type: 'image/jpeg' | 'image/png';
   size_bytes: number;
   data: Buffer;
+  /** The photo's own time and place from the original's EXIF (0102); null when it had none. */
+  taken_at: Date | null;
+  latitude: number | null;
+  longitude: number | null;
 }
 /** 吊唁走访: the village grid worker's visit after a death opened a claim (issue 12). */
 export interface InsuranceCondolenceTasksTable {

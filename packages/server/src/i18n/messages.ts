@@ -494,6 +494,8 @@ export const messages = {
     'en-US': 'A document photo must be a JPG or PNG image',
   },
   'citizen.documentTooLarge': { 'zh-CN': '材料照片不能超过 2 MB', 'en-US': 'A document photo may be at most 2 MB' },
+  'entity.claimReport': { 'zh-CN': '报案记录', 'en-US': 'Claim report' },
+  'citizen.eventInFuture': { 'zh-CN': '出险日期不能晚于今天', 'en-US': 'The date of the event cannot be after today' },
   // ---- enrolments (modules/enrolments)
   'entity.enrolment': { 'zh-CN': '在册保障', 'en-US': 'Enrolment' },
   'enrolment.changeNotAllowed': {

@@ -309,6 +309,10 @@ export const CaseListQuery = z.strictObject({
   overdue: z.enum(['true', 'false', 'step', 'overall']).optional(),
   /** `true`: cases still in progress (逾期统计's 在办). */
   open: z.enum(['true']).optional(),
+  /** Cases that came in by this channel. */
+  channel: CaseChannel.optional(),
+  /** `true`: not yet accepted (受理) by the township (submitted, or waiting for documents). */
+  unaccepted: z.enum(['true']).optional(),
   /** A name, a 申请编号 (substring) or a whole ID number of any member (exact, by the blind index). */
   q: Text.trim().max(40).optional(),
   /** Cases whose determination grants this kind. */

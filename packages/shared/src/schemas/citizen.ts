@@ -57,3 +57,76 @@ export const CitizenApplicationBody = ApplicationInput.extend({
   documents: z.array(z.string().max(3_000_000)).max(CITIZEN_DOCUMENT_MAX).default([]),
 });
 export type CitizenApplicationBody = z.infer<typeof CitizenApplicationBody>;
+
+// ---- 报案: a citizen reports the death or accident of an insured family member (issue 17) ----
+
+/** What happened, in the public's words; each maps to a cover item of the scheme. */
+export const CitizenClaimEvent = z.enum(['death_illness', 'death_accident', 'disability_accident']);
+export type CitizenClaimEvent = z.infer<typeof CitizenClaimEvent>;
+export const CitizenClaimRelation = z.enum(['spouse', 'child', 'parent', 'sibling', 'grandchild', 'other']);
+export type CitizenClaimRelation = z.infer<typeof CitizenClaimRelation>;
+
+export const CitizenClaimReportBody = z.strictObject({
+  reporterName: z.string().trim().min(1).max(40),
+  reporterPhone: Mobile,
+  phoneCode: z.string().regex(/^\d{6}$/, '6 digits'),
+  /** The reporter's relation to the insured person. */
+  relation: CitizenClaimRelation,
+  insuredName: z.string().trim().min(1).max(40),
+  insuredIdNumber: z.string().trim().min(15).max(18),
+  eventDate: z.iso.date(),
+  eventKind: CitizenClaimEvent,
+  description: z.string().trim().min(1).max(500),
+});
+export type CitizenClaimReportBody = z.infer<typeof CitizenClaimReportBody>;
+
+/** The same answer whether or not the person is insured (no registry oracle). */
+export const CitizenClaimReportResult = z.object({ reportNo: z.string(), reportedOn: z.string() });
+export type CitizenClaimReportResult = z.infer<typeof CitizenClaimReportResult>;
+
+export const CitizenClaimProgressBody = z.strictObject({
+  reportNo: z.string().trim().min(1).max(30),
+  phone: Mobile,
+  phoneCode: z.string().regex(/^\d{6}$/, '6 digits'),
+});
+export type CitizenClaimProgressBody = z.infer<typeof CitizenClaimProgressBody>;
+/**
+ * Where a report stands: `reported` (received, being checked) until staff act on a claim opened
+ * from it; then the claim's step. A report that matched no insured person stays `reported`.
+ */
+export const CitizenClaimProgress = z.object({
+  reportNo: z.string(),
+  reportedOn: z.string(),
+  eventKind: CitizenClaimEvent,
+  status: z.enum(['reported', 'guided', 'received', 'approved', 'refused', 'paid']),
+  paidOn: z.string().nullable(),
+});
+export type CitizenClaimProgress = z.infer<typeof CitizenClaimProgress>;
+
+/** Staff's list of citizen reports: matched to a claim or not (to follow up by phone). */
+export const CitizenClaimReportQuery = z.strictObject({
+  matched: z.enum(['true', 'false']).optional(),
+  q: z.string().trim().max(40).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+});
+export type CitizenClaimReportQuery = z.infer<typeof CitizenClaimReportQuery>;
+export const CitizenClaimReportRow = z.object({
+  id: z.string(),
+  reportNo: z.string(),
+  reportedAt: z.string(),
+  reporterName: z.string(),
+  reporterPhoneMasked: z.string(),
+  relation: CitizenClaimRelation,
+  insuredName: z.string(),
+  insuredIdMasked: z.string(),
+  eventDate: z.string(),
+  eventKind: CitizenClaimEvent,
+  description: z.string(),
+  regionCode: z.string(),
+  claimId: z.string().nullable(),
+  claimNo: z.string().nullable(),
+});
+export type CitizenClaimReportRow = z.infer<typeof CitizenClaimReportRow>;
+export const CitizenClaimReportPage = z.object({ items: z.array(CitizenClaimReportRow), total: z.number().int() });
+export type CitizenClaimReportPage = z.infer<typeof CitizenClaimReportPage>;

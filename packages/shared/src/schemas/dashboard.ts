@@ -26,6 +26,8 @@ export const WorkbenchTodo = z.object({
   key: z.enum([
     'cases_my_step',
     'cases_overdue',
+    /** Citizen applications from the H5 not yet accepted (受理) by the township. */
+    'cases_citizen_new',
     'leads_due',
     'leads_overdue',
     'reviews_due',

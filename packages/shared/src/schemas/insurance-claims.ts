@@ -79,7 +79,7 @@ export const ClaimSummary = z.object({
   id: z.string(),
   claimNo: z.string(),
   status: ClaimStatus,
-  source: z.enum(['staff', 'exchange']),
+  source: z.enum(['staff', 'exchange', 'citizen']),
   name: z.string(),
   idMasked: z.string(),
   regionCode: z.string(),

@@ -195,3 +195,5 @@ export const Bill = z.object({
   }),
 });
 export type Bill = z.infer<typeof Bill>;
+/** Who reads the citizens' claim reports from the H5 (报案), matched or not: the region's civil-affairs staff. */
+export const CLAIM_REPORT_READERS: readonly Role[] = ['city_admin', 'county_officer', 'township_officer'];

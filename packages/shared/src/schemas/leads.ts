@@ -83,6 +83,15 @@ export const GpsPosition = z.strictObject({
 });
 export type GpsPosition = z.infer<typeof GpsPosition>;
 
+/** A stored photo's own time and place (from its EXIF), null where the original carried none. */
+export const PhotoMeta = z.object({
+  n: z.number().int(),
+  takenAt: Text.nullable(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+});
+export type PhotoMeta = z.infer<typeof PhotoMeta>;
+
 export const LeadVisit = z.object({
   id: Text,
   visitedAt: Text,
@@ -95,6 +104,8 @@ export const LeadVisit = z.object({
   referralNote: Text.nullable(),
   /** Photos are fetched one by one: /api/leads/:id/visits/:visitId/photos/:n (n = 1..photoCount). */
   photoCount: z.number().int(),
+  /** Each photo's own time and place, in order (n = 1..photoCount). */
+  photos: z.array(PhotoMeta),
 });
 export type LeadVisit = z.infer<typeof LeadVisit>;
 
@@ -142,7 +153,13 @@ export type LeadDetail = z.infer<typeof LeadDetail>;
 export const LeadPhotoInput = z.strictObject({
   /** The image bytes, base64 (JPEG or PNG, recognised by their content, ≤ 2 MB). */
   data: Text.min(1).max(3_000_000),
+  /** When the photo was taken, from the original's EXIF DateTimeOriginal (read on the phone). */
+  takenAt: z.iso.datetime({ offset: true }).optional(),
+  /** Where, from the original's EXIF GPS (WGS-84 degrees); both or neither. */
+  latitude: z.number().min(-90).max(90).optional(),
+  longitude: z.number().min(-180).max(180).optional(),
 });
+export type LeadPhotoInput = z.infer<typeof LeadPhotoInput>;
 
 export const LeadVisitInput = z.strictObject({
   /** When the visit took place (ISO date-time); not in the future. */

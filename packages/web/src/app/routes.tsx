@@ -25,6 +25,7 @@ import {
 import {
   CASE_INTAKE,
   CLAIM_READERS,
+  CLAIM_REPORT_READERS,
   CONDOLENCE_READERS,
   INSURANCE_READERS,
   CASE_READERS,
@@ -476,6 +477,17 @@ export const APP_ROUTES: readonly AppRoute[] = [
     menu: true,
     group: 'insurance',
     Page: lazy(() => import('../pages/insurance/claims')),
+  },
+  {
+    key: 'insurance-claim-reports',
+    path: '/insurance/claim-reports',
+    titleKey: 'nav.insurance.reports',
+    descKey: 'nav.insurance.reports.desc',
+    icon: <SafetyCertificateOutlined />,
+    roles: CLAIM_REPORT_READERS,
+    menu: true,
+    group: 'insurance',
+    Page: lazy(() => import('../pages/insurance/reports')),
   },
   {
     key: 'insurance-claim',

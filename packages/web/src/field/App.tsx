@@ -1,19 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
 import { validateIdNumber, type CareDue, type LeadSummary, type ReferralSource } from '@jiuzhu/shared';
-import { compressPhoto, type CompressedPhoto } from '../lib/photo';
+import { compressPhoto, photoPayload, type CompressedPhoto } from '../lib/photo';
 import { lang, t } from './i18n';
 import { LocateButton, visitLocation } from './LocateButton';
 import type { FieldKey } from './locales/zh-CN';
 import { cachedLeads, enqueue, outbox, type OutboxItem } from './store';
 import { syncNow } from './sync';
-import { CareForm, CareList, HouseholdList, ReferralForm, ReferredLeads } from './Care';
+import { CareForm, CareList, HouseholdList, ReferralForm, ReferredLeads, ReviewList } from './Care';
 
 /**
  * The grid worker's field app (/field): works with no network. Leads come from the phone's copy;
  * visits and applications go to the outbox and are sent when the network returns.
  */
 type Me = { username: string; regionCode: string };
-type Tab = 'leads' | 'care' | 'households' | 'apply' | 'outbox';
+type Tab = 'leads' | 'care' | 'reviews' | 'households' | 'apply' | 'outbox';
 type ReferFrom = { source: ReferralSource; id: string; name: string };
 const ME_KEY = 'jz-field-me';
 
@@ -102,7 +102,7 @@ export function App() {
         {online ? t('app.online') : t('app.offline')}
       </p>
       <nav className="row" style={{ flexWrap: 'wrap' }}>
-        {(['leads', 'care', 'households', 'apply', 'outbox'] as const).map((k) => (
+        {(['leads', 'care', 'reviews', 'households', 'apply', 'outbox'] as const).map((k) => (
           <button
             key={k}
             type="button"
@@ -170,6 +170,7 @@ export function App() {
             }}
           />
         )}
+        {!referring && tab === 'reviews' && <ReviewList version={version} />}
         {!referring && tab === 'households' && <HouseholdList version={version} onRefer={setReferring} />}
         {tab === 'apply' && (
           <ApplyForm
@@ -320,7 +321,7 @@ function VisitForm({ lead, onSaved }: { lead: LeadSummary; onSaved: () => void }
             notes: notes.trim(),
             outcome,
             ...visitLocation(location),
-            photos: photos.map((p) => ({ data: p.dataUrl })),
+            photos: photos.map(photoPayload),
           },
         }).then(onSaved);
       }}

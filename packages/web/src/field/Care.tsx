@@ -5,15 +5,15 @@
  */
 import { useEffect, useState } from 'react';
 import type { Agency, CareDue, CareFinding, ReferralSource, ReferralSummary } from '@jiuzhu/shared';
-import type { CompressedPhoto } from '../lib/photo';
+import { photoPayload, type CompressedPhoto } from '../lib/photo';
 import { lang, t } from './i18n';
 import { LocateButton, visitLocation } from './LocateButton';
 import type { FieldKey } from './locales/zh-CN';
-import { enqueue, getCache, type CachedHousehold } from './store';
+import { enqueue, getCache, type CachedHousehold, type CachedReview } from './store';
 
 const FINDINGS: readonly CareFinding[] = ['well', 'needs_help', 'not_home'];
 
-function useCache<K extends 'households' | 'careDue' | 'agencies' | 'referrals'>(key: K, version: number) {
+function useCache<K extends 'households' | 'careDue' | 'agencies' | 'referrals' | 'reviews'>(key: K, version: number) {
   const [state, setState] = useState<{ value: Awaited<ReturnType<typeof getCache<K>>>['value']; at: string | null }>();
   useEffect(() => {
     void getCache(key).then(setState);
@@ -87,7 +87,7 @@ export function CareForm({
             finding,
             notes: notes.trim(),
             ...visitLocation(location),
-            photos: photos.map((p) => ({ data: p.dataUrl })),
+            photos: photos.map(photoPayload),
           },
         }).then(onSaved);
       }}
@@ -256,6 +256,33 @@ export function ReferredLeads({ version, openLeadIds }: { version: number; openL
           <strong>{r.personName}</strong>
           <p className="muted">
             {t('referral.open', { agency: r.agencyName, status: t(`referral.status.${r.status}` as FieldKey) })}
+          </p>
+        </section>
+      ))}
+    </>
+  );
+}
+
+/** My village's reviews (复核) waiting for their home visit, from the phone's copy: readable offline. */
+export function ReviewList({ version }: { version: number }) {
+  const reviews = useCache('reviews', version);
+  if (!reviews) return null;
+  const sorted = [...reviews.value].sort((a: CachedReview, b: CachedReview) => a.dueOn.localeCompare(b.dueOn));
+  return (
+    <>
+      {reviews.at && <p className="muted">{at(reviews.at)}</p>}
+      {sorted.length === 0 && <p className="muted">{t('reviews.empty')}</p>}
+      {sorted.map((r) => (
+        <section key={r.id} className="card" data-testid="field-review" data-review={r.id} data-overdue={r.overdue}>
+          <strong>
+            {r.name} · {t(`kind.${r.kind}` as FieldKey)}
+          </strong>
+          <p className="muted">
+            {r.householdNo ? `${t('reviews.household', { no: r.householdNo })} · ` : ''}
+            {t('households.members', { n: r.members })}
+          </p>
+          <p className={r.overdue ? 'error' : 'muted'}>
+            {r.overdue ? t('reviews.overdue', { date: r.dueOn }) : t('reviews.due', { date: r.dueOn })}
           </p>
         </section>
       ))}

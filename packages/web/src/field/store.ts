@@ -39,12 +39,24 @@ export type CachedHousehold = {
   memberCount: number;
   assistanceStatus: string;
 };
+/** A review (复核) of my village waiting for its home visit, as kept on the phone: name masked. */
+export type CachedReview = {
+  id: string;
+  kind: 'dibao' | 'tekun' | 'dibao_edge';
+  householdNo: string | null;
+  name: string;
+  members: number;
+  period: string;
+  dueOn: string;
+  overdue: boolean;
+};
 export type CacheValues = {
   households: CachedHousehold[];
   careDue: CareDue[];
   careVisits: CareVisit[];
   agencies: Agency[];
   referrals: ReferralSummary[];
+  reviews: CachedReview[];
 };
 export type CacheName = keyof CacheValues;
 

@@ -1,4 +1,12 @@
-import { AgencyList, CareDuePage, CareVisitList, HouseholdPage, LeadPage, ReferralPage } from '@jiuzhu/shared';
+import {
+  AgencyList,
+  CareDuePage,
+  CareVisitList,
+  HouseholdPage,
+  LeadPage,
+  ReferralPage,
+  ReviewPage,
+} from '@jiuzhu/shared';
 import { t } from './i18n';
 import { cachedLeads, outbox, putCache, replaceLeads, updateItem, type CacheName, type CacheValues } from './store';
 
@@ -86,7 +94,8 @@ async function fetchInto<K extends CacheName>(
 
 /**
  * The worker's other lists kept for offline use: the village's households (masked on the phone),
- * the care-visit due list and recent care visits, the agencies to refer to and open referrals.
+ * the care-visit due list and recent care visits, the agencies to refer to and open referrals,
+ * and the village's reviews (复核) waiting for their home visit (the step a grid worker records).
  */
 export async function refreshCache(): Promise<void> {
   await Promise.all([
@@ -105,6 +114,18 @@ export async function refreshCache(): Promise<void> {
     fetchInto('careVisits', '/api/care/visits', (b) => CareVisitList.parse(b).items.map((v) => ({ ...v, notes: '' }))),
     fetchInto('agencies', '/api/referral-agencies?active=true', (b) => AgencyList.parse(b).items),
     fetchInto('referrals', '/api/referrals?open=true&pageSize=200', (b) => ReferralPage.parse(b).items),
+    fetchInto('reviews', '/api/reviews?status=open&pageSize=200', (b) =>
+      ReviewPage.parse(b).items.map((r) => ({
+        id: r.id,
+        kind: r.kind as 'dibao' | 'tekun' | 'dibao_edge',
+        householdNo: r.householdNo,
+        name: maskName(r.name),
+        members: r.members,
+        period: r.period,
+        dueOn: r.dueOn,
+        overdue: r.overdue,
+      })),
+    ),
   ]);
 }
 

@@ -6,12 +6,13 @@ import { ApplyPage } from './pages/Apply';
 import { ConditionsPage } from './pages/Conditions';
 import { NoticesPage } from './pages/Notices';
 import { ProgressPage } from './pages/Progress';
+import { ReportPage } from './pages/Report';
 
 /**
- * The citizen H5 at /m: four screens under one small path router (no router library: the
+ * The citizen H5 at /m: five screens under one small path router (no router library: the
  * page must stay light on a phone network). The large-type choice is kept on the phone.
  */
-const SCREENS = ['conditions', 'apply', 'progress', 'notices'] as const;
+const SCREENS = ['conditions', 'apply', 'progress', 'notices', 'report'] as const;
 type Screen = (typeof SCREENS)[number] | 'home';
 
 function screenOf(pathname: string): Screen {
@@ -49,6 +50,7 @@ export function App() {
     );
   else if (screen === 'progress') body = <ProgressPage initialCaseNo={caseNo} />;
   else if (screen === 'notices') body = <NoticesPage />;
+  else if (screen === 'report') body = <ReportPage />;
   else body = <Home />;
 
   return (

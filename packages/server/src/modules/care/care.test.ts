@@ -187,15 +187,32 @@ describe('care visits', () => {
   });
 
   it('are recorded once per Idempotency-Key and move the due date', async () => {
-    const body = visit(tekunHousehold);
+    // The photo's own time and place, read on the phone from its EXIF, and one without them.
+    const body = visit(tekunHousehold, {
+      photos: [
+        { data: PNG.toString('base64'), takenAt: '2026-11-20T09:30:15+08:00', latitude: 25.44, longitude: 118.97 },
+        { data: PNG.toString('base64'), latitude: 25.44 },
+      ],
+    });
     const res = await worker.request('POST', '/api/care/visits', body, { 'idempotency-key': 'cv-1' });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({
       householdId: tekunHousehold,
       finding: 'well',
-      photoCount: 1,
+      photoCount: 2,
       recordedBy: 'gw.care',
     });
+    const photos = await t.database.db
+      .selectFrom('care_visit_photos')
+      .select(['n', 'taken_at', 'latitude', 'longitude'])
+      .where('visit_id', '=', res.json().id)
+      .orderBy('n')
+      .execute();
+    expect(photos.map((p) => ({ ...p, taken_at: p.taken_at && new Date(p.taken_at).toISOString() }))).toEqual([
+      { n: 1, taken_at: '2026-11-20T01:30:15.000Z', latitude: 25.44, longitude: 118.97 },
+      // A latitude without its longitude is no place.
+      { n: 2, taken_at: null, latitude: null, longitude: null },
+    ]);
     const again = await worker.request('POST', '/api/care/visits', body, { 'idempotency-key': 'cv-1' });
     expect(again.statusCode).toBe(201);
     expect(again.json().id).toBe(res.json().id);

@@ -26,7 +26,7 @@ import { maskAddress, maskName, type Protector } from '../../crypto/index';
 import { inScope, isInScope } from '../../db/scope';
 import type { DB } from '../../db/schema';
 import { Forbidden, Invalid, InvalidField, NotFound } from '../../errors';
-import { decodePhotos, type Photo } from '../../photos';
+import { decodePhotos, photoMetaColumns, type Photo } from '../../photos';
 import { recordAudit } from '../audit/service';
 
 export { seedDemoCarePlans } from './seed';
@@ -265,6 +265,7 @@ export async function recordCareVisit(
             content_type: p.contentType,
             size_bytes: p.bytes.length,
             data: p.bytes,
+            ...photoMetaColumns(input.photos?.[i]),
           })),
         )
         .execute();

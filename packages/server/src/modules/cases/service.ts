@@ -225,6 +225,8 @@ function inboxFilter(role: Role | undefined) {
 }
 
 const OPEN_SQL = sql.join(OPEN_CASE_STATUSES.map((s) => sql.lit(s)));
+/** Before the township's acceptance (受理): what a new application is until then. */
+const UNACCEPTED: readonly CaseStatus[] = ['submitted', 'missing_docs'];
 
 /** Cases of the caller's region: the inbox, by status, overdue, by name or number; most urgent first. */
 export async function listCases(deps: CaseDeps, q: CaseListQuery): Promise<CasePage> {
@@ -243,6 +245,8 @@ export async function listCases(deps: CaseDeps, q: CaseListQuery): Promise<CaseP
   if (q.overdue === 'overall')
     query = query.where(sql<boolean>`(c.status in (${OPEN_SQL}) and c.overall_due_on < ${today})`);
   if (q.open === 'true') query = query.where(sql<boolean>`c.status in (${OPEN_SQL})`);
+  if (q.channel) query = query.where('c.channel', '=', q.channel);
+  if (q.unaccepted === 'true') query = query.where('c.status', 'in', UNACCEPTED);
   if (q.q) {
     const id = normalizeIdNumber(q.q);
     if (/^\d{17}[\dX]$/.test(id)) {
@@ -515,6 +519,21 @@ export async function act<A extends keyof ActionBodies>(
 export { caseFigures, caseTrace, findCaseHousehold, writeCaseFigures, type CaseFigureRow } from './figures';
 
 /** Cases of the caller's region waiting on the caller's role, and open cases past a deadline. */
+/**
+ * Citizen applications (H5) of the caller's region the township has not accepted yet: the grid
+ * worker of the village and the county are told of them on their workbench until then.
+ */
+export async function citizenNewCount(db: Kysely<DB>): Promise<number> {
+  const row = await db
+    .selectFrom('cases as c')
+    .where(inScope('c.region_code'))
+    .where('c.channel', '=', 'citizen')
+    .where('c.status', 'in', UNACCEPTED)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 export async function caseTodoCounts(
   db: Kysely<DB>,
   role: Role,

@@ -158,3 +158,65 @@ describe('a citizen application from the H5', () => {
     expect(seen.json().actions[0].data).toMatchObject({ duplicateOf: `case:${new1.json().caseNo}` });
   });
 });
+
+describe('a new citizen application is announced', () => {
+  it('counts on the village grid worker’s and the county’s workbench until the township accepts it', async () => {
+    const admin = await t.login('admin');
+    for (const [username, regionCode] of [
+      ['gw.yunzhuang', VILLAGE],
+      ['gw.other', '350302102202'],
+    ] as const) {
+      const made = await admin.request('POST', '/api/users', {
+        username,
+        displayName: username,
+        role: 'grid_worker',
+        regionCode,
+        password: 'grid-worker-pass-1',
+      });
+      expect(made.statusCode, made.body).toBe(201);
+    }
+    const worker = await t.login('gw.yunzhuang', 'grid-worker-pass-1');
+    const neighbour = await t.login('gw.other', 'grid-worker-pass-1');
+    const county = await t.login('chengxiang');
+    const todo = async (agent: Agent) => {
+      const res = await agent.request('GET', '/api/workbench');
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().todos as { key: string; count: number; link: string }[]).find(
+        (x) => x.key === 'cases_citizen_new',
+      );
+    };
+    const before = (await todo(worker))!.count;
+    const countyBefore = (await todo(county))!.count;
+
+    const phone = nextPhone();
+    const code = await phoneCode(phone);
+    const res = await call('POST', '/api/public/citizen-applications', {
+      ...applicationInput(VILLAGE, { phone }),
+      phoneCode: code,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const caseNo = (res.json() as { caseNo: string }).caseNo;
+
+    const mine = (await todo(worker))!;
+    expect(mine.count).toBe(before + 1);
+    expect((await todo(county))!.count).toBe(countyBefore + 1);
+    expect((await todo(neighbour))!.count).toBe(0);
+    // The township is told by its inbox (cases_my_step), not by this to-do.
+    expect(await todo(lingchuan)).toBeUndefined();
+    // The link is a list the grid worker may open, and the case is on it.
+    expect(mine.link).toBe('/cases?view=all&channel=citizen&unaccepted=true');
+    const list = await worker.request('GET', '/api/cases?channel=citizen&unaccepted=true&pageSize=200');
+    expect(list.statusCode, list.body).toBe(200);
+    const found = (list.json().items as { id: string; caseNo: string }[]).find((c) => c.caseNo === caseNo)!;
+    expect(found).toBeDefined();
+    expect((await worker.request('GET', `/api/cases/${found.id}`)).statusCode).toBe(200);
+
+    // Accepted by the township: no longer new, on either workbench.
+    const accepted = await lingchuan.request('POST', `/api/cases/${found.id}/accept`, {});
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect((await todo(worker))!.count).toBe(before);
+    expect((await todo(county))!.count).toBe(countyBefore);
+    const after = await worker.request('GET', '/api/cases?channel=citizen&unaccepted=true&pageSize=200');
+    expect((after.json().items as { caseNo: string }[]).map((c) => c.caseNo)).not.toContain(caseNo);
+  });
+});

@@ -3,6 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   CitizenApplicationBody,
+  CitizenClaimProgress,
+  CitizenClaimProgressBody,
+  CitizenClaimReportBody,
+  CitizenClaimReportResult,
   ErrorBody,
   PhoneCodeBody,
   PublicApplicationResult,
@@ -13,10 +17,12 @@ import {
 } from '@jiuzhu/shared';
 import { createSmsSender } from '../../sms/sms';
 import {
+  claimReportProgress,
   listConditions,
   listPublicRegions,
   requestPhoneCode,
   submitCitizenApplication,
+  submitClaimReport,
   type CitizenDeps,
 } from './service';
 
@@ -95,5 +101,34 @@ export default async function citizenRoutes(app: FastifyInstance) {
       },
     },
     async (req, reply) => reply.status(201).send(await submitCitizenApplication(deps, req.body)),
+  );
+
+  r.post(
+    '/api/public/claim-reports',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary:
+          '报案: a family member reports the death or accident of an insured person (phone confirmed by its code); the same answer whether or not the person is insured',
+        body: CitizenClaimReportBody,
+        response: { 201: CitizenClaimReportResult, 400: ErrorBody, 429: ErrorBody },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await submitClaimReport(deps, req.body)),
+  );
+
+  r.post(
+    '/api/public/claim-reports/progress',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Where a claim report stands: its number, the reporter’s phone and a fresh code',
+        body: CitizenClaimProgressBody,
+        response: { 200: CitizenClaimProgress, 400: ErrorBody, 404: ErrorBody, 429: ErrorBody },
+      },
+    },
+    (req) => claimReportProgress(deps, req.body),
   );
 }

@@ -9,6 +9,10 @@ import {
   ASSISTANCE_KINDS,
   type CaseStatus,
   type CitizenApplicationBody,
+  type CitizenClaimProgress,
+  type CitizenClaimProgressBody,
+  type CitizenClaimReportBody,
+  type CitizenClaimReportResult,
   type DibaoParams,
   type DibaoEdgeParams,
   type FieldError,
@@ -27,6 +31,7 @@ import { t } from '../../i18n/messages';
 import { decodePhotos } from '../../photos';
 import type { SmsSender } from '../../sms/sms';
 import { createCase } from '../cases/service';
+import { citizenClaimProgress, reportClaimFromCitizen } from '../insurance/service';
 import { chinaMonth, findEffectiveStandard } from '../policy/service';
 
 export const PHONE_CODE_MINUTES = 10;
@@ -171,7 +176,7 @@ export async function requestPhoneCode(deps: CitizenDeps, phone: string): Promis
 }
 
 /** Uses up the phone's latest code if it matches; every try counts against its attempts. */
-async function confirmPhone(deps: CitizenDeps, phone: string, code: string): Promise<void> {
+export async function confirmPhone(deps: CitizenDeps, phone: string, code: string): Promise<void> {
   const { db, config } = deps;
   const invalid = () => InvalidField('phoneCode', 'citizen.phoneCodeInvalid');
   const row = await db
@@ -250,4 +255,26 @@ export async function submitCitizenApplication(
       .execute();
   }
   return { caseNo: created.caseNo, status: created.status };
+}
+
+/**
+ * 报案 from the H5: the reporter's phone confirmed by its code, then the report recorded (and the
+ * claim opened when the person was insured). The same answer whether or not anyone matched.
+ */
+export async function submitClaimReport(
+  deps: CitizenDeps,
+  body: CitizenClaimReportBody,
+): Promise<CitizenClaimReportResult> {
+  const { phoneCode, ...report } = body;
+  await confirmPhone(deps, report.reporterPhone, phoneCode);
+  return reportClaimFromCitizen(deps, report);
+}
+
+/** A report's progress for the phone that made it, confirmed by a fresh code. */
+export async function claimReportProgress(
+  deps: CitizenDeps,
+  body: CitizenClaimProgressBody,
+): Promise<CitizenClaimProgress> {
+  await confirmPhone(deps, body.phone, body.phoneCode);
+  return citizenClaimProgress(deps, body.reportNo, body.phone);
 }

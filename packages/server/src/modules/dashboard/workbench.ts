@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { chinaToday, WORKBENCH_FIGURE_ROLES, type Role, type Workbench, type WorkbenchTodo } from '@jiuzhu/shared';
 import { getContext } from '../../context';
 import type { DB } from '../../db/schema';
-import { caseTodoCounts } from '../cases/service';
+import { caseTodoCounts, citizenNewCount } from '../cases/service';
 import { reviewsDueCount } from '../enrolments/service';
 import { claimTodoCounts } from '../insurance/service';
 import { leadTodoCounts } from '../leads/service';
@@ -17,6 +17,7 @@ const TODOS: Record<Role, readonly TodoKey[]> = {
   city_admin: ['cases_overdue', 'leads_overdue', 'claims_overdue'],
   county_officer: [
     'cases_my_step',
+    'cases_citizen_new',
     'cases_overdue',
     'leads_overdue',
     'reviews_due',
@@ -32,7 +33,7 @@ const TODOS: Record<Role, readonly TodoKey[]> = {
     'claims_open',
     'claims_overdue',
   ],
-  grid_worker: ['leads_due', 'leads_overdue', 'claims_open'],
+  grid_worker: ['cases_citizen_new', 'leads_due', 'leads_overdue', 'claims_open'],
   finance_officer: ['payrolls_to_approve', 'bank_returns'],
   insurer: ['claims_open', 'claims_overdue'],
   auditor: ['cases_overdue', 'leads_overdue', 'claims_overdue'],
@@ -42,6 +43,7 @@ const TODOS: Record<Role, readonly TodoKey[]> = {
 const LINKS: Record<TodoKey, string> = {
   cases_my_step: '/cases?view=inbox',
   cases_overdue: '/cases?view=overdue',
+  cases_citizen_new: '/cases?view=all&channel=citizen&unaccepted=true',
   leads_due: '/leads?view=open',
   leads_overdue: '/leads?view=overdue',
   reviews_due: '/enrolments?reviewDue=true',
@@ -67,8 +69,9 @@ export async function getWorkbench(db: Kysely<DB>): Promise<Workbench> {
   const keys = TODOS[actor.role];
   const has = (...k: TodoKey[]) => k.some((x) => keys.includes(x));
   const none = Promise.resolve(null);
-  const [cases, leads, reviews, payrolls, claims] = await Promise.all([
+  const [cases, citizenNew, leads, reviews, payrolls, claims] = await Promise.all([
     has('cases_my_step', 'cases_overdue') ? caseTodoCounts(db, actor.role, today) : none,
+    has('cases_citizen_new') ? citizenNewCount(db) : none,
     has('leads_due', 'leads_overdue') ? leadTodoCounts(db, today) : none,
     has('reviews_due') ? reviewsDueCount(db, today) : none,
     has('payrolls_to_submit', 'payrolls_to_approve', 'bank_returns') ? payrollTodoCounts(db) : none,
@@ -77,6 +80,7 @@ export async function getWorkbench(db: Kysely<DB>): Promise<Workbench> {
   const counts: Record<TodoKey, number> = {
     cases_my_step: cases?.mine ?? 0,
     cases_overdue: cases?.overdue ?? 0,
+    cases_citizen_new: citizenNew ?? 0,
     leads_due: leads?.due ?? 0,
     leads_overdue: leads?.overdue ?? 0,
     reviews_due: reviews ?? 0,

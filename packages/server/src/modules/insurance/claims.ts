@@ -194,7 +194,9 @@ export type NewClaim = {
   coverItem: string;
   eventDate: string;
   eventNote: string | null;
-  source: 'staff' | 'exchange';
+  source: 'staff' | 'exchange' | 'citizen';
+  /** Who reported, when not the signed-in actor (the citizen H5). */
+  reportedBy?: { username: string; role: string };
   feedRecordId?: number | null;
   signalId?: string | null;
 };
@@ -259,8 +261,8 @@ export async function openClaim(
         source: c.source,
         ...(c.feedRecordId ? { feedRecordId: c.feedRecordId } : {}),
       }),
-      actor_username: actor?.username ?? 'system',
-      actor_role: actor?.role ?? null,
+      actor_username: c.reportedBy?.username ?? actor?.username ?? 'system',
+      actor_role: c.reportedBy ? null : (actor?.role ?? null),
       idempotency_key: idempotencyKey ?? null,
     })
     .execute();
@@ -270,6 +272,11 @@ export async function openClaim(
     entityId: row.id,
     regionCode: insured.regionCode,
     detail: { coverItem: c.coverItem, source: c.source },
+    ...(c.reportedBy
+      ? {
+          actor: { id: null, username: c.reportedBy.username, role: c.reportedBy.role, regionCode: insured.regionCode },
+        }
+      : {}),
   });
   return { id: row.id, created: true };
 }

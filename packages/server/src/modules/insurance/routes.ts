@@ -6,6 +6,9 @@ import {
   CLAIM_DECIDERS,
   CLAIM_HANDLERS,
   CLAIM_READERS,
+  CLAIM_REPORT_READERS,
+  CitizenClaimReportPage,
+  CitizenClaimReportQuery,
   CONDOLENCE_READERS,
   CONDOLENCE_VISITORS,
   CompleteCondolenceBody,
@@ -45,6 +48,7 @@ import {
   getClaim,
   getClaimDocument,
   listClaims,
+  listCitizenClaimReports,
   createScheme,
   getBill,
   getInsuranceStats,
@@ -221,6 +225,19 @@ export default async function insuranceRoutes(app: FastifyInstance) {
       checkRegionFilter(req.query.regionCode);
       return listClaims(deps, req.query);
     },
+  );
+  r.get(
+    '/api/insurance/claim-reports',
+    {
+      config: { access: CLAIM_REPORT_READERS },
+      schema: {
+        tags,
+        summary: '报案 from the citizen H5 in the caller’s region: matched to a claim, or to follow up (matched=false)',
+        querystring: CitizenClaimReportQuery,
+        response: { 200: CitizenClaimReportPage },
+      },
+    },
+    (req) => listCitizenClaimReports(deps, req.query),
   );
   r.post(
     '/api/insurance/claims',

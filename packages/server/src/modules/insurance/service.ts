@@ -12,6 +12,7 @@ export {
   CLAIM_DEADLINE_WORKING_DAYS,
 } from './claims';
 export { findInsured } from './insured';
+export { citizenClaimProgress, listCitizenClaimReports, reportClaimFromCitizen } from './citizen-reports';
 export { openClaimsFromSignals } from './from-signals';
 export { getInsuranceStats } from './stats';
 export { CLAIM_DOCUMENT_MAX_BYTES, getClaimDocument, sniffDocument } from './documents';

@@ -245,7 +245,15 @@ describe('leads', () => {
       outcome: 'unreachable',
       notes: '家中无人，邻居称外出务工',
       location: { latitude: 25.4526, longitude: 118.9561, accuracy: 12.5 },
-      photos: [{ data: `data:image/png;base64,${PNG.toString('base64')}` }],
+      photos: [
+        {
+          data: `data:image/png;base64,${PNG.toString('base64')}`,
+          // The photo's own time and place, read on the phone from its EXIF.
+          takenAt: '2026-11-20T09:30:15+08:00',
+          latitude: 25.4411,
+          longitude: 118.9722,
+        },
+      ],
     });
     const first = await worker.request('POST', `/api/leads/${leadA}/visits`, body, { 'idempotency-key': 'k-1' });
     expect(first.statusCode, first.body).toBe(201);
@@ -260,6 +268,7 @@ describe('leads', () => {
       outcome: 'unreachable',
       location: { latitude: 25.4526, longitude: 118.9561, accuracy: 12.5 },
       photoCount: 1,
+      photos: [{ n: 1, takenAt: '2026-11-20T01:30:15.000Z', latitude: 25.4411, longitude: 118.9722 }],
     });
     // Notes are stored encrypted only.
     const row = await t.database.db.selectFrom('lead_visits').selectAll().executeTakeFirstOrThrow();

@@ -9,6 +9,7 @@ import {
   type LeadSummary,
   type LeadVisit,
   type LeadVisitInput,
+  type PhotoMeta,
   type FieldError,
   type WorkingCalendar,
   chinaToday,
@@ -19,7 +20,7 @@ import { maskAddress, type Protector } from '../../crypto/index';
 import { inScope, isInScope } from '../../db/scope';
 import type { DB, LeadVisitOutcome, ReferralAgency } from '../../db/schema';
 import { Conflict, Forbidden, Invalid, InvalidField, NotFound } from '../../errors';
-import { decodePhotos, type Photo } from '../../photos';
+import { decodePhotos, photoMetaColumns, toPhotoMeta, type Photo } from '../../photos';
 import { recordAudit } from '../audit/service';
 import { getCalendar } from '../calendar/service';
 import { findLeadApplication, isDecided } from './handoff';
@@ -145,7 +146,7 @@ export async function listLeads(db: Kysely<DB>, q: LeadListQuery, idHash?: IdHas
   return { items: rows.map((r) => toSummary(r, calendar, today)), total: Number(count.n) };
 }
 
-function toVisit(protector: Protector, v: VisitRow): LeadVisit {
+function toVisit(protector: Protector, v: VisitRow, photos: PhotoMeta[]): LeadVisit {
   return {
     id: v.id,
     visitedAt: v.visited_at.toISOString(),
@@ -160,6 +161,7 @@ function toVisit(protector: Protector, v: VisitRow): LeadVisit {
     referralAgency: v.referral_agency,
     referralNote: v.referral_note,
     photoCount: v.photo_count,
+    photos,
   };
 }
 
@@ -230,6 +232,22 @@ export async function getLead(db: Kysely<DB>, protector: Protector, id: string):
     getCalendar(db),
     findLeadApplication(db, id),
   ]);
+  const photoRows =
+    visits.length === 0
+      ? []
+      : await db
+          .selectFrom('lead_photos')
+          .select(['visit_id', 'n', 'taken_at', 'latitude', 'longitude'])
+          .where(
+            'visit_id',
+            'in',
+            visits.map((v) => v.id),
+          )
+          .orderBy('visit_id')
+          .orderBy('n')
+          .execute();
+  const photoMeta = new Map<string, PhotoMeta[]>();
+  for (const p of photoRows) photoMeta.set(p.visit_id, [...(photoMeta.get(p.visit_id) ?? []), toPhotoMeta(p)]);
   return {
     ...toSummary(row, calendar, chinaToday()),
     application,
@@ -249,7 +267,7 @@ export async function getLead(db: Kysely<DB>, protector: Protector, id: string):
     referralNote: row.referral_note,
     closedAt: row.closed_at?.toISOString() ?? null,
     closedBy: row.closed_by,
-    visits: visits.map((v) => toVisit(protector, v)),
+    visits: visits.map((v) => toVisit(protector, v, photoMeta.get(v.id) ?? [])),
   };
 }
 
@@ -349,6 +367,7 @@ export async function recordVisit(
             content_type: p.contentType,
             size_bytes: p.bytes.length,
             data: p.bytes,
+            ...photoMetaColumns(input.photos?.[i]),
           })),
         )
         .execute();

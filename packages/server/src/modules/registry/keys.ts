@@ -26,7 +26,8 @@ export const ENCRYPTED_COLUMNS: {
     | 'referrals'
     | 'referral_actions'
     | 'care_visits'
-    | 'review_actions';
+    | 'review_actions'
+    | 'citizen_claim_reports';
   column: string;
   context: FieldContext;
   key: KeyColumn | KeyColumn[];
@@ -79,6 +80,10 @@ export const ENCRYPTED_COLUMNS: {
   },
   { table: 'care_visits', column: 'notes_enc', context: 'care_visit.notes', key: UUID },
   { table: 'review_actions', column: 'data_enc', context: 'review_action.data', key: { column: 'id', type: 'bigint' } },
+  { table: 'citizen_claim_reports', column: 'reporter_name_enc', context: 'claim_report.reporter_name', key: UUID },
+  { table: 'citizen_claim_reports', column: 'reporter_phone_enc', context: 'claim_report.reporter_phone', key: UUID },
+  { table: 'citizen_claim_reports', column: 'insured_name_enc', context: 'claim_report.insured_name', key: UUID },
+  { table: 'citizen_claim_reports', column: 'description_enc', context: 'claim_report.description', key: UUID },
 ];
 
 /** Counts values not yet under the current key and algorithm. */

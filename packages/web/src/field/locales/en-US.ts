@@ -84,4 +84,12 @@ export const enUS: Record<FieldKey, string> = {
   'outbox.kind.careVisit': 'Care visit',
   'referral.following': 'Referred, being followed up',
   'outbox.kind.referral': 'Referral',
+  'tab.reviews': 'Reviews',
+  'reviews.empty': 'No reviews waiting for a home visit (shown after a sync)',
+  'reviews.due': 'Home visit by {date}',
+  'reviews.overdue': 'Overdue (due {date})',
+  'reviews.household': 'Household {no}',
+  'kind.dibao': 'Minimum living allowance',
+  'kind.tekun': 'Extreme-poverty support',
+  'kind.dibao_edge': 'Near-dibao household',
 };

@@ -83,5 +83,14 @@ export const zhCN = {
   'outbox.kind.careVisit': '探访',
   'referral.following': '转介跟进中',
   'outbox.kind.referral': '转介',
+  // ---- reviews (复核) waiting for their home visit
+  'tab.reviews': '复核',
+  'reviews.empty': '暂无待入户的复核（联网同步后显示）',
+  'reviews.due': '{date} 前完成入户核查',
+  'reviews.overdue': '已逾期（应于 {date} 前完成）',
+  'reviews.household': '户号 {no}',
+  'kind.dibao': '低保',
+  'kind.tekun': '特困供养',
+  'kind.dibao_edge': '低保边缘家庭',
 };
 export type FieldKey = keyof typeof zhCN;

@@ -2,6 +2,8 @@ import {
   Bill,
   ClaimDetail,
   ClaimPage,
+  CitizenClaimReportPage,
+  type CitizenClaimReportQuery,
   CondolencePage,
   CondolenceTask,
   type CompleteCondolenceBody,
@@ -41,6 +43,8 @@ export const insuranceApi = {
     api.get('/api/insurance/stats', { query: { year }, schema: InsuranceStats, signal }),
   claims: (query: Partial<ClaimListQuery>, signal?: AbortSignal) =>
     api.get('/api/insurance/claims', { query, schema: ClaimPage, signal }),
+  claimReports: (query: Partial<CitizenClaimReportQuery>, signal?: AbortSignal) =>
+    api.get('/api/insurance/claim-reports', { query, schema: CitizenClaimReportPage, signal }),
   claim: (id: string, signal?: AbortSignal) =>
     api.get(`/api/insurance/claims/${seg(id)}`, { schema: ClaimDetail, signal }),
   report: (body: CreateClaimBody, idempotencyKey: string) =>

@@ -27,9 +27,21 @@ import { CaseFlags, CaseStatusTag, KindTag, StepDue } from '../tags';
 
 const VIEWS = ['inbox', 'all', 'overdue'] as const;
 type View = (typeof VIEWS)[number];
-const FILTERS = ['view', 'q', 'status', 'kind', 'region', 'from', 'to', 'open', 'overdue'] as const;
+const FILTERS = [
+  'view',
+  'q',
+  'status',
+  'kind',
+  'region',
+  'from',
+  'to',
+  'open',
+  'overdue',
+  'channel',
+  'unaccepted',
+] as const;
 /** Filters outside the search form (the links of 逾期统计): kept by a search, shown as closable tags. */
-const LINKED = ['view', 'open', 'overdue'] as const;
+const LINKED = ['view', 'open', 'overdue', 'channel', 'unaccepted'] as const;
 const OVERDUE = ['true', 'step', 'overall'] as const;
 
 const QUERY: Record<View, { inbox?: 'true'; overdue?: 'true' }> = {
@@ -55,10 +67,11 @@ export default function CaseInboxPage() {
 
   const linked = Object.fromEntries(LINKED.flatMap((k) => (f[k] ? [[k, f[k]]] : [])));
   const overdueFilter = (OVERDUE as readonly string[]).includes(f.overdue ?? '') ? f.overdue : undefined;
-  const dropLinked = (key: 'open' | 'overdue') => {
-    const { [key]: _dropped, ...rest } = f;
-    update({ filters: rest });
+  const dropLinked = (...keys: ('open' | 'overdue' | 'channel' | 'unaccepted')[]) => {
+    update({ filters: Object.fromEntries(Object.entries(f).filter(([k]) => !(keys as string[]).includes(k))) });
   };
+  // The workbench's 新的群众申请: citizen applications the township has not accepted yet.
+  const citizenNew = f.channel === 'citizen' && f.unaccepted === 'true';
 
   const fields = useMemo<SearchField[]>(
     () => [
@@ -215,11 +228,13 @@ export default function CaseInboxPage() {
           update(next.filters ? { ...next, filters: { ...next.filters, ...linked } } : next)
         }
         load={(p, signal) => {
-          const { view: _view, open, overdue: _overdue, ...filters } = p.filters;
+          const { view: _view, open, overdue: _overdue, channel, unaccepted, ...filters } = p.filters;
           const query: Partial<CaseListQuery> = {
             ...QUERY[view],
             ...(filters as Partial<CaseListQuery>),
             ...(open === 'true' ? { open: 'true' as const } : {}),
+            ...(channel === 'citizen' ? { channel: 'citizen' as const } : {}),
+            ...(unaccepted === 'true' ? { unaccepted: 'true' as const } : {}),
             ...(overdueFilter ? { overdue: overdueFilter as CaseListQuery['overdue'] } : {}),
             status: (filters.status as CaseStatus | undefined) ?? undefined,
             sort: p.sort as CaseListQuery['sort'],
@@ -245,6 +260,16 @@ export default function CaseInboxPage() {
             {f.open === 'true' && (
               <Tag closable color="blue" onClose={() => dropLinked('open')} data-testid="cases-filter-open">
                 {t('cases.filter.open')}
+              </Tag>
+            )}
+            {citizenNew && (
+              <Tag
+                closable
+                color="gold"
+                onClose={() => dropLinked('channel', 'unaccepted')}
+                data-testid="cases-filter-citizen-new"
+              >
+                {t('cases.filter.citizenNew')}
               </Tag>
             )}
             {overdueFilter && (

@@ -68,7 +68,7 @@ export default function ClaimDetailPage() {
           {
             key: 'source',
             label: t('insurance.field.source'),
-            value: t(c.source === 'exchange' ? 'insurance.source.exchange' : 'insurance.source.staff'),
+            value: t(`insurance.source.${c.source}`),
           },
           { key: 'clock', label: t('insurance.field.clock'), value: <ClaimClock claim={c} /> },
           { key: 'approved', label: t('insurance.field.approvedAmount'), value: yuan(t, c.approvedFen) },

@@ -66,6 +66,26 @@ function VisitHistory({ lead }: { lead: LeadDetail }) {
                 </Image.PreviewGroup>
               </Flex>
             )}
+            {v.photos.map((p) =>
+              p.takenAt || p.latitude !== null ? (
+                <div key={p.n}>
+                  <Typography.Text
+                    type="secondary"
+                    style={{ fontSize: 12 }}
+                    data-testid={`lead-visit-photo-meta-${p.n}`}
+                  >
+                    {t('leads.visits.photoMeta', {
+                      n: p.n,
+                      at: p.takenAt ? formatDateTime(p.takenAt) : t('leads.visits.photoNoTime'),
+                      place:
+                        p.latitude !== null && p.longitude !== null
+                          ? t('leads.visits.photoPlace', { lat: p.latitude.toFixed(5), lng: p.longitude.toFixed(5) })
+                          : t('leads.visits.photoNoPlace'),
+                    })}
+                  </Typography.Text>
+                </div>
+              ) : null,
+            )}
           </div>
         ),
       }))}

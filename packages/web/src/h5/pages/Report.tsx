@@ -1,0 +1,403 @@
+import { useEffect, useRef, useState } from 'react';
+import {
+  validateIdNumber,
+  type CitizenClaimEvent,
+  type CitizenClaimProgress,
+  type CitizenClaimRelation,
+  type CitizenClaimReportResult,
+} from '@jiuzhu/shared';
+import { api, ApiFailure } from '../api';
+import { lang, t } from '../i18n';
+import type { H5Key } from '../locales/zh-CN';
+
+/**
+ * 报案: a family member reports the death or accident of an insured person (the 救助+保险 cover of
+ * people on assistance), with the phone confirmed by a text code; then its progress by report
+ * number, phone and code. The answer never says whether the person is insured.
+ */
+const EVENTS: CitizenClaimEvent[] = ['death_illness', 'death_accident', 'disability_accident'];
+const RELATIONS: CitizenClaimRelation[] = ['spouse', 'child', 'parent', 'sibling', 'grandchild', 'other'];
+const RESEND_SECONDS = 60;
+
+/** The one-time code button with its resend countdown. */
+function useCode(phone: string, onError: (m: string) => void) {
+  const [wait, setWait] = useState(0);
+  const timer = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearInterval(timer.current), []);
+  async function send() {
+    try {
+      await api('POST', '/api/public/phone/code', { phone });
+      setWait(RESEND_SECONDS);
+      window.clearInterval(timer.current);
+      timer.current = window.setInterval(() => {
+        setWait((s) => {
+          if (s <= 1) window.clearInterval(timer.current);
+          return s - 1;
+        });
+      }, 1000);
+    } catch (e) {
+      onError(e instanceof ApiFailure ? e.message : t('app.network'));
+    }
+  }
+  return { wait, send, ready: wait <= 0 && /^1\d{10}$/.test(phone) };
+}
+
+const today = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
+export function ReportPage() {
+  const [mode, setMode] = useState<'report' | 'progress'>('report');
+  const [reportNo, setReportNo] = useState('');
+  return (
+    <>
+      <nav className="row">
+        {(['report', 'progress'] as const).map((m) => (
+          <button
+            key={m}
+            type="button"
+            className={mode === m ? 'primary grow' : 'grow'}
+            data-testid={`h5-report-mode-${m}`}
+            onClick={() => setMode(m)}
+          >
+            {t(`report.mode.${m}`)}
+          </button>
+        ))}
+      </nav>
+      {mode === 'report' ? (
+        <ReportForm onDone={setReportNo} onProgress={() => setMode('progress')} done={reportNo} />
+      ) : (
+        <ReportProgress initialNo={reportNo} />
+      )}
+    </>
+  );
+}
+
+function ReportForm({
+  done,
+  onDone,
+  onProgress,
+}: {
+  done: string;
+  onDone: (no: string) => void;
+  onProgress: () => void;
+}) {
+  const [reporterName, setReporterName] = useState('');
+  const [phone, setPhone] = useState('');
+  const [phoneCode, setPhoneCode] = useState('');
+  const [relation, setRelation] = useState<CitizenClaimRelation>('child');
+  const [insuredName, setInsuredName] = useState('');
+  const [idNumber, setIdNumber] = useState('');
+  const [eventDate, setEventDate] = useState('');
+  const [eventKind, setEventKind] = useState<CitizenClaimEvent | ''>('');
+  const [description, setDescription] = useState('');
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const code = useCode(phone, setError);
+  const err = (path: string) => fieldErrors[path] && <p className="error">{fieldErrors[path]}</p>;
+  const idCheck = idNumber.trim() ? validateIdNumber(idNumber) : null;
+
+  function check(): Record<string, string> {
+    const required = t('apply.required');
+    const errors: Record<string, string> = {};
+    if (!reporterName.trim()) errors.reporterName = required;
+    if (!/^1\d{10}$/.test(phone)) errors.reporterPhone = t('apply.phoneInvalid');
+    if (!/^\d{6}$/.test(phoneCode)) errors.phoneCode = required;
+    if (!insuredName.trim()) errors.insuredName = required;
+    if (!idCheck) errors.insuredIdNumber = required;
+    else if (!idCheck.ok) errors.insuredIdNumber = idCheck.message[lang];
+    if (!eventDate) errors.eventDate = required;
+    else if (eventDate > today()) errors.eventDate = t('report.dateFuture');
+    if (!eventKind) errors.eventKind = required;
+    if (!description.trim()) errors.description = required;
+    return errors;
+  }
+
+  async function submit() {
+    const errors = check();
+    setFieldErrors(errors);
+    setError('');
+    if (Object.keys(errors).length > 0) return setError(t('apply.fix'));
+    setBusy(true);
+    try {
+      const res = await api<CitizenClaimReportResult>('POST', '/api/public/claim-reports', {
+        reporterName: reporterName.trim(),
+        reporterPhone: phone,
+        phoneCode,
+        relation,
+        insuredName: insuredName.trim(),
+        insuredIdNumber: idNumber.trim(),
+        eventDate,
+        eventKind,
+        description: description.trim(),
+      });
+      onDone(res.reportNo);
+      window.scrollTo(0, 0);
+    } catch (e) {
+      if (e instanceof ApiFailure) {
+        setFieldErrors(Object.fromEntries(e.error.fields.map((f) => [f.path, f.message])));
+        setError(e.message);
+      } else setError(t('app.network'));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (done)
+    return (
+      <section className="card" data-testid="h5-report-done">
+        <h2>{t('report.done')}</h2>
+        <p className="muted">{t('report.no')}</p>
+        <p className="case-no" data-testid="h5-report-no">
+          {done}
+        </p>
+        <p>{t('report.keepNo')}</p>
+        <button type="button" className="primary" data-testid="h5-report-to-progress" onClick={onProgress}>
+          {t('report.toProgress')}
+        </button>
+      </section>
+    );
+
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <p className="hint">{t('report.intro')}</p>
+      <section className="card">
+        <h2>{t('report.insured')}</h2>
+        <label className="field">
+          <span>{t('apply.name')}</span>
+          <input
+            data-testid="h5-report-insured-name"
+            value={insuredName}
+            onChange={(e) => setInsuredName(e.target.value)}
+          />
+          {err('insuredName')}
+        </label>
+        <label className="field">
+          <span>{t('apply.idNumber')}</span>
+          <input
+            data-testid="h5-report-insured-id"
+            maxLength={18}
+            autoCapitalize="characters"
+            value={idNumber}
+            onChange={(e) => setIdNumber(e.target.value)}
+          />
+          {idCheck && (
+            <p className={idCheck.ok ? 'ok' : 'error'} data-testid="h5-report-id-check">
+              {idCheck.ok ? t('apply.idOk') : idCheck.message[lang]}
+            </p>
+          )}
+          {!idCheck && err('insuredIdNumber')}
+        </label>
+        <label className="field">
+          <span>{t('report.eventKind')}</span>
+          <select
+            data-testid="h5-report-event-kind"
+            value={eventKind}
+            onChange={(e) => setEventKind(e.target.value as CitizenClaimEvent)}
+          >
+            <option value="">{t('apply.choose')}</option>
+            {EVENTS.map((k) => (
+              <option key={k} value={k}>
+                {t(`report.event.${k}` as H5Key)}
+              </option>
+            ))}
+          </select>
+          {err('eventKind')}
+        </label>
+        <label className="field">
+          <span>{t('report.eventDate')}</span>
+          <input
+            type="date"
+            data-testid="h5-report-event-date"
+            max={today()}
+            value={eventDate}
+            onChange={(e) => setEventDate(e.target.value)}
+          />
+          {err('eventDate')}
+        </label>
+        <label className="field">
+          <span>{t('report.description')}</span>
+          <textarea
+            data-testid="h5-report-description"
+            placeholder={t('report.descriptionHint')}
+            maxLength={500}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+          />
+          {err('description')}
+        </label>
+      </section>
+      <section className="card">
+        <h2>{t('report.reporter')}</h2>
+        <label className="field">
+          <span>{t('apply.name')}</span>
+          <input data-testid="h5-report-name" value={reporterName} onChange={(e) => setReporterName(e.target.value)} />
+          {err('reporterName')}
+        </label>
+        <label className="field">
+          <span>{t('report.relation')}</span>
+          <select
+            data-testid="h5-report-relation"
+            value={relation}
+            onChange={(e) => setRelation(e.target.value as CitizenClaimRelation)}
+          >
+            {RELATIONS.map((r) => (
+              <option key={r} value={r}>
+                {t(`report.relation.${r}` as H5Key)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('apply.phone')}</span>
+          <div className="row">
+            <input
+              type="tel"
+              inputMode="numeric"
+              maxLength={11}
+              data-testid="h5-report-phone"
+              value={phone}
+              onChange={(e) => setPhone(e.target.value.replace(/\D/g, ''))}
+            />
+            <button
+              type="button"
+              data-testid="h5-report-get-code"
+              disabled={!code.ready}
+              onClick={() => void code.send()}
+            >
+              {t('apply.getCode')}
+            </button>
+          </div>
+          {code.wait > 0 && <p className="ok">{t('apply.codeSent', { s: code.wait })}</p>}
+          {err('reporterPhone')}
+        </label>
+        <label className="field">
+          <span>{t('apply.code')}</span>
+          <input
+            inputMode="numeric"
+            maxLength={6}
+            autoComplete="one-time-code"
+            data-testid="h5-report-code"
+            value={phoneCode}
+            onChange={(e) => setPhoneCode(e.target.value.replace(/\D/g, ''))}
+          />
+          {err('phoneCode')}
+        </label>
+      </section>
+      {error && (
+        <p className="error" data-testid="h5-report-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" data-testid="h5-report-submit" disabled={busy}>
+        {busy ? t('apply.submitting') : t('report.submit')}
+      </button>
+    </form>
+  );
+}
+
+function ReportProgress({ initialNo }: { initialNo: string }) {
+  const [reportNo, setReportNo] = useState(initialNo);
+  const [phone, setPhone] = useState('');
+  const [phoneCode, setPhoneCode] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<CitizenClaimProgress | null>(null);
+  const code = useCode(phone, setError);
+
+  if (progress)
+    return (
+      <section className="card" data-testid="h5-report-progress">
+        <p className="muted">{t('report.no')}</p>
+        <p className="case-no">{progress.reportNo}</p>
+        <p>
+          {t('progress.status')}：
+          <strong data-testid="h5-report-status">{t(`report.status.${progress.status}` as H5Key)}</strong>
+        </p>
+        <p className="muted">
+          {t('report.reportedOn')}：{progress.reportedOn} · {t(`report.event.${progress.eventKind}` as H5Key)}
+        </p>
+        {progress.paidOn && <p>{t('report.paidOn', { date: progress.paidOn })}</p>}
+      </section>
+    );
+
+  return (
+    <form
+      className="card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError('');
+        api<CitizenClaimProgress>('POST', '/api/public/claim-reports/progress', {
+          reportNo: reportNo.trim(),
+          phone,
+          phoneCode,
+        })
+          .then(setProgress)
+          .catch((e: unknown) =>
+            setError(e instanceof ApiFailure ? (e.error.fields[0]?.message ?? e.message) : t('app.network')),
+          )
+          .finally(() => setBusy(false));
+      }}
+    >
+      <label className="field">
+        <span>{t('report.no')}</span>
+        <input data-testid="h5-report-progress-no" value={reportNo} onChange={(e) => setReportNo(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>{t('report.progressPhone')}</span>
+        <div className="row">
+          <input
+            type="tel"
+            inputMode="numeric"
+            maxLength={11}
+            data-testid="h5-report-progress-phone"
+            value={phone}
+            onChange={(e) => setPhone(e.target.value.replace(/\D/g, ''))}
+          />
+          <button
+            type="button"
+            data-testid="h5-report-progress-get-code"
+            disabled={!code.ready || reportNo.trim() === ''}
+            onClick={() => void code.send()}
+          >
+            {t('apply.getCode')}
+          </button>
+        </div>
+        {code.wait > 0 && <p className="ok">{t('apply.codeSent', { s: code.wait })}</p>}
+      </label>
+      <label className="field">
+        <span>{t('apply.code')}</span>
+        <input
+          inputMode="numeric"
+          maxLength={6}
+          autoComplete="one-time-code"
+          data-testid="h5-report-progress-code"
+          value={phoneCode}
+          onChange={(e) => setPhoneCode(e.target.value.replace(/\D/g, ''))}
+        />
+      </label>
+      {error && (
+        <p className="error" data-testid="h5-report-progress-error">
+          {error}
+        </p>
+      )}
+      <button
+        type="submit"
+        className="primary"
+        data-testid="h5-report-progress-submit"
+        disabled={busy || phoneCode.length !== 6}
+      >
+        {t('progress.query')}
+      </button>
+    </form>
+  );
+}
