@@ -36,6 +36,8 @@ export type TestApp = {
    */
   login(username: string, password?: string, opts?: { keepMustChange?: boolean }): Promise<Agent>;
   anonymous: Agent;
+  /** Waits until the background jobs sent so far (in-process in tests) have finished. */
+  idle(): Promise<void>;
   /** Environment for a `jiuzhu` CLI process that opens this same database (after `shutdown` on PGlite). */
   cliEnv: Record<string, string>;
   /** Closes the app and the database but keeps the data (so a CLI process can open it). */
@@ -131,6 +133,7 @@ export async function createTestApp(
     database,
     config,
     anonymous: agent('', ''),
+    idle: () => app.deps.jobs.idle(),
     async login(username, password = DEMO_PASSWORD, opts = {}) {
       const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
       if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);

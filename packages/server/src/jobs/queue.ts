@@ -12,6 +12,11 @@ export interface Jobs {
   registerWorker<T extends object>(name: string, handler: JobHandler<T>): Promise<void>;
   /** Runs `name` once a day at `hour`:00 Asia/Shanghai (in-process: not scheduled). */
   scheduleDaily<T extends object>(name: string, hour: number, data: T): Promise<void>;
+  /**
+   * Resolves once no job sent so far is running in this process (in-process queue; tests wait on
+   * it so that one request's background work is not counted as the next one's). pg-boss: at once.
+   */
+  idle(): Promise<void>;
   /** Waits for running jobs and stops polling. */
   stop(): Promise<void>;
 }
@@ -73,6 +78,7 @@ export async function startPgBoss(database: Database, schema: string, log: Fasti
       await ensureQueue(name);
       await boss.schedule(name, `0 ${hour} * * *`, data, { tz: 'Asia/Shanghai' });
     },
+    async idle() {},
     async stop() {
       await boss.stop({ graceful: true, wait: true, close: false, timeout: 30_000 });
     },
@@ -118,9 +124,13 @@ export function inProcessJobs(log: FastifyBaseLogger): Jobs {
       handlers.set(name, handler as JobHandler<object>);
     },
     async scheduleDaily() {},
+    async idle() {
+      // A job may send another (a feed batch → its collision run): wait until none is left.
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
     async stop() {
       stopped = true;
-      while (running.size > 0) await Promise.allSettled([...running]);
+      await this.idle();
     },
   };
 }
