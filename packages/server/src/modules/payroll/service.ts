@@ -82,9 +82,10 @@ async function logAction(
 }
 
 /**
- * Makes (or refreshes) the draft payroll of a month and region. The lines are computed first, then
- * written in one transaction with the payroll row: a killed run leaves nothing or a complete draft,
- * and concurrent requests meet on the unique (month, region) of regular runs.
+ * Makes (or refreshes) the draft payroll of a month and region: the payroll row, its lines computed
+ * and written, the checks and the step log in one transaction, so a killed run leaves nothing or a
+ * complete draft, and concurrent requests meet on the unique (month, region) of regular runs (the
+ * second waits on the row lock, then rebuilds from what the first wrote).
  */
 export async function createPayroll(deps: PayrollDeps, body: CreatePayrollBody): Promise<string> {
   const { db, protector } = deps;
@@ -96,14 +97,12 @@ export async function createPayroll(deps: PayrollDeps, body: CreatePayrollBody):
     const existing = await findRegular(db, body.month, body.regionCode);
     if (existing && existing.status !== 'draft') throw Conflict('payroll.notDraft');
   }
-  const computed = await computeDueLines(
-    db,
-    protector,
-    { payrollId: '', month: body.month, regionCode: body.regionCode, runKind: body.runKind },
-    settings.luhn_prefixes,
-  );
+  let T = performance.now(); const lap = (n: string) => { if (!process.env.DEV_LAP) return; const t = performance.now(); console.error('  phase', n, (t - T).toFixed(0), 'ms'); T = t; };
   const who = actor();
   return db.transaction().execute(async (trx) => {
+    // The build's statements are short scans and index lookups over many rows: planning them with JIT
+    // compilation (PostgreSQL's default above a cost) costs more than running them.
+    await sql`set local jit = off`.execute(trx);
     let id: string;
     if (body.runKind === 'regular') {
       await trx
@@ -128,9 +127,20 @@ export async function createPayroll(deps: PayrollDeps, body: CreatePayrollBody):
     }
     const p = await trx.selectFrom('payrolls').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
     if (p.status !== 'draft') throw Conflict('payroll.notDraft');
+    lap('begin');
+    const computed = await computeDueLines(
+      trx,
+      protector,
+      { payrollId: id, month: body.month, regionCode: body.regionCode, runKind: body.runKind },
+      settings.luhn_prefixes,
+    );
+    lap('compute');
     await writeLines(trx, id, computed.lines);
+    lap('writeLines');
     await runChecks(trx, { id, month: p.month, regionCode: p.region_code }, computed.payees, settings);
+    lap('runChecks');
     const sums = await logAction(trx, p, 'built');
+    lap('logAction');
     await trx
       .updateTable('payrolls')
       .set({ line_count: sums.lineCount, total_fen: sums.totalFen, built_at: new Date(), updated_at: new Date() })
