@@ -88,14 +88,19 @@ export async function computeDueLines(
   luhnPrefixes: readonly string[],
 ): Promise<{ lines: DueLine[]; payees: PayeeFacts[] }> {
   const { month, regionCode } = target;
-  let T = performance.now(); const lap = (n: string) => { if (!process.env.DEV_LAP) return; const t = performance.now(); console.error('  phase', n, (t - T).toFixed(0), 'ms'); T = t; };
   const like = `${regionCode}%`;
   const endsAfter = addMonths(month, -120);
   // The designated payee: the supported person of a 特困 enrolment; otherwise the household head if
   // they hold an account, else the eldest member who does, else the head (the account then shows as
   // missing), else the eldest member. Payees are members of the payroll's region in scope.
   const enrolments = await sql<
-    { id: string; kind: string; region_code: string; household_id: string | null; payee_id: string | null } & PayeeAccount
+    {
+      id: string;
+      kind: string;
+      region_code: string;
+      household_id: string | null;
+      payee_id: string | null;
+    } & PayeeAccount
   >`
     select e.id, e.kind, e.region_code, e.household_id, p.id as payee_id, ${payeeAccountColumns('p')}
     from enrolments e
@@ -113,7 +118,6 @@ export async function computeDueLines(
     where ${inScope('e.region_code')} and e.region_code like ${like} and e.from_month <= ${month}
       and (e.ends_month is null or e.ends_month > ${endsAfter})
     order by e.id`.execute(db);
-  lap('enrolments+payees');
   // Months the region was paid by an approved regular payroll that an enrolment has no monthly line for.
   const backMonths = await sql<{ enrolment_id: string; month: string }>`
     select e.id as enrolment_id, p.month
@@ -124,7 +128,6 @@ export async function computeDueLines(
     where e.region_code like ${like} and ${inScope('e.region_code')}
       and not exists (select 1 from payroll_lines l where l.enrolment_id = e.id and l.month = p.month
         and l.line_type in ('regular', 'back_pay'))`.execute(db);
-  lap('backMonths');
   const back = new Map<string, string[]>();
   for (const r of backMonths.rows) {
     const list = back.get(r.enrolment_id) ?? [];
@@ -133,7 +136,6 @@ export async function computeDueLines(
   }
   // The change lists through the enrolments module's loader, one query for the same enrolments.
   const changes = await loadChangeListsInRegion(db, { regionCode, fromMonthUpTo: month, endsAfter, members: false });
-  lap('changeLists');
   const lines: DueLine[] = [];
   const payeeFacts: PayeeFacts[] = [];
   for (const e of enrolments.rows) {
@@ -168,9 +170,7 @@ export async function computeDueLines(
     }
     if (any) payeeFacts.push({ enrolmentId: e.id, accountState: account.state });
   }
-  lap('math');
   lines.push(...(await reissues(db, protector, regionCode, month)));
-  lap('reissues');
   return { lines, payees: payeeFacts };
 }
 
@@ -244,7 +244,6 @@ export async function writeLines(trx: Transaction<DB>, payrollId: string, due: D
     ${col('regionCode')}::text[], ${col('householdId')}::uuid[], ${col('payeeMemberId')}::uuid[],
     ${col('accountHash')}::text[], ${col('amountFen')}::int[], ${col('reissueOf')}::bigint[])`.execute(trx);
   await sql`analyze payroll_due`.execute(trx);
-  let T = performance.now(); const lap = (n: string) => { if (!process.env.DEV_LAP) return; const t = performance.now(); console.error('    write', n, (t - T).toFixed(0), 'ms'); T = t; };
   const staged = sql`payroll_due s`;
   // Only the line types a build computes: lines written elsewhere in the module (emergency, adjustment) stay.
   await sql`delete from payroll_lines l where l.payroll_id = ${payrollId}
@@ -252,7 +251,6 @@ export async function writeLines(trx: Transaction<DB>, payrollId: string, due: D
     select 1 from ${staged} where s.enrolment_id = l.enrolment_id and s.month = l.month and s.line_type = l.line_type)`.execute(
     trx,
   );
-  lap('delete');
   const split = sql`
     (s.amount_fen::bigint * f.central_bp / 10000)::int as central_fen,
     (s.amount_fen::bigint * f.provincial_bp / 10000)::int as provincial_fen,
@@ -266,7 +264,6 @@ export async function writeLines(trx: Transaction<DB>, payrollId: string, due: D
     where l.payroll_id = ${payrollId} and l.enrolment_id = n.enrolment_id and l.month = n.month and l.line_type = n.line_type
       and (l.amount_fen, l.payee_member_id, l.account_hash, l.household_id)
         is distinct from (n.amount_fen, n.payee_member_id, n.account_hash, n.household_id)`.execute(trx);
-  lap('update');
   await sql`insert into payroll_lines (payroll_id, enrolment_id, month, line_type, kind, region_code, household_id,
       payee_member_id, account_hash, amount_fen, central_fen, provincial_fen, city_fen, county_fen, reissue_of)
     select ${payrollId}, s.enrolment_id, s.month, s.line_type, s.kind, s.region_code, s.household_id, s.payee_member_id,
@@ -274,6 +271,5 @@ export async function writeLines(trx: Transaction<DB>, payrollId: string, due: D
     from ${staged} join payroll_fund_shares f on f.kind = s.kind
     order by s.enrolment_id, s.month, s.line_type
     on conflict do nothing`.execute(trx);
-  lap('insert');
   await sql`drop table payroll_due`.execute(trx);
 }

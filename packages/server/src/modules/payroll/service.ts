@@ -97,7 +97,6 @@ export async function createPayroll(deps: PayrollDeps, body: CreatePayrollBody):
     const existing = await findRegular(db, body.month, body.regionCode);
     if (existing && existing.status !== 'draft') throw Conflict('payroll.notDraft');
   }
-  let T = performance.now(); const lap = (n: string) => { if (!process.env.DEV_LAP) return; const t = performance.now(); console.error('  phase', n, (t - T).toFixed(0), 'ms'); T = t; };
   const who = actor();
   return db.transaction().execute(async (trx) => {
     // The build's statements are short scans and index lookups over many rows: planning them with JIT
@@ -127,20 +126,15 @@ export async function createPayroll(deps: PayrollDeps, body: CreatePayrollBody):
     }
     const p = await trx.selectFrom('payrolls').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
     if (p.status !== 'draft') throw Conflict('payroll.notDraft');
-    lap('begin');
     const computed = await computeDueLines(
       trx,
       protector,
       { payrollId: id, month: body.month, regionCode: body.regionCode, runKind: body.runKind },
       settings.luhn_prefixes,
     );
-    lap('compute');
     await writeLines(trx, id, computed.lines);
-    lap('writeLines');
     await runChecks(trx, { id, month: p.month, regionCode: p.region_code }, computed.payees, settings);
-    lap('runChecks');
     const sums = await logAction(trx, p, 'built');
-    lap('logAction');
     await trx
       .updateTable('payrolls')
       .set({ line_count: sums.lineCount, total_fen: sums.totalFen, built_at: new Date(), updated_at: new Date() })

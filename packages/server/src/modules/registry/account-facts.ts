@@ -59,7 +59,11 @@ export function factsStamp(ciphertext: string): string {
 }
 
 /** The facts of an account as written (ciphertext and plaintext of the same write). */
-export function accountFacts(protector: Protector, account: string | null | undefined, enc: string | null): AccountFacts {
+export function accountFacts(
+  protector: Protector,
+  account: string | null | undefined,
+  enc: string | null,
+): AccountFacts {
   if (account === null || account === undefined || enc === null)
     return { bank_account_hash: null, bank_account_check: null, bank_account_iin: null, bank_account_facts_of: null };
   const { check, iin } = accountCheck(account);
