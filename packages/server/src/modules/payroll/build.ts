@@ -1,10 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { addMonths, entitlementFor, type EntitlementChange, type PayrollLineType } from '@jiuzhu/shared';
+import { addMonths, entitlementFor, type PayrollLineType } from '@jiuzhu/shared';
 import type { Protector } from '../../crypto/index';
 import type { DB } from '../../db/schema';
 import { inScope } from '../../db/scope';
 import { loadChangeListsInRegion } from '../enrolments/service';
-import { accountCheck, accountHash, accountValidFrom, luhnValid, type AccountCheck } from '../registry/account-facts';
+import { accountCheck, accountHash, accountValidFrom, luhnValid, type AccountCheck } from '../registry/service';
 
 /**
  * The lines a payroll should hold now, computed from the enrolment histories (the entitlement math

@@ -24,6 +24,8 @@ import { t } from '../../i18n/messages';
 import { recordAudit } from '../audit/service';
 import { checkMembers, type CheckedMember } from './validation';
 import { accountFacts } from './account-facts';
+// For the payroll (modules/payroll/build.ts): the account facts stored beside each account.
+export { accountCheck, accountHash, accountValidFrom, luhnValid, type AccountCheck } from './account-facts';
 
 type Flag = HouseholdSummary['flags'][number];
 export const FLAGS: readonly Flag[] = ['staff_relative', 'disability', 'serious_illness', 'elderly', 'minor'];
