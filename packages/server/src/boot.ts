@@ -10,6 +10,7 @@ import { ensureFeedCatalogue } from './modules/exchange/catalogue';
 import { seedBuiltinRules } from './modules/collision/rules';
 import { seedDemoAccounts } from './modules/users/seed';
 import { failInterruptedImports } from './modules/registry/import';
+import { fillAccountFacts } from './modules/registry/account-facts';
 import { t } from './i18n/messages';
 import { seedRegistry } from './demo/registry';
 import { seedDemoHistories, seedEnrolments } from './demo/enrolments';
@@ -63,6 +64,8 @@ export async function openAndPrepare(config: Config, log: Logger, opts: BootOpti
     if (feeds.sources + feeds.kinds > 0) log.info(feeds, 'feed catalogue updated');
     const rules = await seedBuiltinRules(database.db);
     if (rules > 0) log.info({ rules }, 'builtin collision rules added');
+    const accounts = await fillAccountFacts(database.db, new Protector(config));
+    if (accounts > 0) log.info({ accounts }, 'bank account facts filled (blind index and checks for the payroll)');
     const seedDemo = opts.seedDemo ?? config.env !== 'production';
     const standards = seedDemo ? await seedDemoStandards(database.db, config.city) : 0;
     if (standards > 0) log.info({ standards }, 'demo policy standards added (demo values, not real figures)');

@@ -87,6 +87,10 @@ export interface MembersTable {
   hukou_type: string;
   phone_enc: string | null;
   bank_account_enc: string | null;
+  bank_account_hash: string | null;
+  bank_account_check: 'ok' | 'bad_format' | 'luhn_failed' | null;
+  bank_account_iin: string | null;
+  bank_account_facts_of: string | null;
   bank_name: string | null;
   disability_type: string | null;
   disability_grade: number | null;

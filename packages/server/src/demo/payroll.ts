@@ -14,6 +14,7 @@ import { importReturns, makeBankFile } from '../modules/payroll/bankfiles';
 import { addAdjustment } from '../modules/payroll/adjustments';
 import { asStaff } from './case-driver';
 import { luhnCard } from './payroll-driver';
+import { accountFacts } from '../modules/registry/account-facts';
 
 export type DemoPayrolls = {
   approved: string | null;
@@ -72,12 +73,15 @@ export async function seedDemoPayrolls(deps: PayrollDeps, city: string): Promise
       await importReturns(deps, approved, `${lineReference(detail.payrollNo, Number(returned.id))},account_closed`);
   });
   // The village corrects the card (a new account at the same bank), so the next build reissues.
-  if (returned)
+  if (returned) {
+    const account = luhnCard(900_000 + Number(returned.id));
+    const enc = deps.protector.encrypt(account, 'member.bank_account');
     await deps.db
       .updateTable('members')
-      .set({ bank_account_enc: deps.protector.encrypt(luhnCard(900_000 + Number(returned.id)), 'member.bank_account') })
+      .set({ bank_account_enc: enc, ...accountFacts(deps.protector, account, enc) })
       .where('id', '=', returned.payee_member_id!)
       .execute();
+  }
 
   const draft = await asMaker(() => createPayroll(deps, { month: thisMonth, regionCode: region, runKind: 'regular' }));
   // One correction on the draft: last month's allowance of a household paid 30 元 short.

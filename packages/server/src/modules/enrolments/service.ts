@@ -4,8 +4,8 @@ import { currentScope } from '../../context';
 import type { DB } from '../../db/schema';
 import { inScope } from '../../db/scope';
 import { Forbidden } from '../../errors';
-import { loadChangeLists, toEntitlementChange } from './change-row';
-export { toEntitlementChange, loadChangeLists };
+import { loadChangeLists, loadChangeListsInRegion, toEntitlementChange } from './change-row';
+export { toEntitlementChange, loadChangeLists, loadChangeListsInRegion };
 export { changeApprovalLevel, getEnrolment, listEnrolments, type EnrolmentDeps } from './read';
 // For the scheduled reviews and the signals (modules/reviews): a change written by a decision.
 export { applyChange, recordChange, type ChangeKind, type ChangeLinks } from './changes';

@@ -93,9 +93,10 @@ export async function logAction(
 }
 
 /**
- * Makes (or refreshes) the draft payroll of a month and region. The lines are computed first, then
- * written in one transaction with the payroll row: a killed run leaves nothing or a complete draft,
- * and concurrent requests meet on the unique (month, region) of regular runs.
+ * Makes (or refreshes) the draft payroll of a month and region: the payroll row, its lines computed
+ * and written, the checks and the step log in one transaction, so a killed run leaves nothing or a
+ * complete draft, and concurrent requests meet on the unique (month, region) of regular runs (the
+ * second waits on the row lock, then rebuilds from what the first wrote).
  */
 export async function createPayroll(deps: PayrollDeps, body: CreatePayrollBody): Promise<string> {
   const { db, protector } = deps;
@@ -107,14 +108,11 @@ export async function createPayroll(deps: PayrollDeps, body: CreatePayrollBody):
     const existing = await findRegular(db, body.month, body.regionCode);
     if (existing && existing.status !== 'draft') throw Conflict('payroll.notDraft');
   }
-  const computed = await computeDueLines(
-    db,
-    protector,
-    { payrollId: '', month: body.month, regionCode: body.regionCode, runKind: body.runKind },
-    settings.luhn_prefixes,
-  );
   const who = actor();
   return db.transaction().execute(async (trx) => {
+    // The build's statements are short scans and index lookups over many rows: planning them with JIT
+    // compilation (PostgreSQL's default above a cost) costs more than running them.
+    await sql`set local jit = off`.execute(trx);
     let id: string;
     if (body.runKind === 'regular') {
       await trx
@@ -139,6 +137,12 @@ export async function createPayroll(deps: PayrollDeps, body: CreatePayrollBody):
     }
     const p = await trx.selectFrom('payrolls').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
     if (p.status !== 'draft') throw Conflict('payroll.notDraft');
+    const computed = await computeDueLines(
+      trx,
+      protector,
+      { payrollId: id, month: body.month, regionCode: body.regionCode, runKind: body.runKind },
+      settings.luhn_prefixes,
+    );
     await writeLines(trx, id, computed.lines);
     await writeEmergencyLines(
       trx,

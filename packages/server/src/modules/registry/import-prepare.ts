@@ -5,6 +5,7 @@ import { t, type Lang } from '../../i18n/messages';
 import { localiseZodMessage } from '../../i18n/zod';
 import { COLUMNS, headerOf, HOUSEHOLD_FIELDS, yuanToFen, type Column } from './import-format';
 import { checkMembers, type CheckedMember } from './validation';
+import { accountFacts } from './account-facts';
 
 /**
  * The CPU-bound half of the register import, run on worker threads (import-pool.ts): turning a
@@ -24,7 +25,8 @@ export type HeaderIndex = ReadonlyMap<string, number>;
 export const MEMBER_COPY_COLUMNS =
   'id, household_id, region_code, name, id_number_enc, id_hash, id_masked, sex, birth_date, relation, hukou_type, ' +
   'phone_enc, bank_account_enc, bank_name, disability_type, disability_grade, disability_cert_enc, serious_illness, ' +
-  'work_ability, adl, self_care, school_status, income, assets';
+  'work_ability, adl, self_care, school_status, income, assets, ' +
+  'bank_account_hash, bank_account_check, bank_account_iin, bank_account_facts_of';
 
 /** A household ready for the database checks and the COPY. */
 export type StoreRows = {
@@ -137,6 +139,8 @@ function memberRow(
   idHash: string,
 ): string {
   const id = m.normalisedId!;
+  const accountEnc = protector.encryptOptional(m.bankAccount, 'member.bank_account');
+  const facts = accountFacts(protector, m.bankAccount, accountEnc);
   return `${[
     randomUUID(),
     householdId,
@@ -150,7 +154,7 @@ function memberRow(
     m.relation,
     m.hukouType,
     protector.encryptOptional(m.phone, 'member.phone'),
-    protector.encryptOptional(m.bankAccount, 'member.bank_account'),
+    accountEnc,
     m.bankName ?? null,
     m.disability?.type ?? null,
     m.disability?.grade ?? null,
@@ -162,6 +166,10 @@ function memberRow(
     m.schoolStatus,
     JSON.stringify(m.income ?? {}),
     JSON.stringify(m.assets ?? {}),
+    facts.bank_account_hash,
+    facts.bank_account_check,
+    facts.bank_account_iin,
+    facts.bank_account_facts_of,
   ]
     .map(copyText)
     .join('\t')}\n`;

@@ -23,6 +23,9 @@ import { AppError, Conflict, Forbidden, Invalid, InvalidField, NotFound } from '
 import { t } from '../../i18n/messages';
 import { recordAudit } from '../audit/service';
 import { checkMembers, type CheckedMember } from './validation';
+import { accountFacts } from './account-facts';
+// For the payroll (modules/payroll/build.ts): the account facts stored beside each account.
+export { accountCheck, accountHash, accountValidFrom, luhnValid, type AccountCheck } from './account-facts';
 
 type Flag = HouseholdSummary['flags'][number];
 export const FLAGS: readonly Flag[] = ['staff_relative', 'disability', 'serious_illness', 'elderly', 'minor'];
@@ -331,6 +334,12 @@ type MemberValues = Omit<
   | 'assets'
 > & { adl: string; income: string; assets: string };
 
+/** The account's ciphertext and the facts the payroll reads without decrypting (account-facts.ts). */
+function withAccountFacts(protector: Protector, account: string | null | undefined) {
+  const enc = protector.encryptOptional(account, 'member.bank_account');
+  return { bank_account_enc: enc, ...accountFacts(protector, account, enc) };
+}
+
 /** The columns of a member that an edit may change (everything but the identity). */
 function memberValues(
   protector: Protector,
@@ -343,7 +352,7 @@ function memberValues(
     relation: m.relation,
     hukou_type: m.hukouType,
     phone_enc: protector.encryptOptional(m.phone, 'member.phone'),
-    bank_account_enc: protector.encryptOptional(m.bankAccount, 'member.bank_account'),
+    ...withAccountFacts(protector, m.bankAccount),
     bank_name: m.bankName ?? null,
     disability_type: m.disability?.type ?? null,
     disability_grade: m.disability?.grade ?? null,
@@ -634,7 +643,14 @@ export async function updateHousehold(
         const before = byId.get(m.id)!;
         // The editor only saw masked numbers: omitted keeps the stored value (null removed it above).
         if (m.phone === undefined) values.phone_enc = before.phone_enc;
-        if (m.bankAccount === undefined) values.bank_account_enc = before.bank_account_enc;
+        if (m.bankAccount === undefined)
+          Object.assign(values, {
+            bank_account_enc: before.bank_account_enc,
+            bank_account_hash: before.bank_account_hash,
+            bank_account_check: before.bank_account_check,
+            bank_account_iin: before.bank_account_iin,
+            bank_account_facts_of: before.bank_account_facts_of,
+          });
         if (m.disability && m.disability.certificateNo === undefined)
           values.disability_cert_enc = before.disability_cert_enc;
         const changes = memberChanges(protector, before, values);
