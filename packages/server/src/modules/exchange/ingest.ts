@@ -36,7 +36,6 @@ import type { DB, FeedBatchesTable, FeedColumnSpec } from '../../db/schema';
 import { ingestPool, INGEST_THREADS, WORKERS_BY_DEFAULT } from './ingest/pool';
 import {
   emptyPrepared,
-  errorLine,
   esc,
   FEED_PROTECTED_CONTEXT,
   prepareRows,
@@ -205,13 +204,7 @@ class ErrorSpool {
   private dir: string | null = null;
   count = 0;
 
-  constructor(private readonly batchId: string) {}
-
-  add(line: number, column: string | null, reason: string, params: Record<string, unknown>) {
-    this.addLines(errorLine(this.batchId, line, column, reason, params), 1);
-  }
-
-  /** COPY lines made elsewhere (errorLine), `n` of them. */
+  /** feed_errors COPY lines (errorLine), `n` of them. */
   addLines(text: string, n: number) {
     this.lines.push(text);
     this.count += n;
@@ -515,7 +508,7 @@ async function load(
   const today = chinaToday();
   const check = compileRowCheck(kind.columns, kind.event_date_column, asOf, today);
   const { protector } = deps;
-  let errors = new ErrorSpool(batchId);
+  let errors = new ErrorSpool();
   const spools = [errors];
   const stats = { total: 0, rejected: 0, staged: 0 };
   // Straight into feed_records, the batch's own columns first; or into feed_staging.
@@ -582,7 +575,7 @@ async function load(
           await s.query('rollback to savepoint direct_copy');
           phase('duplicates');
           Object.assign(stats, { total: 0, rejected: 0, staged: 0 });
-          errors = new ErrorSpool(batchId);
+          errors = new ErrorSpool();
           spools.push(errors);
           await s.copyIn(`copy feed_staging (${STAGING_COLUMNS})`, checkedRows('staging'));
           phase('staged');
