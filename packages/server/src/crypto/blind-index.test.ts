@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blindIndex, idHash } from './blind-index';
+import { blindIndex, blindIndexer, idHash, idHasher } from './blind-index';
 
 const key = Buffer.alloc(32, 0x33);
 const otherKey = Buffer.alloc(32, 0x44);
@@ -17,6 +17,25 @@ describe('blind index', () => {
         expect(blindIndex(value, key, domain)).toBe(blindIndex(value, key, domain));
       }),
     );
+  });
+
+  it('gives the same digests with the pads computed once (blindIndexer, idHasher)', () => {
+    for (const k of [key, Buffer.alloc(64, 0x5a), Buffer.alloc(100, 0x17)]) {
+      for (const domain of ['id_number', 'phone', 'member.name']) {
+        const index = blindIndexer(k, domain);
+        fc.assert(
+          fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 200 })), (value) => {
+            expect(index(value)).toBe(blindIndex(value, k, domain));
+          }),
+        );
+        for (const value of ['', 'x'.repeat(256), 'x'.repeat(300), '林'.repeat(85), '林'.repeat(86)]) {
+          expect(index(value)).toBe(blindIndex(value, k, domain));
+        }
+      }
+      expect(idHasher(k)(ID)).toBe(idHash(ID, k));
+    }
+    expect(() => idHasher(key)('35030219900101123x')).toThrow(TypeError);
+    expect(() => blindIndexer(Buffer.alloc(16), 'phone')).toThrow(/32 bytes/);
   });
 
   it('differs per key, per domain and per value', () => {

@@ -1,4 +1,4 @@
-import { blindIndex, idHash, type BlindIndexDomain } from './blind-index';
+import { blindIndex, idHasher, type BlindIndexDomain } from './blind-index';
 import { FieldCipher, type CipherAlgorithm, type Keyring } from './cipher';
 
 /**
@@ -47,6 +47,7 @@ export class Protector {
   readonly cipher: FieldCipher;
   private readonly indexKey: Buffer;
   readonly #workerKeys: WorkerKeys;
+  #idHash: ((normalisedIdNumber: string) => string) | undefined;
 
   constructor(config: ProtectorKeys) {
     this.cipher = new FieldCipher(config.dataKeyring, config.dataCipher);
@@ -87,7 +88,8 @@ export class Protector {
 
   /** HMAC blind index of a normalised ID number, for equality lookups and joins. */
   idHash(normalisedIdNumber: string): string {
-    return idHash(normalisedIdNumber, this.indexKey);
+    this.#idHash ??= idHasher(this.indexKey);
+    return this.#idHash(normalisedIdNumber);
   }
 
   /** HMAC blind index of another kind of value (e.g. a bank account, for "one account, two households"). */

@@ -142,7 +142,8 @@ async function generateFeedRecords(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const people = await db.selectFrom('members').select(['id_hash', 'id_masked', 'name']).execute();
+  // In a fixed order, so the same seed picks the same people in every run.
+  const people = await db.selectFrom('members').select(['id_hash', 'id_masked', 'name']).orderBy('id_hash').execute();
   const rng = new Random(20260101 + part);
   const cumulative: [string, number][] = [];
   let acc = 0;

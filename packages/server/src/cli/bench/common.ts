@@ -63,7 +63,9 @@ export async function withBenchDatabase<T>(
       await database.close();
     }
   } finally {
-    if (schema) await admin(`drop schema if exists ${schema} cascade`);
+    // JIUZHU_BENCH_KEEP=1 keeps a PostgreSQL bench schema for looking at plans afterwards.
+    if (schema && process.env.JIUZHU_BENCH_KEEP) console.error(`kept schema ${schema}`);
+    else if (schema) await admin(`drop schema if exists ${schema} cascade`);
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pino from 'pino';
 import type { Config } from '../../config';
 import { Protector } from '../../crypto/index';
@@ -30,6 +30,16 @@ export async function benchIngest(base: Config, opts: { rows: number }, log: Log
       if (global.gc) global.gc();
       const rssBefore = Math.round(process.memoryUsage().rss / 1048576);
       const rss = peakRss();
+      // How long the event loop was held during the import (a server would not answer meanwhile),
+      // beside the same measure over 3 s of doing nothing just before: on a loaded machine the
+      // process waits for a core whatever it does.
+      const idle = monitorEventLoopDelay({ resolution: 10 });
+      idle.enable();
+      await new Promise((r) => setTimeout(r, 3000));
+      idle.disable();
+      const idleDelayMs = { p99: +(idle.percentile(99) / 1e6).toFixed(1), max: +(idle.max / 1e6).toFixed(1) };
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
       const t1 = performance.now();
       // The load's phase times (debug log lines of importFeed), seconds since the import started.
       const phases: Record<string, number> = {};
@@ -49,10 +59,14 @@ export async function benchIngest(base: Config, opts: { rows: number }, log: Log
       );
       const seconds = (performance.now() - t1) / 1000;
       const peakMiB = rss.stop();
+      loop.disable();
+      const eventLoopDelayMs = { p99: +(loop.percentile(99) / 1e6).toFixed(1), max: +(loop.max / 1e6).toFixed(1) };
       if (res.status !== 'loaded' || res.rowsRejected !== bad || res.rowsLoaded !== rows - bad) {
         throw new Error(`unexpected import result: ${JSON.stringify(res)}`);
       }
-      log(`import: ${seconds.toFixed(2)} s, peak RSS ${peakMiB} MiB (before ${rssBefore} MiB)`);
+      log(
+        `import: ${seconds.toFixed(2)} s, peak RSS ${peakMiB} MiB (before ${rssBefore} MiB), event loop delay max ${eventLoopDelayMs.max} ms`,
+      );
       const indexedSeconds = await indexedCopyBaseline(b, res.batchId, `bench_indexed_${n}`);
       log(`indexed baseline COPY: ${indexedSeconds.toFixed(2)} s`);
       await database.exec(`drop table bench_indexed_${n}`);
@@ -67,6 +81,8 @@ export async function benchIngest(base: Config, opts: { rows: number }, log: Log
           rssBeforeMiB: rssBefore,
           peakRssMiB: peakMiB,
           phases,
+          eventLoopDelayMs,
+          idleEventLoopDelayMs: idleDelayMs,
         },
         ratio: +(baselineSeconds / seconds).toFixed(3),
         indexedBaseline: { seconds: +indexedSeconds.toFixed(3), rowsPerSec: Math.round((rows - bad) / indexedSeconds) },

@@ -33,9 +33,33 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Protector } from '../../crypto/protector';
 import type { Database } from '../../db/database';
 import type { DB, FeedBatchesTable, FeedColumnSpec } from '../../db/schema';
-import { FeedFileError, readCsv, readJsonl, readXlsx, type RawRow, type TextEncoding } from './ingest/read';
+import { ingestPool, INGEST_THREADS, WORKERS_BY_DEFAULT } from './ingest/pool';
+import {
+  emptyPrepared,
+  esc,
+  FEED_PROTECTED_CONTEXT,
+  prepareRows,
+  type Prepared,
+  type RowContext,
+  type SegmentTask,
+} from './ingest/prepare';
+import {
+  csvEnd,
+  csvLines,
+  csvState,
+  CsvRecordEnds,
+  FeedFileError,
+  jsonlLines,
+  jsonlState,
+  lines as textLines,
+  readCsv,
+  readJsonl,
+  readXlsx,
+  type RawRow,
+  type TextEncoding,
+} from './ingest/read';
 import { withLoadSession, type LoadSession } from './ingest/session';
-import { compileRowCheck, maskNormalised } from './ingest/validate';
+import { compileRowCheck, type RowCheck } from './ingest/validate';
 import { chinaToday, CONTROL_CHARACTER } from '@jiuzhu/shared';
 
 export type IngestDeps = { database: Database; db: Kysely<DB>; protector: Protector; log: FastifyBaseLogger };
@@ -49,6 +73,11 @@ export type IngestOptions = {
   encoding?: 'auto' | 'utf-8' | 'gbk'; // default 'auto'
   asOf?: string; // YYYY-MM-DD; default today (Asia/Shanghai)
   idempotencyKey?: string; // pushes
+  /**
+   * Check the rows on worker threads: by default for CSV and JSON Lines files of WORKER_MIN_BYTES
+   * or more on a machine with more than 2 cores (WORKERS_BY_DEFAULT).
+   */
+  workers?: boolean;
 };
 export type IngestResult = {
   batchId: string;
@@ -63,8 +92,19 @@ export type IngestResult = {
   failure?: { reason: string; params?: Record<string, unknown> };
 };
 
-/** Encryption context of feed_records.protected_enc (and feed_staging.protected_enc). */
-export const FEED_PROTECTED_CONTEXT = 'feed_record.protected';
+export { FEED_PROTECTED_CONTEXT };
+
+/**
+ * From this size on, a CSV or JSON Lines file is checked on worker threads when the machine has a
+ * core to spare (below it, starting a thread costs more than it saves).
+ */
+export const WORKER_MIN_BYTES = 2 * 1024 * 1024;
+/** Rows checked on the main thread between two turns of the event loop (~15 ms of work under load). */
+const INLINE_ROWS = 500;
+/** Lines a worker gets at least at a time (cut at the end of a whole record). */
+const SEGMENT_LINES = 4096;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The protected fields of a feed record, as the ingest encrypted them (a JSON object). */
 export function decryptProtected(protector: Protector, token: string): Record<string, string | number | null> {
@@ -155,29 +195,21 @@ async function prepareInput(input: IngestInput, checkUtf8: boolean): Promise<Pre
 }
 
 // ---------------------------------------------------------------------------
-// COPY text format
-
-const SPECIAL = /[\\\t\n\r]/;
-function esc(s: string): string {
-  if (!SPECIAL.test(s)) return s;
-  return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
 
 /** Quarantined rows' errors as COPY lines: in memory, spilling to a temporary file when there are many. */
 class ErrorSpool {
   private lines: string[] = [];
+  private pending = 0;
   private file: string | null = null;
   private dir: string | null = null;
   count = 0;
 
-  constructor(private readonly batchId: string) {}
-
-  add(line: number, column: string | null, reason: string, params: Record<string, unknown>) {
-    this.lines.push(
-      `${this.batchId}\t${line}\t${column === null ? '\\N' : esc(column)}\t${esc(reason)}\t${esc(JSON.stringify(params))}\n`,
-    );
-    this.count++;
-    if (this.lines.length >= 20_000) this.spill();
+  /** feed_errors COPY lines (errorLine), `n` of them. */
+  addLines(text: string, n: number) {
+    this.lines.push(text);
+    this.count += n;
+    this.pending += n;
+    if (this.pending >= 20_000) this.spill();
   }
 
   private spill() {
@@ -187,6 +219,7 @@ class ErrorSpool {
     }
     fs.appendFileSync(this.file, this.lines.join(''), { mode: 0o600 });
     this.lines = [];
+    this.pending = 0;
   }
 
   async *chunks(): AsyncGenerator<string> {
@@ -245,6 +278,113 @@ function readRows(kind: Kind, input: Readable, encoding: TextEncoding): AsyncGen
   })();
 }
 
+/** What preparedPieces reads (exported for the tests that compare its two ways). */
+export type PieceSource = {
+  kind: Kind;
+  batchId: string;
+  asOf: string;
+  today: string;
+  check: RowCheck;
+  protector: Protector;
+  open(): Readable;
+  encoding: TextEncoding;
+  workers: boolean;
+};
+
+/**
+ * The file's rows, checked and turned into COPY text, in file order. On the main thread a few
+ * thousand rows at a time with a turn of the event loop between; with `workers`, the main thread
+ * only reads lines and cuts them into runs of whole records after the header, and worker threads
+ * check, hash and encrypt them (prepare.ts, the same code), several runs in flight.
+ */
+export async function* preparedPieces(src: PieceSource, prefix: string): AsyncGenerator<Prepared> {
+  const { kind } = src;
+  const ctx: RowContext = { check: src.check, protector: src.protector, prefix, batchId: src.batchId };
+  const inline = (rows: readonly RawRow[]) => {
+    const out = emptyPrepared();
+    prepareRows(rows, ctx, out);
+    return out;
+  };
+  if (!src.workers || kind.format === 'xlsx') {
+    for await (const batch of readRows(kind, src.open(), src.encoding)) {
+      for (let i = 0; i < batch.length; i += INLINE_ROWS) {
+        if (i > 0) await yieldToEventLoop();
+        yield inline(batch.slice(i, i + INLINE_ROWS));
+      }
+    }
+    return;
+  }
+  const csv = kind.format === 'csv';
+  const cs = csvState(kind.columns);
+  const js = jsonlState(kind.columns);
+  const headerDone = () => (csv ? cs.order !== null : js.checked);
+  const ends = new CsvRecordEnds();
+  const pool = ingestPool();
+  const base = {
+    keys: src.protector.workerKeys(),
+    columns: kind.columns,
+    eventDateColumn: kind.event_date_column,
+    asOf: src.asOf,
+    today: src.today,
+    prefix,
+    batchId: src.batchId,
+    format: kind.format,
+  } satisfies Partial<SegmentTask>;
+  const inFlight: Promise<Prepared>[] = [];
+  const send = (run: string[], first: number, final: boolean) => {
+    const task: SegmentTask = {
+      ...base,
+      order: cs.order ?? [],
+      text: run.join('\n'),
+      lineCount: run.length,
+      first,
+      final,
+    };
+    const p = pool.run(task);
+    // Awaited in order below; a run left behind when the load stops must not be an unhandled rejection.
+    p.catch(() => undefined);
+    inFlight.push(p);
+  };
+  let buf: string[] = [];
+  let bufFirst = 0;
+  // Lines of buf that make whole records (a CSV record may go on over a line break).
+  let whole = 0;
+  for await (const { first, lines: chunk } of textLines(src.open(), src.encoding)) {
+    let k = 0;
+    // Up to the header (and, in JSON Lines, the first object): here, line by line.
+    while (k < chunk.length && !headerDone()) {
+      const rows: RawRow[] = [];
+      if (csv) csvLines(cs, [chunk[k]!], first + k, rows);
+      else jsonlLines(js, [chunk[k]!], first + k, rows);
+      k++;
+      if (rows.length) yield inline(rows);
+    }
+    if (k < chunk.length && buf.length === 0) bufFirst = first + k;
+    for (; k < chunk.length; k++) {
+      const l = chunk[k]!;
+      buf.push(l);
+      if (!csv || ends.push(l)) whole = buf.length;
+    }
+    if (whole > 0 && buf.length >= SEGMENT_LINES) {
+      send(whole === buf.length ? buf : buf.slice(0, whole), bufFirst, false);
+      bufFirst += whole;
+      buf = whole === buf.length ? [] : buf.slice(whole);
+      whole = 0;
+    }
+    while (inFlight.length > 2 * INGEST_THREADS) yield await inFlight.shift()!;
+  }
+  if (!headerDone()) {
+    // Nothing after a header: what the readers say at the end of such a file.
+    const rows: RawRow[] = [];
+    if (csv) csvEnd(cs, rows);
+    if (rows.length) yield inline(rows);
+    if (csv || !js.any) throw new FeedFileError('empty');
+    return;
+  }
+  if (buf.length > 0) send(buf, bufFirst, true);
+  while (inFlight.length > 0) yield await inFlight.shift()!;
+}
+
 export async function importFeed(deps: IngestDeps, input: IngestInput, options: IngestOptions): Promise<IngestResult> {
   const started = performance.now();
   const { db } = deps;
@@ -300,7 +440,7 @@ export async function importFeed(deps: IngestDeps, input: IngestInput, options: 
     const batchAsOf = batch.as_of;
 
     try {
-      const outcome = await load(deps, kind, batchId, batchAsOf, file, encoding, input.fileName, started);
+      const outcome = await load(deps, kind, batchId, batchAsOf, file, encoding, input.fileName, started, options);
       const fresh = await db.selectFrom('feed_batches').selectAll().where('id', '=', batchId).executeTakeFirstOrThrow();
       if (outcome === 'done-elsewhere') return resultOf(fresh, fresh.status === 'loaded');
       deps.log.info(
@@ -359,45 +499,43 @@ async function load(
   encoding: TextEncoding,
   fileName: string,
   started: number,
+  options: IngestOptions,
 ): Promise<'loaded' | 'done-elsewhere'> {
   const ext = path.extname(fileName).slice(1).toLowerCase();
   if (EXTENSIONS[ext] && EXTENSIONS[ext] !== kind.format) {
     throw new FeedFileError('format', { expected: kind.format, actual: ext });
   }
-  const check = compileRowCheck(kind.columns, kind.event_date_column, asOf, chinaToday());
+  const today = chinaToday();
+  const check = compileRowCheck(kind.columns, kind.event_date_column, asOf, today);
   const { protector } = deps;
-  let errors = new ErrorSpool(batchId);
+  let errors = new ErrorSpool();
   const spools = [errors];
   const stats = { total: 0, rejected: 0, staged: 0 };
   // Straight into feed_records, the batch's own columns first; or into feed_staging.
   const recordPrefix = `${batchId}\t${esc(kind.code)}\t${esc(kind.record_type)}\t`;
 
-  async function* checkedRows(rows: AsyncGenerator<RawRow[]>, into: 'records' | 'staging'): AsyncGenerator<string> {
+  const useWorkers =
+    options.workers ?? (WORKERS_BY_DEFAULT && kind.format !== 'xlsx' && file.bytes >= WORKER_MIN_BYTES);
+  const source: PieceSource = {
+    kind,
+    batchId,
+    asOf,
+    today,
+    check,
+    protector,
+    open: () => file.open(),
+    encoding,
+    workers: useWorkers && kind.format !== 'xlsx',
+  };
+
+  async function* checkedRows(into: 'records' | 'staging'): AsyncGenerator<string> {
     const prefix = into === 'records' ? recordPrefix : `${batchId}\t`;
-    for await (const batch of rows) {
-      let out = '';
-      for (const r of batch) {
-        stats.total++;
-        if ('error' in r) {
-          stats.rejected++;
-          errors.add(r.line, null, r.error, r.params);
-          continue;
-        }
-        const res = check(r.values);
-        if (Array.isArray(res)) {
-          stats.rejected++;
-          for (const e of res) errors.add(r.line, e.column, e.reason, e.params);
-          continue;
-        }
-        const prot = res.protectedFields
-          ? protector.encrypt(JSON.stringify(res.protectedFields), FEED_PROTECTED_CONTEXT)
-          : '\\N';
-        out +=
-          `${prefix}${r.line}\t${esc(res.recordKey)}\t${protector.idHash(res.idNumber)}\t${maskNormalised(res.idNumber)}\t` +
-          `${esc(res.name)}\t${res.eventDate}\t${esc(JSON.stringify(res.data))}\t${prot}\n`;
-        stats.staged++;
-      }
-      if (out) yield out;
+    for await (const p of preparedPieces(source, prefix)) {
+      stats.total += p.total;
+      stats.rejected += p.rejected;
+      stats.staged += p.staged;
+      if (p.errorCount > 0) errors.addLines(p.errors, p.errorCount);
+      if (p.copy) yield p.copy;
     }
   }
 
@@ -428,10 +566,7 @@ async function load(
         let loaded: number;
         await s.query('savepoint direct_copy');
         try {
-          await s.copyIn(
-            `copy feed_records (${RECORD_COLUMNS})`,
-            checkedRows(readRows(kind, file.open(), encoding), 'records'),
-          );
+          await s.copyIn(`copy feed_records (${RECORD_COLUMNS})`, checkedRows('records'));
           await s.query('release savepoint direct_copy');
           loaded = stats.staged;
           phase('copied');
@@ -440,12 +575,9 @@ async function load(
           await s.query('rollback to savepoint direct_copy');
           phase('duplicates');
           Object.assign(stats, { total: 0, rejected: 0, staged: 0 });
-          errors = new ErrorSpool(batchId);
+          errors = new ErrorSpool();
           spools.push(errors);
-          await s.copyIn(
-            `copy feed_staging (${STAGING_COLUMNS})`,
-            checkedRows(readRows(kind, file.open(), encoding), 'staging'),
-          );
+          await s.copyIn(`copy feed_staging (${STAGING_COLUMNS})`, checkedRows('staging'));
           phase('staged');
           const moved = await s.query(
             `insert into feed_records (${RECORD_COLUMNS})

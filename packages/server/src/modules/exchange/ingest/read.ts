@@ -80,7 +80,10 @@ async function* decode(input: Readable, encoding: TextEncoding): AsyncGenerator<
 }
 
 /** Lines with their numbers (1-based); strips a CR before LF and a BOM at the start. */
-async function* lines(input: Readable, encoding: TextEncoding): AsyncGenerator<{ first: number; lines: string[] }> {
+export async function* lines(
+  input: Readable,
+  encoding: TextEncoding,
+): AsyncGenerator<{ first: number; lines: string[] }> {
   let rest = '';
   let lineNo = 0;
   let start = true;
@@ -152,50 +155,97 @@ export function parseCsvRecord(line: string): string[] | null {
   }
 }
 
+/** Where a CSV reader stands: the header's mapping once read, and a record still open over a line break. */
+export type CsvState = {
+  columns: readonly FeedColumnSpec[];
+  order: number[] | null;
+  identity: boolean;
+  pending: string;
+  pendingLine: number;
+};
+
+export function csvState(columns: readonly FeedColumnSpec[], order: number[] | null = null): CsvState {
+  return { columns, order, identity: order !== null && order.every((o, i) => o === i), pending: '', pendingLine: 0 };
+}
+
+/** The rows of consecutive lines (the first numbered `first`), the first record being the header. */
+export function csvLines(state: CsvState, chunk: readonly string[], first: number, rows: RawRow[]): void {
+  const width = state.columns.length;
+  for (let k = 0; k < chunk.length; k++) {
+    let text = chunk[k]!;
+    let line = first + k;
+    if (state.pending) {
+      text = `${state.pending}\n${text}`;
+      line = state.pendingLine;
+    }
+    if (!state.pending && text.length === 0) continue;
+    const fields = parseCsvRecord(text);
+    if (fields === null) {
+      // A quoted field with a line break: the record goes on on the next line.
+      state.pending = text;
+      state.pendingLine = line;
+      continue;
+    }
+    state.pending = '';
+    if (state.order === null) {
+      state.order = mapHeader(fields, state.columns);
+      state.identity = state.order.every((o, i) => o === i);
+      continue;
+    }
+    if (fields.length !== width) {
+      rows.push({ line, error: 'column_count', params: { expected: width, actual: fields.length } });
+      continue;
+    }
+    const order = state.order;
+    rows.push({ line, values: state.identity ? fields : order.map((o) => fields[o]!) });
+  }
+}
+
+/** The end of the file: a record still open is a row error. */
+export function csvEnd(state: CsvState, rows: RawRow[]): void {
+  if (state.pending) {
+    rows.push({
+      line: state.pendingLine,
+      error: 'column_count',
+      params: { expected: state.columns.length, unterminatedQuote: true },
+    });
+  }
+}
+
+/**
+ * Tells where CSV records end without building them (to cut a file into whole records): a line
+ * ends its record unless a quoted field is still open, exactly as csvLines reads it.
+ */
+export class CsvRecordEnds {
+  private open: string | null = null;
+
+  /** True when the record is complete after this line. */
+  push(line: string): boolean {
+    const text = this.open === null ? line : `${this.open}\n${line}`;
+    if ((this.open === null && line.indexOf('"') < 0) || parseCsvRecord(text) !== null) {
+      this.open = null;
+      return true;
+    }
+    this.open = text;
+    return false;
+  }
+}
+
 export async function* readCsv(
   input: Readable,
   encoding: TextEncoding,
   columns: readonly FeedColumnSpec[],
 ): AsyncGenerator<RawRow[]> {
-  let order: number[] | null = null;
-  let identity = false;
-  const width = columns.length;
-  let pending = '';
-  let pendingLine = 0;
+  const state = csvState(columns);
   for await (const { first, lines: chunk } of lines(input, encoding)) {
     const rows: RawRow[] = [];
-    for (let k = 0; k < chunk.length; k++) {
-      let text = chunk[k]!;
-      let line = first + k;
-      if (pending) {
-        text = `${pending}\n${text}`;
-        line = pendingLine;
-      }
-      if (!pending && text.length === 0) continue;
-      const fields = parseCsvRecord(text);
-      if (fields === null) {
-        // A quoted field with a line break: the record goes on on the next line.
-        pending = text;
-        pendingLine = line;
-        continue;
-      }
-      pending = '';
-      if (order === null) {
-        order = mapHeader(fields, columns);
-        identity = order.every((o, i) => o === i);
-        continue;
-      }
-      if (fields.length !== width) {
-        rows.push({ line, error: 'column_count', params: { expected: width, actual: fields.length } });
-        continue;
-      }
-      rows.push({ line, values: identity ? fields : order.map((o) => fields[o]!) });
-    }
+    csvLines(state, chunk, first, rows);
     if (rows.length) yield rows;
   }
-  if (pending)
-    yield [{ line: pendingLine, error: 'column_count', params: { expected: width, unterminatedQuote: true } }];
-  if (order === null) throw new FeedFileError('empty');
+  const rows: RawRow[] = [];
+  csvEnd(state, rows);
+  if (rows.length) yield rows;
+  if (state.order === null) throw new FeedFileError('empty');
 }
 
 // ---------------------------------------------------------------------------
@@ -208,52 +258,63 @@ function jsonValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** Where a JSON Lines reader stands: whether the first object (the header) was checked, whether any line was seen. */
+export type JsonlState = { columns: readonly FeedColumnSpec[]; names: string[]; checked: boolean; any: boolean };
+
+export function jsonlState(columns: readonly FeedColumnSpec[], checked = false): JsonlState {
+  return { columns, names: columns.map((c) => c.name), checked, any: checked };
+}
+
+/** The rows of consecutive lines (the first numbered `first`). */
+export function jsonlLines(state: JsonlState, chunk: readonly string[], first: number, rows: RawRow[]): void {
+  const names = state.names;
+  for (let k = 0; k < chunk.length; k++) {
+    const text = chunk[k]!;
+    const line = first + k;
+    if (text.trim().length === 0) continue;
+    state.any = true;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch {
+      rows.push({ line, error: 'malformed_json', params: {} });
+      continue;
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      rows.push({ line, error: 'malformed_json', params: { notAnObject: true } });
+      continue;
+    }
+    const o = obj as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (!state.checked) {
+      // The first object is the file's header: another layout fails the whole batch.
+      mapHeader(keys, state.columns);
+      state.checked = true;
+    }
+    let ok = keys.length === names.length;
+    if (ok) for (const n of names) if (!(n in o)) ok = false;
+    if (!ok) {
+      const missing = names.filter((n) => !(n in o));
+      const unexpected = keys.filter((k2) => !names.includes(k2));
+      rows.push({ line, error: 'column_count', params: { missing, unexpected } });
+      continue;
+    }
+    rows.push({ line, values: names.map((n) => jsonValue(o[n])) });
+  }
+}
+
 export async function* readJsonl(
   input: Readable,
   encoding: TextEncoding,
   columns: readonly FeedColumnSpec[],
 ): AsyncGenerator<RawRow[]> {
-  const names = columns.map((c) => c.name);
-  let checked = false;
-  let any = false;
+  const state = jsonlState(columns);
   for await (const { first, lines: chunk } of lines(input, encoding)) {
     const rows: RawRow[] = [];
-    for (let k = 0; k < chunk.length; k++) {
-      const text = chunk[k]!;
-      const line = first + k;
-      if (text.trim().length === 0) continue;
-      any = true;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(text);
-      } catch {
-        rows.push({ line, error: 'malformed_json', params: {} });
-        continue;
-      }
-      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-        rows.push({ line, error: 'malformed_json', params: { notAnObject: true } });
-        continue;
-      }
-      const o = obj as Record<string, unknown>;
-      const keys = Object.keys(o);
-      if (!checked) {
-        // The first object is the file's header: another layout fails the whole batch.
-        mapHeader(keys, columns);
-        checked = true;
-      }
-      let ok = keys.length === names.length;
-      if (ok) for (const n of names) if (!(n in o)) ok = false;
-      if (!ok) {
-        const missing = names.filter((n) => !(n in o));
-        const unexpected = keys.filter((k2) => !names.includes(k2));
-        rows.push({ line, error: 'column_count', params: { missing, unexpected } });
-        continue;
-      }
-      rows.push({ line, values: names.map((n) => jsonValue(o[n])) });
-    }
+    jsonlLines(state, chunk, first, rows);
     if (rows.length) yield rows;
   }
-  if (!any) throw new FeedFileError('empty');
+  if (!state.any) throw new FeedFileError('empty');
 }
 
 // ---------------------------------------------------------------------------
