@@ -152,7 +152,7 @@ describe('citizen H5 (/m)', () => {
     await page.getByTestId('h5-to-progress').tap();
     await expect.poll(() => page.getByTestId('h5-progress-caseno').inputValue()).toBe(caseNo);
     await page.getByTestId('h5-progress-phone').fill(mobile);
-    await page.getByTestId('h5-progress-getcode').tap();
+    await page.getByTestId('h5-progress-get-code').tap();
     await page.getByTestId('h5-progress-code').fill(await codeSentTo(mobile, 'progressCode'));
     await page.getByTestId('h5-progress-submit').tap();
     await expect.poll(() => page.getByTestId('h5-progress-status').textContent()).toBe('待受理');

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { validateIdNumber, type ApplicationMember, type PublicRegionList } from '@jiuzhu/shared';
 import { compressPhoto, type CompressedPhoto } from '../../lib/photo';
 import { navigate } from '../navigate';
 import { api, ApiFailure } from '../api';
+import { PhoneCodeFields } from '../PhoneCode';
 import { lang, t } from '../i18n';
 import type { H5Key } from '../locales/zh-CN';
 
@@ -20,7 +21,6 @@ const RELATIONS: ApplicationMember['relation'][] = [
   'sibling',
   'other',
 ];
-const RESEND_SECONDS = 60;
 
 function idMessage(idNumber: string): { ok: boolean; text: string } | null {
   if (idNumber.trim() === '') return null;
@@ -37,7 +37,6 @@ export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
   const [address, setAddress] = useState('');
   const [phone, setPhone] = useState('');
   const [phoneCode, setPhoneCode] = useState('');
-  const [wait, setWait] = useState(0);
   const [reason, setReason] = useState('');
   const [emergency, setEmergency] = useState(false);
   const [consent, setConsent] = useState(false);
@@ -46,13 +45,11 @@ export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [caseNo, setCaseNo] = useState('');
-  const timer = useRef<number | undefined>(undefined);
 
   useEffect(() => {
     api<PublicRegionList>('GET', '/api/public/regions')
       .then((r) => setTownships(r.items))
       .catch(() => setError(t('app.network')));
-    return () => window.clearInterval(timer.current);
   }, []);
   function chooseTownship(code: string) {
     setTownship(code);
@@ -67,23 +64,6 @@ export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
   const setMember = (i: number, patch: Partial<Member>) =>
     setMembers((ms) => ms.map((m, j) => (j === i ? { ...m, ...patch } : m)));
   const err = (path: string) => fieldErrors[path] && <p className="error">{fieldErrors[path]}</p>;
-
-  async function sendCode() {
-    setError('');
-    try {
-      await api('POST', '/api/public/phone/code', { phone });
-      setWait(RESEND_SECONDS);
-      window.clearInterval(timer.current);
-      timer.current = window.setInterval(() => {
-        setWait((s) => {
-          if (s <= 1) window.clearInterval(timer.current);
-          return s - 1;
-        });
-      }, 1000);
-    } catch (e) {
-      setError(e instanceof ApiFailure ? e.message : t('app.network'));
-    }
-  }
 
   async function addPhotos(files: FileList | null) {
     if (!files) return;
@@ -275,41 +255,17 @@ export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
           />
           {err('address')}
         </label>
-        <label className="field">
-          <span>{t('apply.phone')}</span>
-          <div className="row">
-            <input
-              type="tel"
-              inputMode="numeric"
-              maxLength={11}
-              data-testid="h5-phone"
-              value={phone}
-              onChange={(e) => setPhone(e.target.value.replace(/\D/g, ''))}
-            />
-            <button
-              type="button"
-              data-testid="h5-get-code"
-              disabled={wait > 0 || !/^1\d{10}$/.test(phone)}
-              onClick={() => void sendCode()}
-            >
-              {t('apply.getCode')}
-            </button>
-          </div>
-          {wait > 0 && <p className="ok">{t('apply.codeSent', { s: wait })}</p>}
-          {err('phone')}
-        </label>
-        <label className="field">
-          <span>{t('apply.code')}</span>
-          <input
-            inputMode="numeric"
-            maxLength={6}
-            autoComplete="one-time-code"
-            data-testid="h5-code"
-            value={phoneCode}
-            onChange={(e) => setPhoneCode(e.target.value.replace(/\D/g, ''))}
-          />
-          {err('phoneCode')}
-        </label>
+        <PhoneCodeFields
+          testId="h5"
+          phone={phone}
+          onPhone={setPhone}
+          code={phoneCode}
+          onCode={setPhoneCode}
+          send={() => api('POST', '/api/public/phone/code', { phone })}
+          onError={setError}
+          phoneError={err('phone')}
+          codeError={err('phoneCode')}
+        />
         <label className="field">
           <span>{t('apply.reason')}</span>
           <textarea

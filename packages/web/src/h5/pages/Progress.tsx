@@ -2,13 +2,13 @@ import { useState } from 'react';
 import type { PublicProgress } from '@jiuzhu/shared';
 import { api, ApiFailure } from '../api';
 import { t } from '../i18n';
+import { PhoneCodeFields } from '../PhoneCode';
 
 /** Progress by case number and a one-time code sent to the application's phone. */
 export function ProgressPage({ initialCaseNo }: { initialCaseNo: string }) {
   const [caseNo, setCaseNo] = useState(initialCaseNo);
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
-  const [sent, setSent] = useState(false);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<PublicProgress | null>(null);
@@ -72,44 +72,18 @@ export function ProgressPage({ initialCaseNo }: { initialCaseNo: string }) {
         <span>{t('progress.caseNo')}</span>
         <input data-testid="h5-progress-caseno" value={caseNo} onChange={(e) => setCaseNo(e.target.value)} />
       </label>
-      <label className="field">
-        <span>{t('progress.phone')}</span>
-        <div className="row">
-          <input
-            type="tel"
-            inputMode="numeric"
-            maxLength={11}
-            data-testid="h5-progress-phone"
-            value={phone}
-            onChange={(e) => setPhone(e.target.value.replace(/\D/g, ''))}
-          />
-          <button
-            type="button"
-            data-testid="h5-progress-getcode"
-            disabled={busy || !/^1\d{10}$/.test(phone) || caseNo.trim() === ''}
-            onClick={() =>
-              void run(async () => {
-                await api('POST', '/api/public/progress/code', { caseNo: caseNo.trim(), phone });
-                setSent(true);
-              })
-            }
-          >
-            {t('progress.getCode')}
-          </button>
-        </div>
-      </label>
-      {sent && <p className="ok">{t('progress.codeSent')}</p>}
-      <label className="field">
-        <span>{t('progress.code')}</span>
-        <input
-          inputMode="numeric"
-          maxLength={6}
-          autoComplete="one-time-code"
-          data-testid="h5-progress-code"
-          value={code}
-          onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-        />
-      </label>
+      <PhoneCodeFields
+        testId="h5-progress"
+        phone={phone}
+        onPhone={setPhone}
+        code={code}
+        onCode={setCode}
+        send={() => api('POST', '/api/public/progress/code', { caseNo: caseNo.trim(), phone })}
+        canSend={caseNo.trim() !== ''}
+        onError={setError}
+        labels={{ phone: 'progress.phone', getCode: 'progress.getCode', code: 'progress.code' }}
+        sentText={() => t('progress.codeSent')}
+      />
       {error && <p className="error">{error}</p>}
       <button type="submit" className="primary" data-testid="h5-progress-submit" disabled={busy || code.length !== 6}>
         {t('progress.query')}

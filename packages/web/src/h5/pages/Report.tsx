@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import {
   validateIdNumber,
   type CitizenClaimEvent,
@@ -7,6 +7,7 @@ import {
   type CitizenClaimReportResult,
 } from '@jiuzhu/shared';
 import { api, ApiFailure } from '../api';
+import { PhoneCodeFields } from '../PhoneCode';
 import { lang, t } from '../i18n';
 import type { H5Key } from '../locales/zh-CN';
 
@@ -17,31 +18,6 @@ import type { H5Key } from '../locales/zh-CN';
  */
 const EVENTS: CitizenClaimEvent[] = ['death_illness', 'death_accident', 'disability_accident'];
 const RELATIONS: CitizenClaimRelation[] = ['spouse', 'child', 'parent', 'sibling', 'grandchild', 'other'];
-const RESEND_SECONDS = 60;
-
-/** The one-time code button with its resend countdown. */
-function useCode(phone: string, onError: (m: string) => void) {
-  const [wait, setWait] = useState(0);
-  const timer = useRef<number | undefined>(undefined);
-  useEffect(() => () => window.clearInterval(timer.current), []);
-  async function send() {
-    try {
-      await api('POST', '/api/public/phone/code', { phone });
-      setWait(RESEND_SECONDS);
-      window.clearInterval(timer.current);
-      timer.current = window.setInterval(() => {
-        setWait((s) => {
-          if (s <= 1) window.clearInterval(timer.current);
-          return s - 1;
-        });
-      }, 1000);
-    } catch (e) {
-      onError(e instanceof ApiFailure ? e.message : t('app.network'));
-    }
-  }
-  return { wait, send, ready: wait <= 0 && /^1\d{10}$/.test(phone) };
-}
-
 const today = () => {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -95,7 +71,6 @@ function ReportForm({
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  const code = useCode(phone, setError);
   const err = (path: string) => fieldErrors[path] && <p className="error">{fieldErrors[path]}</p>;
   const idCheck = idNumber.trim() ? validateIdNumber(idNumber) : null;
 
@@ -256,41 +231,17 @@ function ReportForm({
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>{t('apply.phone')}</span>
-          <div className="row">
-            <input
-              type="tel"
-              inputMode="numeric"
-              maxLength={11}
-              data-testid="h5-report-phone"
-              value={phone}
-              onChange={(e) => setPhone(e.target.value.replace(/\D/g, ''))}
-            />
-            <button
-              type="button"
-              data-testid="h5-report-get-code"
-              disabled={!code.ready}
-              onClick={() => void code.send()}
-            >
-              {t('apply.getCode')}
-            </button>
-          </div>
-          {code.wait > 0 && <p className="ok">{t('apply.codeSent', { s: code.wait })}</p>}
-          {err('reporterPhone')}
-        </label>
-        <label className="field">
-          <span>{t('apply.code')}</span>
-          <input
-            inputMode="numeric"
-            maxLength={6}
-            autoComplete="one-time-code"
-            data-testid="h5-report-code"
-            value={phoneCode}
-            onChange={(e) => setPhoneCode(e.target.value.replace(/\D/g, ''))}
-          />
-          {err('phoneCode')}
-        </label>
+        <PhoneCodeFields
+          testId="h5-report"
+          phone={phone}
+          onPhone={setPhone}
+          code={phoneCode}
+          onCode={setPhoneCode}
+          send={() => api('POST', '/api/public/phone/code', { phone })}
+          onError={setError}
+          phoneError={err('reporterPhone')}
+          codeError={err('phoneCode')}
+        />
       </section>
       {error && (
         <p className="error" data-testid="h5-report-error">
@@ -311,7 +262,6 @@ function ReportProgress({ initialNo }: { initialNo: string }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<CitizenClaimProgress | null>(null);
-  const code = useCode(phone, setError);
 
   if (progress)
     return (
@@ -352,39 +302,17 @@ function ReportProgress({ initialNo }: { initialNo: string }) {
         <span>{t('report.no')}</span>
         <input data-testid="h5-report-progress-no" value={reportNo} onChange={(e) => setReportNo(e.target.value)} />
       </label>
-      <label className="field">
-        <span>{t('report.progressPhone')}</span>
-        <div className="row">
-          <input
-            type="tel"
-            inputMode="numeric"
-            maxLength={11}
-            data-testid="h5-report-progress-phone"
-            value={phone}
-            onChange={(e) => setPhone(e.target.value.replace(/\D/g, ''))}
-          />
-          <button
-            type="button"
-            data-testid="h5-report-progress-get-code"
-            disabled={!code.ready || reportNo.trim() === ''}
-            onClick={() => void code.send()}
-          >
-            {t('apply.getCode')}
-          </button>
-        </div>
-        {code.wait > 0 && <p className="ok">{t('apply.codeSent', { s: code.wait })}</p>}
-      </label>
-      <label className="field">
-        <span>{t('apply.code')}</span>
-        <input
-          inputMode="numeric"
-          maxLength={6}
-          autoComplete="one-time-code"
-          data-testid="h5-report-progress-code"
-          value={phoneCode}
-          onChange={(e) => setPhoneCode(e.target.value.replace(/\D/g, ''))}
-        />
-      </label>
+      <PhoneCodeFields
+        testId="h5-report-progress"
+        phone={phone}
+        onPhone={setPhone}
+        code={phoneCode}
+        onCode={setPhoneCode}
+        send={() => api('POST', '/api/public/phone/code', { phone })}
+        canSend={reportNo.trim() !== ''}
+        onError={setError}
+        labels={{ phone: 'report.progressPhone' }}
+      />
       {error && (
         <p className="error" data-testid="h5-report-progress-error">
           {error}
