@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 import { validateIdNumber, type ApplicationMember, type PublicRegionList } from '@jiuzhu/shared';
 import { compressPhoto, type CompressedPhoto } from '../../lib/photo';
 import { navigate } from '../navigate';
-import { api, ApiFailure } from '../api';
+import { api } from '../api';
 import { PhoneCodeFields } from '../PhoneCode';
+import { useFormSubmit } from '../form';
 import { lang, t } from '../i18n';
 import type { H5Key } from '../locales/zh-CN';
 
@@ -41,16 +42,14 @@ export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
   const [emergency, setEmergency] = useState(false);
   const [consent, setConsent] = useState(false);
   const [photos, setPhotos] = useState<CompressedPhoto[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, err, submit: send } = useFormSubmit();
   const [caseNo, setCaseNo] = useState('');
 
   useEffect(() => {
     api<PublicRegionList>('GET', '/api/public/regions')
       .then((r) => setTownships(r.items))
       .catch(() => setError(t('app.network')));
-  }, []);
+  }, [setError]);
   function chooseTownship(code: string) {
     setTownship(code);
     setVillages([]);
@@ -63,7 +62,6 @@ export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
 
   const setMember = (i: number, patch: Partial<Member>) =>
     setMembers((ms) => ms.map((m, j) => (j === i ? { ...m, ...patch } : m)));
-  const err = (path: string) => fieldErrors[path] && <p className="error">{fieldErrors[path]}</p>;
 
   async function addPhotos(files: FileList | null) {
     if (!files) return;
@@ -95,13 +93,8 @@ export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
     return errors;
   }
 
-  async function submit() {
-    const errors = check();
-    setFieldErrors(errors);
-    setError('');
-    if (Object.keys(errors).length > 0) return setError(t('apply.fix'));
-    setBusy(true);
-    try {
+  function submit() {
+    return send(check(), async () => {
       const res = await api<{ caseNo: string }>('POST', '/api/public/citizen-applications', {
         members: members.map((m) => ({ name: m.name.trim(), idNumber: m.idNumber.trim(), relation: m.relation })),
         villageCode,
@@ -115,15 +108,7 @@ export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
       });
       setCaseNo(res.caseNo);
       onDone(res.caseNo);
-      window.scrollTo(0, 0);
-    } catch (e) {
-      if (e instanceof ApiFailure) {
-        setFieldErrors(Object.fromEntries(e.error.fields.map((f) => [f.path, f.message])));
-        setError(e.message);
-      } else setError(t('app.network'));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (caseNo)

@@ -8,6 +8,7 @@ import {
 } from '@jiuzhu/shared';
 import { api, ApiFailure } from '../api';
 import { PhoneCodeFields } from '../PhoneCode';
+import { useFormSubmit } from '../form';
 import { lang, t } from '../i18n';
 import type { H5Key } from '../locales/zh-CN';
 
@@ -68,10 +69,7 @@ function ReportForm({
   const [eventDate, setEventDate] = useState('');
   const [eventKind, setEventKind] = useState<CitizenClaimEvent | ''>('');
   const [description, setDescription] = useState('');
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const err = (path: string) => fieldErrors[path] && <p className="error">{fieldErrors[path]}</p>;
+  const { error, setError, busy, err, submit: send } = useFormSubmit();
   const idCheck = idNumber.trim() ? validateIdNumber(idNumber) : null;
 
   function check(): Record<string, string> {
@@ -90,13 +88,8 @@ function ReportForm({
     return errors;
   }
 
-  async function submit() {
-    const errors = check();
-    setFieldErrors(errors);
-    setError('');
-    if (Object.keys(errors).length > 0) return setError(t('apply.fix'));
-    setBusy(true);
-    try {
+  function submit() {
+    return send(check(), async () => {
       const res = await api<CitizenClaimReportResult>('POST', '/api/public/claim-reports', {
         reporterName: reporterName.trim(),
         reporterPhone: phone,
@@ -109,15 +102,7 @@ function ReportForm({
         description: description.trim(),
       });
       onDone(res.reportNo);
-      window.scrollTo(0, 0);
-    } catch (e) {
-      if (e instanceof ApiFailure) {
-        setFieldErrors(Object.fromEntries(e.error.fields.map((f) => [f.path, f.message])));
-        setError(e.message);
-      } else setError(t('app.network'));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (done)
