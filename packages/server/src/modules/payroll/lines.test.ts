@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths, chinaToday, type DeterminedKind } from '@jiuzhu/shared';
 import { createTestApp, type Agent, type TestApp } from '../../../test/harness';
@@ -175,7 +176,6 @@ describe('emergency lines (先行救助)', () => {
     expect((await finance.request('POST', `/api/payrolls/${id}/approve`, {})).statusCode).toBe(200);
     const file = await finance.request('GET', `/api/payrolls/${id}/bank-files/other`);
     expect(file.statusCode).toBe(200);
-    const { default: ExcelJS } = await import('exceljs');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
     // One row a payee, named by a line of theirs: the amount per household.
@@ -207,6 +207,20 @@ describe('emergency lines (先行救助)', () => {
       totalFen: 45_000,
       items: [{ caseNo: rejected.caseNo, amountFen: 45_000, paidOn: chinaToday() }],
     });
+    // …and in the 资金统计表 workbook, under its own heading.
+    const funds = await chengxiang.request('GET', `/api/payroll-reports/funds.xlsx?month=${thisMonth}`);
+    expect(funds.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(funds.rawPayload as unknown as ArrayBuffer);
+    // Array.from: the sheet's values leave holes for blank rows.
+    const rows = Array.from(book.getWorksheet('资金统计表')!.getSheetValues(), (r) =>
+      Array.isArray(r) ? r.slice(1) : [],
+    );
+    const heading = rows.findIndex((r) => String(r[0] ?? '').startsWith('未追回的先行救助'));
+    expect(heading).toBeGreaterThan(0);
+    const [line, sum] = [rows[heading + 2]!, rows[heading + 3]!];
+    expect([line[0], line[3], line[4]]).toEqual([rejected.caseNo, chinaToday(), 450]);
+    expect([sum[0], sum[4]]).toEqual(['合计', 450]);
   });
 });
 

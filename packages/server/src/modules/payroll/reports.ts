@@ -294,6 +294,19 @@ export async function fundsXlsx(
       `市级 ${s.cityBp / 100}%`,
       `县级 ${s.countyBp / 100}%`,
     ]);
+  // 先行救助 paid at a township window on a case that was then rejected: money out, no payroll line.
+  ws.addRow([]);
+  ws.addRow([`未追回的先行救助（${report.fromMonth} 至 ${report.month}，申请未获批准）`]).font = { bold: true };
+  const emergency = report.unrecoveredEmergency;
+  if (emergency.items.length === 0) ws.addRow(['无']);
+  else {
+    ws.addRow(['申请编号', '申请人', '村（社区）', '支付日期', '金额（元）']).font = { bold: true };
+    for (const e of emergency.items)
+      ws.addRow([e.caseNo, e.applicantName, e.regionName, e.paidOn, yuan(e.amountFen)]).getCell(5).numFmt = YUAN;
+    const sum = ws.addRow(['合计', '', '', '', yuan(emergency.totalFen)]);
+    sum.font = { bold: true };
+    sum.getCell(5).numFmt = YUAN;
+  }
   return {
     bytes: Buffer.from(await wb.xlsx.writeBuffer()),
     filename: `payroll-funds-${q.month}${region ? `-${region}` : ''}.xlsx`,
