@@ -387,6 +387,11 @@ program.commands
     '--only <names>',
     'comma-separated endpoints to load (householdName, householdIdNumber, caseList, leadList, dashboardFigures)',
   )
+  .option(
+    '--beside-import <rows>',
+    'then load the application list while a department feed of this many rows is imported in the server process',
+    '0',
+  )
   .action(
     async (opts: {
       size: string;
@@ -397,6 +402,7 @@ program.commands
       leads: string;
       plans?: boolean;
       only?: string;
+      besideImport: string;
     }) => {
       const result = await benchApi(
         config(),
@@ -409,6 +415,7 @@ program.commands
           leads: Number(opts.leads),
           plans: Boolean(opts.plans),
           only: opts.only?.split(',').filter(Boolean) ?? [],
+          besideImport: Number(opts.besideImport),
         },
         (m) => console.error(m),
       );

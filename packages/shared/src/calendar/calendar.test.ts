@@ -330,3 +330,35 @@ describe('properties over 2025–2026', () => {
     );
   });
 });
+
+describe('counting working days from running counts', () => {
+  it('counts (from, to] as a walk over the days would, across years, overrides and the ends of the range', () => {
+    const c = createCalendar([
+      { date: '2027-02-08', isWorkingDay: false },
+      { date: '2027-02-13', isWorkingDay: true },
+    ]);
+    const walk = (from: string, to: string) => {
+      const [low, high] = from <= to ? [from, to] : [to, from];
+      const n = datesFrom(low, high)
+        .slice(1)
+        .filter((d) => c.isWorkingDay(d)).length;
+      return from <= to || n === 0 ? n : -n;
+    };
+    const dateArb = fc.oneof(
+      utcDateArb('2024-06-01', '2028-06-30'),
+      utcDateArb('1990-01-01', '2060-12-31'),
+      utcDateArb('9990-01-01', '9999-12-31'),
+      utcDateArb('0001-01-01', '0010-12-31'),
+    );
+    fc.assert(
+      fc.property(dateArb, dateArb, (a, b) => {
+        // Far-apart pairs would make the test's own walk slow: keep spans under ~20 years.
+        fc.pre(Math.abs(Date.parse(a) - Date.parse(b)) < 20 * 365 * 86_400_000);
+        expect(c.workingDaysBetween(a, b)).toBe(walk(a, b));
+      }),
+      { numRuns: 300 },
+    );
+    expect(c.workingDaysBetween('2027-02-05', '2027-02-15')).toBe(6);
+    expect(c.workingDaysBetween('9999-12-01', '9999-12-31')).toBe(walk('9999-12-01', '9999-12-31'));
+  });
+});

@@ -106,6 +106,11 @@ function formatDate(dayNumber: number): IsoDate {
   return `${pad(year, 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
 }
 
+const BLOCK_DAYS = 1024;
+/** 0000-01-01 and 9999-12-31 as day numbers: the dates YYYY-MM-DD can express. */
+const FIRST_DAY = toDayNumber('0000-01-01')!;
+const LAST_DAY = toDayNumber('9999-12-31')!;
+
 function isWeekend(dayNumber: number): boolean {
   // 1970-01-01 was a Thursday; 0 = Sunday … 6 = Saturday, as Date#getUTCDay.
   const weekday = (((dayNumber + 4) % 7) + 7) % 7;
@@ -248,10 +253,7 @@ export class WorkingCalendar {
     const start = parseDate(from, 'from date');
     const end = parseDate(to, 'to date');
     const [low, high] = start <= end ? [start, end] : [end, start];
-    let count = 0;
-    for (let day = low + 1; day <= high; day += 1) {
-      if (this.#isWorking(day)) count += 1;
-    }
+    const count = this.#countWorking(low, high);
     // Avoid returning -0 for an empty backwards interval.
     return start <= end || count === 0 ? count : -count;
   }
@@ -317,6 +319,43 @@ export class WorkingCalendar {
   // since each row's start date, the same few hundred days for every row (formatting each day's
   // date for the lookups was most of a case list's time on the server).
   #known = new Map<number, boolean>();
+
+  // Running counts per block of days, built on first use: a list page asks for the working days
+  // between each row's start and today, so (low, high] is a few lookups instead of a walk.
+  #blocks = new Map<number, Uint16Array>();
+
+  /** Working days in (low, high], low ≤ high. */
+  #countWorking(low: number, high: number): number {
+    const first = Math.floor(low / BLOCK_DAYS);
+    const last = Math.floor(high / BLOCK_DAYS);
+    if (first * BLOCK_DAYS < FIRST_DAY || (last + 1) * BLOCK_DAYS - 1 > LAST_DAY) {
+      // A block would reach past what YYYY-MM-DD can express: walk the days.
+      let count = 0;
+      for (let day = low + 1; day <= high; day += 1) if (this.#isWorking(day)) count += 1;
+      return count;
+    }
+    const upTo = (day: number) =>
+      this.#block(Math.floor(day / BLOCK_DAYS))[day - Math.floor(day / BLOCK_DAYS) * BLOCK_DAYS]!;
+    if (first === last) return upTo(high) - upTo(low);
+    let count = this.#block(first)[BLOCK_DAYS - 1]! - upTo(low);
+    for (let b = first + 1; b < last; b++) count += this.#block(b)[BLOCK_DAYS - 1]!;
+    return count + upTo(high);
+  }
+
+  /** For each day of block `b`: the working days from the block's first day through it. */
+  #block(b: number): Uint16Array {
+    let counts = this.#blocks.get(b);
+    if (!counts) {
+      counts = new Uint16Array(BLOCK_DAYS);
+      let n = 0;
+      for (let i = 0; i < BLOCK_DAYS; i++) {
+        if (this.#isWorking(b * BLOCK_DAYS + i)) n++;
+        counts[i] = n;
+      }
+      this.#blocks.set(b, counts);
+    }
+    return counts;
+  }
 
   #isWorking(dayNumber: number): boolean {
     const known = this.#known.get(dayNumber);

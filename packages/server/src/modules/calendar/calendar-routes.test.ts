@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, type Agent, type TestApp } from '../../../test/harness';
+import { getCalendar } from './service';
 
 type Day = { date: string; isWorkingDay: boolean; kind: string; name?: string; note?: string; source: string };
 
@@ -141,6 +142,20 @@ describe('calendar', () => {
     const second = await rejected(() => admin.request('DELETE', '/api/calendar/overrides/2027-02-08'));
     expect(second.statusCode).toBe(404);
     expect(second.json().error).toEqual({ code: 'NOT_FOUND', message: '未找到日历调整' });
+  });
+
+  it('reuses the built calendar while the overrides are unchanged, and rebuilds it when one changes', async () => {
+    const first = await getCalendar(t.database.db);
+    expect(await getCalendar(t.database.db)).toBe(first);
+    await admin.request('PUT', '/api/calendar/overrides/2027-04-12', { isWorkingDay: false, note: '停电' });
+    const changed = await getCalendar(t.database.db);
+    expect(changed).not.toBe(first);
+    expect(changed.isWorkingDay('2027-04-12')).toBe(false);
+    // A note alone is a change too (the month view shows it).
+    await admin.request('PUT', '/api/calendar/overrides/2027-04-12', { isWorkingDay: false, note: '检修' });
+    expect((await getCalendar(t.database.db)).dayInfo('2027-04-12').note).toBe('检修');
+    expect((await admin.request('DELETE', '/api/calendar/overrides/2027-04-12')).statusCode).toBe(204);
+    expect((await getCalendar(t.database.db)).isWorkingDay('2027-04-12')).toBe(true);
   });
 
   it('makes a weekend a working day with an override', async () => {

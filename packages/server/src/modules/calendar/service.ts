@@ -10,9 +10,20 @@ import { recordAudit } from '../audit/service';
  * so it is read on each call and every process sees a change at once.
  */
 export async function getCalendar(db: Kysely<DB>): Promise<WorkingCalendar> {
-  const rows = await db.selectFrom('calendar_overrides').select(['date', 'is_working_day', 'note']).execute();
-  return createCalendar(rows.map((r) => ({ date: r.date, isWorkingDay: r.is_working_day, note: r.note })));
+  const rows = await db
+    .selectFrom('calendar_overrides')
+    .select(['date', 'is_working_day', 'note'])
+    .orderBy('date')
+    .execute();
+  const overrides = rows.map((r) => ({ date: r.date, isWorkingDay: r.is_working_day, note: r.note }));
+  // The calendar keeps each day's answer once asked: reuse it while the overrides are the same, so a
+  // list page does not count every row's working days from scratch on each request.
+  const key = JSON.stringify(overrides);
+  if (cached?.key !== key) cached = { key, calendar: createCalendar(overrides) };
+  return cached.calendar;
 }
+
+let cached: { key: string; calendar: WorkingCalendar } | undefined;
 
 export async function calendarMonth(db: Kysely<DB>, month: string): Promise<CalendarMonth> {
   const calendar = await getCalendar(db);
