@@ -118,7 +118,8 @@ export async function benchApi(base: Config, opts: ApiBenchOptions, log: Log) {
     let besideImport: Awaited<ReturnType<typeof loadBesideImport>> | undefined;
     // The same measure over 3 s of doing nothing: on a busy machine the process waits for a core whatever it does.
     const idle = await watchLoop(() => new Promise((r) => setTimeout(r, 3000)));
-    log(`idle: event loop max ${idle.figures.eventLoopMaxMs} ms`);
+    const heapUsedMiB = Math.round(process.memoryUsage().heapUsed / 1048576);
+    log(`idle: event loop max ${idle.figures.eventLoopMaxMs} ms; heap ${heapUsedMiB} MiB`);
     try {
       const cookie = await login(origin);
       for (const e of endpoints) {
@@ -156,6 +157,7 @@ export async function benchApi(base: Config, opts: ApiBenchOptions, log: Log) {
           : `the same SQL per request, bare on the one PGlite connection from ${opts.connections} concurrent callers`,
       endpoints: results,
       idleLoop: idle.figures,
+      heapUsedMiB,
       ...(besideImport ? { besideImport } : {}),
       eventLoopMaxMs: loopMax,
       p99MaxMs: Math.max(...Object.values(results).map((r) => r.ours.p99Ms)),

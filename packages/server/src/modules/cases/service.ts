@@ -61,7 +61,33 @@ export { ageAt, proposeDetermination, withoutWorkAbility } from './determination
 const isOpen = (s: CaseStatus) => OPEN_CASE_STATUSES.includes(s);
 const statusParam = (s: CaseStatus) => ({ status: `case.status.${s}` });
 
-function toSummary(r: CaseRow, calendar: WorkingCalendar, today: string): CaseSummary {
+/** The columns a case's line in a list needs (a list reads no encrypted field). */
+const SUMMARY_COLUMNS = [
+  'c.id',
+  'c.case_no',
+  'c.channel',
+  'c.status',
+  'c.applicant_name',
+  'c.applicant_id_masked',
+  'c.region_code',
+  'c.emergency',
+  'c.staff_relative',
+  'c.approval_level',
+  'c.determination',
+  'c.step_started_on',
+  'c.step_due_on',
+  'c.accepted_on',
+  'c.overall_due_on',
+  'c.created_at',
+  'c.updated_at',
+] as const;
+type SummaryRow = Pick<
+  CaseRow,
+  { [K in keyof typeof SUMMARY_COLUMNS]: (typeof SUMMARY_COLUMNS)[K] extends `c.${infer C}` ? C : never }[number]
+> &
+  Pick<CaseRow, 'region_name' | 'township_name'>;
+
+function toSummary(r: SummaryRow, calendar: WorkingCalendar, today: string): CaseSummary {
   const open = isOpen(r.status);
   // A closed case's clocks stop on the day it closed.
   const asOf = open ? today : r.step_started_on;
@@ -294,7 +320,9 @@ export async function listCases(deps: CaseDeps, q: CaseListQuery): Promise<CaseP
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
   const [rows, count, calendar] = await Promise.all([
-    selectCase(db, caseFrom(db).where('c.id', 'in', page))
+    caseFrom(db)
+      .where('c.id', 'in', page)
+      .select([...SUMMARY_COLUMNS, 'r.name as region_name', 'tw.name as township_name'])
       .select(memberCount().as('member_count'))
       .$if(!!q.sort, (o) => o.orderBy(SORTS[q.sort!], direction))
       .orderBy(sql`c.status in (${OPEN_SQL})`, 'desc')
