@@ -10,7 +10,7 @@ import type { Config } from '../../config';
 import { runAsSystem } from '../../context';
 import { Protector } from '../../crypto/index';
 import type { Database } from '../../db/database';
-import { runCollision } from '../../modules/collision/run';
+import { buildMonthSums, runCollision } from '../../modules/collision/run';
 import { Random } from '../../synthetic/random';
 import { seedRegistry } from '../../demo/registry';
 import { withBenchDatabase, type Log } from './common';
@@ -30,6 +30,64 @@ const MIX: readonly [string, number][] = [
   ['death', 0.03],
   ['cremation', 0.03],
 ];
+
+/**
+ * A digest of every signal and link in the schema, by what does not change between seeds of the
+ * same data (rule code, outcome, dedupe key, blind index, region, detail; a link by its signal's
+ * key and its record id): equal before and after a change of the run means identical results.
+ */
+async function resultsDigest(database: Database): Promise<{ signals: string; links: string }> {
+  const r = await sql<{ signals: string; links: string }>`
+    select
+      (select md5(coalesce(string_agg(concat_ws('|', c.code, s.outcome, s.dedupe_key, s.id_hash, s.region_code,
+          s.rule_version, s.detail::text), E'\n' order by c.code, s.outcome, s.dedupe_key), ''))
+        from signals s join collision_rules c on c.id = s.rule_id) as signals,
+      (select md5(coalesce(string_agg(concat_ws('|', c.code, s.outcome, s.dedupe_key, l.record_id), E'\n'
+          order by c.code, s.outcome, s.dedupe_key, l.record_id), ''))
+        from signal_records l join signals s on s.id = l.signal_id join collision_rules c on c.id = s.rule_id) as links`.execute(
+    database.db,
+  );
+  return r.rows[0]!;
+}
+
+/**
+ * The second baseline: what the database itself takes to write the rows a full run must leave —
+ * its 150,000 matches (the join and the insert of its rows, one statement), then the run's
+ * signals and links copied into tables made like signals and signal_records with every key and
+ * index. The run cannot be cheaper than this without writing less.
+ */
+async function keyedBaseline(
+  database: Database,
+): Promise<{ seconds: number; matchesSeconds: number; signalsSeconds: number; linksSeconds: number }> {
+  const { db } = database;
+  await sql`create unlogged table bench_keyed_matches (like collision_matches)`.execute(db);
+  await sql`create table bench_keyed_signals (like signals including all)`.execute(db);
+  await sql`create table bench_keyed_links (like signal_records including all)`.execute(db);
+  const timed = async (q: ReturnType<typeof sql>) => {
+    const t = performance.now();
+    await q.execute(db);
+    return (performance.now() - t) / 1000;
+  };
+  const matchesSeconds = await timed(sql`
+    insert into bench_keyed_matches
+      (run_id, record_id, batch_id, record_type, id_hash, member_id, household_id, region_code, assistance_status)
+    select gen_random_uuid(), r.id, r.batch_id, r.record_type, r.id_hash, m.id, m.household_id, m.region_code, h.assistance_status
+    from feed_records r join members m on m.id_hash = r.id_hash join households h on h.id = m.household_id`);
+  const signalsSeconds = await timed(sql`
+    insert into bench_keyed_signals
+      (id, rule_id, rule_version, outcome, dedupe_key, id_hash, member_id, household_id, region_code, detail, batch_id)
+    select id, rule_id, rule_version, outcome, dedupe_key, id_hash, member_id, household_id, region_code, detail, batch_id
+    from signals`);
+  const linksSeconds = await timed(sql`insert into bench_keyed_links select * from signal_records`);
+  await sql`drop table bench_keyed_matches, bench_keyed_signals, bench_keyed_links`.execute(db);
+  const r = (x: number) => +x.toFixed(3);
+  return {
+    seconds: r(matchesSeconds + signalsSeconds + linksSeconds),
+    matchesSeconds: r(matchesSeconds),
+    signalsSeconds: r(signalsSeconds),
+    linksSeconds: r(linksSeconds),
+  };
+}
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -243,6 +301,13 @@ export async function benchCollision(
       const baseline = median(baselines.map((b) => b.seconds));
       log(`bare join count: ${baselines[0]!.n} matched rows, median ${baseline.toFixed(3)} s`);
 
+      // The aggregate rule's monthly sums, as the run over the batch right after its import builds
+      // them (not part of a full run over batches already loaded); timed apart.
+      const tSums = performance.now();
+      await buildMonthSums(database.db, config.city);
+      const monthSumsSeconds = (performance.now() - tSums) / 1000;
+      log(`monthly sums: ${monthSumsSeconds.toFixed(3)} s`);
+
       const t1 = performance.now();
       const result = await runAsSystem('bench', silent, () =>
         runCollision({ database, db: database.db, config, log: runLog }, {}),
@@ -251,8 +316,11 @@ export async function benchCollision(
       if (result.status !== 'done') throw new Error(`collision run failed: ${result.error}`);
       log(`collision: ${seconds.toFixed(2)} s, ${result.signalsCreated} signals, ${result.recordsLinked} links`);
       const after = await bare();
+      const digest = await resultsDigest(database);
+      const keyed = await keyedBaseline(database);
+      log(`keyed baseline: ${keyed.seconds.toFixed(3)} s (${JSON.stringify(keyed)})`);
 
-      let batch: Record<string, number> | undefined;
+      let batch: Record<string, number | string> | undefined;
       if (opts.batchRows > 0) {
         const batchId = await generateFeedRecords(database, opts.batchRows, opts.matchShare, log, {
           part: 1,
@@ -273,6 +341,7 @@ export async function benchCollision(
         );
         const batchSeconds = (performance.now() - t2) / 1000;
         if (res.status !== 'done') throw new Error(`batch collision run failed: ${res.error}`);
+        const batchDigest = await resultsDigest(database);
         log(
           `batch of ${opts.batchRows}: ${batchSeconds.toFixed(3)} s (bare join ${bareSeconds.toFixed(4)} s), ${res.signalsCreated} signals`,
         );
@@ -286,6 +355,7 @@ export async function benchCollision(
           // Proportional to the batch when this is close to rowsShare (the batch's share of all rows).
           shareOfFullRun: +(batchSeconds / seconds).toFixed(4),
           rowsShare: +(opts.batchRows / (opts.rows + opts.batchRows)).toFixed(4),
+          digest: `${batchDigest.signals.slice(0, 12)}/${batchDigest.links.slice(0, 12)}`,
         };
       }
 
@@ -306,8 +376,16 @@ export async function benchCollision(
           recordsMatched: result.recordsMatched,
           signals: result.signalsCreated,
           links: result.recordsLinked,
+          // Signals and links after the run (see resultsDigest): the same before and after a change.
+          digest: `${digest.signals.slice(0, 12)}/${digest.links.slice(0, 12)}`,
         },
         ratio: +(seconds / baseline).toFixed(2),
+        monthSumsSeconds: +monthSumsSeconds.toFixed(3),
+        keyedBaseline: {
+          what: 'the rows the run must write, written bare in single statements: the matches (the join into an unlogged table like collision_matches), the signals and links (INSERT … SELECT into tables like signals / signal_records with their keys and indexes)',
+          ...keyed,
+        },
+        keyedRatio: +(seconds / keyed.seconds).toFixed(2),
         ...(batch ? { batch } : {}),
         cpus: os.cpus().length,
       };

@@ -247,7 +247,64 @@ export type CompileContext = {
 export type CompiledRule = {
   /** Rows: record_id, id_hash, member_id, household_id, region_code, batch_id, detail, dedupe_key. */
   hits: RawBuilder<unknown>;
+  /** The monthly sums `hits` reads: built with ensureMonthSums, in the same transaction, first. */
+  monthSums?: MonthSums;
 };
+
+/** Which monthly sums an aggregate reads (feed_month_sums, migration 0104). */
+export type MonthSums = { recordTypes: string[]; field: string };
+
+/**
+ * Builds the monthly sums of every loaded batch that has none yet for these record types and
+ * this field: set-based, one statement per batch and record type over that batch's records (by
+ * feed_records_batch_idx for a small batch). The marker row goes in first: a run doing the same
+ * at once waits for it and then skips the batch.
+ */
+export async function ensureMonthSums(trx: Kysely<DB>, { recordTypes, field }: MonthSums): Promise<void> {
+  if (!SAFE_FIELD.test(field)) throw new Error('invalid field name');
+  const todo = await sql<{ batch_id: string; record_type: string }>`
+    insert into feed_month_sum_batches (batch_id, record_type, field)
+    select b.id, t.record_type, ${field}::text
+    from feed_batches b cross join unnest(${recordTypes}::text[]) as t(record_type)
+    where b.status = 'loaded'
+    on conflict do nothing
+    returning batch_id, record_type`.execute(trx);
+  if (todo.rows.length === 0) return;
+  // The batch's records are found by their id range (the range from feed_records_batch_idx): a
+  // batch just loaded has no statistics yet, and by its id alone the planner took it for the
+  // whole table and read all of feed_records (or every record of the type) for 10,000 rows; the
+  // range it estimates right. Grouped by sorting: nearly every group is one record, and a hash of
+  // 350,000 groups of three numeric sums spills to disk; sorted, the rows also reach the primary
+  // key in its order.
+  const was = await sql<{ hashagg: string; seqscan: string }>`
+    select current_setting('enable_hashagg') as hashagg, current_setting('enable_seqscan') as seqscan`.execute(trx);
+  const restore = sql`select set_config('enable_hashagg', ${was.rows[0]!.hashagg}, true),
+    set_config('enable_seqscan', ${was.rows[0]!.seqscan}, true)`;
+  for (const { batch_id, record_type } of todo.rows) {
+    await sql`select set_config('enable_seqscan', 'off', true)`.execute(trx);
+    const range = await sql<{ lo: string | null; hi: string | null }>`
+      with batch as materialized (select id from feed_records where batch_id = ${batch_id}::uuid)
+      select min(id)::text as lo, max(id)::text as hi from batch`.execute(trx);
+    await restore.execute(trx);
+    const { lo, hi } = range.rows[0] ?? { lo: null, hi: null };
+    if (lo === null || hi === null) continue;
+    await sql`select set_config('enable_hashagg', 'off', true)`.execute(trx);
+    await sql`
+      insert into feed_month_sums (record_type, field, id_hash, month, batch_id, n, total, pos, neg)
+      select record_type, ${field}::text, id_hash, month, batch_id,
+        count(*)::int, sum(v), sum(v) filter (where v > 0), sum(v) filter (where v < 0)
+      from (
+        select r.record_type, r.id_hash, date_trunc('month', r.event_date::timestamp)::date as month, r.batch_id,
+          ${numericField('r', field)} as v
+        from feed_records r
+        where r.id between ${lo}::bigint and ${hi}::bigint and r.batch_id = ${batch_id}::uuid
+          and r.record_type = ${record_type}
+        offset 0 -- the reading once per record, not once per aggregate that uses it
+      ) x
+      group by record_type, id_hash, month, batch_id`.execute(trx);
+    await restore.execute(trx);
+  }
+}
 
 /**
  * Compiles a definition to one parameterised SELECT of the rule's hits. Matched subjects read
@@ -299,18 +356,11 @@ export function compileRule(definitionInput: unknown, ctx: CompileContext): Comp
   const from = sql`(${ctx.asOf}::date - make_interval(months => ${a.windowMonths}::int))::date`;
   const value = a.fn === 'sum' ? sql`sum(${numericField('recs', a.field)})` : sql`count(*)::numeric`;
   const op = sql.raw(CMP[a.op]);
-  const hits = sql`with persons as (
+  const persons = sql`persons as (
       select distinct on (s.id_hash) s.id_hash, s.member_id, s.household_id, s.region_code from (${subject}) s
-    ),
-    recs as (
-      select r.id as record_id, r.id_hash, r.batch_id, r.event_date, r.data
-      from feed_records r join feed_batches b on b.id = r.batch_id and b.status = 'loaded'
-        join persons p on p.id_hash = r.id_hash
-      where r.record_type = any(${types})
-        and r.event_date > ${from} and r.event_date <= ${ctx.asOf}::date
-        and ${and(conds('r', sql.ref('p.region_code')))}
-    ),
-    agg as (
+    )`;
+  const inWindow = sql`r.record_type = any(${types}) and r.event_date > ${from} and r.event_date <= ${ctx.asOf}::date`;
+  const tail = sql`agg as (
       select recs.id_hash, ${value} as total
       from recs
       group by recs.id_hash
@@ -321,5 +371,69 @@ export function compileRule(definitionInput: unknown, ctx: CompileContext): Comp
         'windowMonths', ${a.windowMonths}::int, 'after', ${from}, 'through', ${ctx.asOf}::date) as detail,
       ${keyOf(sql.ref('recs.record_id'), sql.ref('recs.id_hash'))} as dedupe_key
     from recs join agg on agg.id_hash = recs.id_hash join persons p on p.id_hash = recs.id_hash`;
+
+  if (d.where.length === 0) {
+    // Reading every record of every subject in the window is what cost (the medical history of
+    // ~26,000 people: a read of most of feed_records). The monthly sums bound each person's
+    // window instead — months wholly inside it exactly, the two part months at its ends by their
+    // positive (or negative) readings — and only the people whose bound can pass are read record
+    // by record, which decides exactly and gives the links. A bound never drops a person the
+    // exact sum would keep, so the hits are those of the record-by-record statement.
+    const fullMonth = sql`(ms.month > ${from} and (ms.month + interval '1 month' - interval '1 day')::date <= ${ctx.asOf}::date)`;
+    const bound =
+      a.fn === 'sum'
+        ? {
+            up: sql`coalesce(w.full_total, 0) + coalesce(w.edge_pos, 0)`,
+            down: sql`coalesce(w.full_total, 0) + coalesce(w.edge_neg, 0)`,
+            exact: sql`w.full_total`,
+          }
+        : {
+            up: sql`coalesce(w.full_n, 0) + coalesce(w.edge_n, 0)`,
+            down: sql`coalesce(w.full_n, 0)`,
+            exact: sql`coalesce(w.full_n, 0)`,
+          };
+    const passes =
+      a.op === 'gte' || a.op === 'gt'
+        ? sql`${bound.up} ${op} ${a.value}::numeric`
+        : a.op === 'lte' || a.op === 'lt'
+          ? sql`${bound.down} ${op} ${a.value}::numeric`
+          : sql`(coalesce(w.edge_n, 0) > 0 or ${bound.exact} ${op} ${a.value}::numeric)`;
+    const hits = sql`with ${persons},
+    sums as (
+      select ms.id_hash, ${fullMonth} as full_month, ms.n, ms.total, ms.pos, ms.neg
+      from feed_month_sums ms join feed_batches b on b.id = ms.batch_id and b.status = 'loaded'
+        join persons p on p.id_hash = ms.id_hash
+      where ms.record_type = any(${types}) and ms.field = ${a.field}::text
+        and ms.month >= date_trunc('month', (${from} + 1)::timestamp)::date and ms.month <= ${ctx.asOf}::date
+    ),
+    candidates as materialized (
+      select w.id_hash from (
+        select id_hash,
+          sum(total) filter (where full_month) as full_total, sum(n) filter (where full_month) as full_n,
+          sum(pos) filter (where not full_month) as edge_pos, sum(neg) filter (where not full_month) as edge_neg,
+          sum(n) filter (where not full_month) as edge_n
+        from sums group by id_hash
+      ) w
+      where ${passes}
+    ),
+    recs as (
+      select r.id as record_id, r.id_hash, r.batch_id, r.event_date, r.data
+      from candidates c
+        cross join lateral (select * from feed_records r where r.id_hash = c.id_hash and ${inWindow}) r
+        join feed_batches b on b.id = r.batch_id and b.status = 'loaded'
+    ),
+    ${tail}`;
+    return { hits, monthSums: { recordTypes: d.recordTypes, field: a.field } };
+  }
+
+  const hits = sql`with ${persons},
+    recs as (
+      select r.id as record_id, r.id_hash, r.batch_id, r.event_date, r.data
+      from feed_records r join feed_batches b on b.id = r.batch_id and b.status = 'loaded'
+        join persons p on p.id_hash = r.id_hash
+      where ${inWindow}
+        and ${and(conds('r', sql.ref('p.region_code')))}
+    ),
+    ${tail}`;
   return { hits };
 }
