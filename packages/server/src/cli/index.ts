@@ -19,6 +19,7 @@ import { seedEnrolments } from '../demo/enrolments';
 import { formatSummary, generateCity, writeFeeds } from '../synthetic/index';
 import { loadCityDivisions } from '../modules/regions/divisions';
 import { benchRegistry } from './bench/registry';
+import { benchRegistrySearchExisting } from './bench/existing';
 import { benchIngest } from './bench/ingest';
 import { benchCollision } from './bench/collision';
 import { benchDashboard, type DashboardSize } from './bench/dashboard';
@@ -162,7 +163,9 @@ program
               bar?.update(n);
               if (!bar && city !== lastCity) {
                 lastCity = city;
-                console.error(`${new Date().toISOString()} city ${city} (${n} people generated before it)`);
+                console.error(
+                  `${new Date().toISOString()} city ${city}: first batch done (${n} people generated so far)`,
+                );
               }
             },
           ),
@@ -178,11 +181,8 @@ program
         const bar = progressBar('people');
         bar?.start(seedTarget(size), 0);
         res = await runAsSystem('cli seed', log, () =>
-          seedRegistry(
-            database.db,
-            new Protector(cfg),
-            { city: cfg.city, size, seed: Number(opts.seed) },
-            (n) => bar?.update(n),
+          seedRegistry(database.db, new Protector(cfg), { city: cfg.city, size, seed: Number(opts.seed) }, (n) =>
+            bar?.update(n),
           ),
         );
         bar?.stop();
@@ -338,7 +338,20 @@ program
   .option('--size <size>', 'demo | city | province', 'city')
   .option('--seed <n>', 'generator seed', '1')
   .option('--searches <n>', 'number of timed searches', '300')
-  .action(async (opts: { size: string; seed: string; searches: string }) => {
+  .option(
+    '--existing <schema>',
+    'only the search part, on this PostgreSQL schema seeded beforehand (jiuzhu seed --size province); not dropped',
+  )
+  .action(async (opts: { size: string; seed: string; searches: string; existing?: string }) => {
+    if (opts.existing !== undefined) {
+      const found = await benchRegistrySearchExisting(
+        config(),
+        { schema: opts.existing, searches: Number(opts.searches) },
+        (m) => console.error(m),
+      );
+      console.log(JSON.stringify(found));
+      return;
+    }
     const result = await benchRegistry(
       config(),
       { size: opts.size as 'demo' | 'city' | 'province', seed: Number(opts.seed), searches: Number(opts.searches) },
@@ -426,6 +439,10 @@ program.commands
     '--only <names>',
     'comma-separated endpoints to load (householdName, householdIdNumber, caseList, leadList, dashboardFigures)',
   )
+  .option(
+    '--existing <schema>',
+    'run on this PostgreSQL schema seeded beforehand (jiuzhu seed --size province) instead of seeding; not dropped',
+  )
   .action(
     async (opts: {
       size: string;
@@ -436,6 +453,7 @@ program.commands
       leads: string;
       plans?: boolean;
       only?: string;
+      existing?: string;
     }) => {
       const result = await benchApi(
         config(),
@@ -448,6 +466,7 @@ program.commands
           leads: Number(opts.leads),
           plans: Boolean(opts.plans),
           only: opts.only?.split(',').filter(Boolean) ?? [],
+          ...(opts.existing !== undefined ? { existingSchema: opts.existing } : {}),
         },
         (m) => console.error(m),
       );

@@ -153,24 +153,25 @@ export async function provincePlan(province: string, scale = 1): Promise<Provinc
   const weights = new Map<string, number>();
   for (const c of cities) {
     const census = CITY_POPULATION[c.code];
-    weights.set(
-      c.code,
-      census ?? (await loadCityDivisions(c.code)).filter((d) => d.level === 'village').length,
-    );
+    weights.set(c.code, census ?? (await loadCityDivisions(c.code)).filter((d) => d.level === 'village').length);
   }
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
   const cityPeople = Object.values(CITY_TARGETS).reduce((a, b) => a + b, 0);
   return cities.map((c) => {
     const share = weights.get(c.code)! / total;
     const factor = (PROVINCE_PEOPLE * scale * share) / cityPeople;
-    const targets = Object.fromEntries(
-      STATUSES.map((s) => [s, Math.round(CITY_TARGETS[s] * factor)]),
-    ) as StatusTargets;
+    const targets = Object.fromEntries(STATUSES.map((s) => [s, Math.round(CITY_TARGETS[s] * factor)])) as StatusTargets;
     return { city: c.code, name: c.name, share, targets, people: Object.values(targets).reduce((a, b) => a + b, 0) };
   });
 }
 
-export type ProvinceSeedOptions = { province: string; seed: number; scale?: number };
+export type ProvinceSeedOptions = {
+  province: string;
+  seed: number;
+  scale?: number;
+  /** Households per transaction (default 1000); the households are the same whatever the batch size. */
+  batchSize?: number;
+};
 
 /**
  * Loads a synthetic province (call in the system scope): the division tree of every city of
@@ -205,6 +206,7 @@ export async function seedProvince(
         seed: opts.seed,
         targets: c.targets,
         allocators,
+        ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
       }),
       (key) => `province-${c.city}-${key}`,
       result,
