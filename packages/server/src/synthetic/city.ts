@@ -47,7 +47,11 @@ export type Allocators = { ids: IdNumberAllocator; phones: PhoneAllocator; cards
 
 /** Fresh allocators for one seed: pass the same object to every city of a province, in a fixed order. */
 export function newAllocators(seed: number, asOf = GENERATOR_AS_OF): Allocators {
-  return { ids: new IdNumberAllocator(seed, asOf), phones: new PhoneAllocator(seed), cards: new BankCardAllocator(seed) };
+  return {
+    ids: new IdNumberAllocator(seed, asOf),
+    phones: new PhoneAllocator(seed),
+    cards: new BankCardAllocator(seed),
+  };
 }
 
 /**
