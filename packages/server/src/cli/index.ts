@@ -14,11 +14,12 @@ import { AppError, describeError } from '../errors';
 import { recordAudit, verifyAudit } from '../modules/audit/service';
 import { Protector } from '../crypto/index';
 import { rotateKeys } from '../modules/registry/keys';
-import { seedRegistry, seedTarget } from '../demo/registry';
+import { provincePlan, seedProvince, seedRegistry, seedTarget } from '../demo/registry';
 import { seedEnrolments } from '../demo/enrolments';
 import { formatSummary, generateCity, writeFeeds } from '../synthetic/index';
 import { loadCityDivisions } from '../modules/regions/divisions';
 import { benchRegistry } from './bench/registry';
+import { benchRegistrySearchExisting } from './bench/existing';
 import { benchIngest } from './bench/ingest';
 import { benchCollision } from './bench/collision';
 import { benchDashboard, type DashboardSize } from './bench/dashboard';
@@ -27,6 +28,7 @@ import { refreshAllFigures } from '../modules/dashboard/service';
 import { benchApi } from './bench/api';
 import { collideBatch, feedImport, feedKinds } from '../modules/exchange/ingest/cli';
 import { seedDemoAccounts } from '../modules/users/seed';
+import { seedDemoStandards } from '../modules/policy/service';
 import { fillProvinceOutbox, sendProvinceOutbox, startProvinceStub, type StubMode } from '../modules/province/service';
 import { createUser, listUsers, resetPassword, unlockUser } from '../modules/users/service';
 
@@ -125,7 +127,11 @@ program
     'demo',
   )
   .option('--seed <n>', 'random seed: the same seed gives the same city', '1')
-  .option('--scale <n>', 'province size as a multiple of the city size', '10')
+  .option(
+    '--scale <n>',
+    'province only: a multiple of the province size (≈1,000,000 people across the cities of the province of JIUZHU_CITY)',
+    '1',
+  )
   .option('--feeds <dir>', 'also write department feed files with planted events, decoys and ground-truth.json')
   .action((opts: { size: string; seed: string; scale: string; feeds?: string }) =>
     withDatabase(async (database, cfg) => {
@@ -133,21 +139,55 @@ program
         throw new InvalidArgumentError('--size is demo, city or province');
       if (cfg.env === 'production') throw new ConfigError('refusing to seed synthetic data in production');
       const size = opts.size as 'demo' | 'city' | 'province';
+      if (size === 'province' && opts.feeds) throw new InvalidArgumentError('--feeds is for demo and city sizes');
       const created = await seedDemoAccounts(database.db, cfg.city);
       if (created) console.log('demo accounts created (password jiuzhu-demo)');
-      const bar = progressBar('people');
-      bar?.start(seedTarget(size, Number(opts.scale)), 0);
       const started = Date.now();
-      const res = await runAsSystem('cli seed', log, () =>
-        seedRegistry(
-          database.db,
-          new Protector(cfg),
-          { city: cfg.city, size, seed: Number(opts.seed), scale: Number(opts.scale) },
-          (n) => bar?.update(n),
-        ),
-      );
-      bar?.stop();
-      console.log(formatSummary(res.summary, await loadCityDivisions(cfg.city)));
+      let res: Awaited<ReturnType<typeof seedRegistry>>;
+      if (size === 'province') {
+        // Every city of the province, each through the city seed's insert path (resumable).
+        const province = cfg.city.slice(0, 2);
+        const plan = await provincePlan(province, Number(opts.scale));
+        const bar = progressBar('people');
+        bar?.start(
+          plan.reduce((n, c) => n + c.people, 0),
+          0,
+        );
+        let lastCity = '';
+        const seeded = await runAsSystem('cli seed province', log, () =>
+          seedProvince(
+            database.db,
+            new Protector(cfg),
+            { province, seed: Number(opts.seed), scale: Number(opts.scale) },
+            (n, city) => {
+              bar?.update(n);
+              if (!bar && city !== lastCity) {
+                lastCity = city;
+                console.error(
+                  `${new Date().toISOString()} city ${city}: first batch done (${n} people generated so far)`,
+                );
+              }
+            },
+          ),
+        );
+        bar?.stop();
+        for (const c of plan) await seedDemoStandards(database.db, c.city);
+        for (const c of seeded.cities)
+          console.log(`${c.city} ${c.name}: ${c.people} people generated, ${c.inserted} households stored now`);
+        const divisions = (await Promise.all(plan.map((c) => loadCityDivisions(c.city)))).flat();
+        console.log(formatSummary(seeded.summary, divisions));
+        res = seeded;
+      } else {
+        const bar = progressBar('people');
+        bar?.start(seedTarget(size), 0);
+        res = await runAsSystem('cli seed', log, () =>
+          seedRegistry(database.db, new Protector(cfg), { city: cfg.city, size, seed: Number(opts.seed) }, (n) =>
+            bar?.update(n),
+          ),
+        );
+        bar?.stop();
+        console.log(formatSummary(res.summary, await loadCityDivisions(cfg.city)));
+      }
       console.log(
         `${res.inserted} households stored, ${res.skipped} already present, ${res.conflicts} skipped (a member was registered already), in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
@@ -167,7 +207,6 @@ program
             divisions,
             size,
             seed: Number(opts.seed),
-            scale: Number(opts.scale),
           }),
           seed: Number(opts.seed),
           outDir: opts.feeds,
@@ -299,7 +338,20 @@ program
   .option('--size <size>', 'demo | city | province', 'city')
   .option('--seed <n>', 'generator seed', '1')
   .option('--searches <n>', 'number of timed searches', '300')
-  .action(async (opts: { size: string; seed: string; searches: string }) => {
+  .option(
+    '--existing <schema>',
+    'only the search part, on this PostgreSQL schema seeded beforehand (jiuzhu seed --size province); not dropped',
+  )
+  .action(async (opts: { size: string; seed: string; searches: string; existing?: string }) => {
+    if (opts.existing !== undefined) {
+      const found = await benchRegistrySearchExisting(
+        config(),
+        { schema: opts.existing, searches: Number(opts.searches) },
+        (m) => console.error(m),
+      );
+      console.log(JSON.stringify(found));
+      return;
+    }
     const result = await benchRegistry(
       config(),
       { size: opts.size as 'demo' | 'city' | 'province', seed: Number(opts.seed), searches: Number(opts.searches) },
@@ -392,6 +444,10 @@ program.commands
     'then load the application list while a department feed of this many rows is imported in the server process',
     '0',
   )
+  .option(
+    '--existing <schema>',
+    'run on this PostgreSQL schema seeded beforehand (jiuzhu seed --size province) instead of seeding; not dropped',
+  )
   .action(
     async (opts: {
       size: string;
@@ -403,6 +459,7 @@ program.commands
       plans?: boolean;
       only?: string;
       besideImport: string;
+      existing?: string;
     }) => {
       const result = await benchApi(
         config(),
@@ -416,6 +473,7 @@ program.commands
           plans: Boolean(opts.plans),
           only: opts.only?.split(',').filter(Boolean) ?? [],
           besideImport: Number(opts.besideImport),
+          ...(opts.existing !== undefined ? { existingSchema: opts.existing } : {}),
         },
         (m) => console.error(m),
       );

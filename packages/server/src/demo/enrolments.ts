@@ -35,14 +35,16 @@ export async function seedEnrolments(
   const standards = new Map<string, { dibao: DibaoParams; tekun?: TekunParams; edge?: DibaoEdgeParams }>();
   const standardsOf = async (region: string) => {
     const county = region.slice(0, 6);
+    // The household's own city's standards (a province seed holds several cities; a city seed, opts.city).
+    const city = region.startsWith(opts.city) ? opts.city : region.slice(0, 4);
     let s = standards.get(county);
     if (!s) {
-      const dibao = await findEffectiveParams(db, opts.city, region, 'dibao', month);
+      const dibao = await findEffectiveParams(db, city, region, 'dibao', month);
       if (!dibao) throw new Error(`no 低保 standard for ${region}: seed the policy standards first`);
       s = {
         dibao,
-        tekun: await findEffectiveParams(db, opts.city, region, 'tekun', month),
-        edge: await findEffectiveParams(db, opts.city, region, 'dibao_edge', month),
+        tekun: await findEffectiveParams(db, city, region, 'tekun', month),
+        edge: await findEffectiveParams(db, city, region, 'dibao_edge', month),
       };
       standards.set(county, s);
     }

@@ -35,6 +35,23 @@ export interface GenerateCityOptions {
   targets?: Partial<StatusTargets>;
   /** The date ages are counted at (default GENERATOR_AS_OF, fixed so output does not change by the day). */
   asOf?: string;
+  /**
+   * Number allocators shared between the cities of one province (`newAllocators`), so ID
+   * numbers, phones and bank cards stay unique across them; default: the city's own.
+   */
+  allocators?: Allocators;
+}
+
+/** The ID number, phone and bank card allocators of a generator. */
+export type Allocators = { ids: IdNumberAllocator; phones: PhoneAllocator; cards: BankCardAllocator };
+
+/** Fresh allocators for one seed: pass the same object to every city of a province, in a fixed order. */
+export function newAllocators(seed: number, asOf = GENERATOR_AS_OF): Allocators {
+  return {
+    ids: new IdNumberAllocator(seed, asOf),
+    phones: new PhoneAllocator(seed),
+    cards: new BankCardAllocator(seed),
+  };
 }
 
 /**
@@ -489,9 +506,10 @@ class CityGenerator {
     }
     this.asOfDay = dayNumber(this.asOf);
     this.rng = new Random(`jiuzhu-city:${city}:${seed}`);
-    this.ids = new IdNumberAllocator(seed, this.asOf);
-    this.phones = new PhoneAllocator(seed);
-    this.cards = new BankCardAllocator(seed);
+    const allocators = options.allocators ?? newAllocators(seed, this.asOf);
+    this.ids = allocators.ids;
+    this.phones = allocators.phones;
+    this.cards = allocators.cards;
     this.surnames = surnameTable(city);
 
     const byCode = new Map(divisions.map((d) => [d.code, d]));

