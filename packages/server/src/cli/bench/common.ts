@@ -145,6 +145,64 @@ export async function indexedCopyBaseline(b: BenchDatabase, batchId: string, tab
 }
 
 /**
+ * The third ingest baseline, the database's best case for a load into a partition of its own: the
+ * rows an import prepared COPYed into a bare table shaped like feed_records (its columns, defaults
+ * and identity; no key, no index), then feed_records' indexes built on it (primary key, unique
+ * record key and the others, as CREATE INDEX after the load). Returns both times in seconds.
+ */
+export async function partitionCopyBaseline(
+  b: BenchDatabase,
+  batchId: string,
+  table: string,
+): Promise<{ copySeconds: number; indexSeconds: number }> {
+  const { database } = b;
+  const columns =
+    'batch_id, kind_code, record_type, line, record_key, id_hash, id_masked, name, event_date, data, protected_enc';
+  const select = `select ${columns} from feed_records where batch_id = '${batchId}'`;
+  const defs = await sql<{ indexdef: string }>`select indexdef from pg_indexes
+     where schemaname = current_schema() and tablename = 'feed_records' order by indexname`.execute(database.db);
+  const builds = defs.rows.map((r, i) => r.indexdef.replace(/ INDEX \S+ ON \S+ /, ` INDEX ${table}_${i} ON ${table} `));
+  if (builds.length < 5 || builds.some((d) => !d.includes(` ON ${table} `))) {
+    throw new Error(`unexpected indexes of feed_records: ${JSON.stringify(defs.rows)}`);
+  }
+  await database.exec(`create table ${table} (like feed_records including defaults including identity)`);
+  if (database.kind === 'postgresql') {
+    const file = path.join(b.work, `${table}.copy`);
+    const psql = (...commands: string[]) => {
+      const res = spawnSync(
+        'psql',
+        [
+          b.config.databaseUrl!,
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-c',
+          `set search_path=${b.schema}`,
+          ...commands.flatMap((c) => ['-c', c]),
+        ],
+        { encoding: 'utf8' },
+      );
+      if (res.status !== 0) throw new Error(`psql failed: ${res.stderr}`);
+    };
+    psql(`\\copy (${select}) to '${file}'`);
+    const t0 = performance.now();
+    psql(`\\copy ${table} (${columns}) from '${file}'`);
+    const t1 = performance.now();
+    psql(...builds);
+    const t2 = performance.now();
+    fs.rmSync(file, { force: true });
+    return { copySeconds: (t1 - t0) / 1000, indexSeconds: (t2 - t1) / 1000 };
+  }
+  const out = await database.pglite!.query(`copy (${select}) to '/dev/blob'`);
+  const blob = out.blob!;
+  const t0 = performance.now();
+  await database.pglite!.query(`copy ${table} (${columns}) from '/dev/blob'`, [], { blob });
+  const t1 = performance.now();
+  for (const d of builds) await database.exec(d);
+  const t2 = performance.now();
+  return { copySeconds: (t1 - t0) / 1000, indexSeconds: (t2 - t1) / 1000 };
+}
+
+/**
  * A year of approved regular payrolls per county and their lines for every active enrolment from
  * its first month, written set-based (the API and dashboard benches' history of payments).
  * `failedPerHundred` lines in a hundred end as returned (退票), the rest as paid.

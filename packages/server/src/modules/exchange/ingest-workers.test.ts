@@ -57,7 +57,7 @@ async function collect(protector: Protector, kind: Kind, file: string, workers: 
   const errors: string[] = [];
   const counts = { total: 0, rejected: 0, staged: 0, errorCount: 0 };
   for await (const p of preparedPieces(src, 'prefix\t')) {
-    for (const line of p.copy.split('\n').filter(Boolean)) {
+    for (const line of Buffer.from(p.copy).toString('utf8').split('\n').filter(Boolean)) {
       const cells = line.split('\t');
       const enc = cells.pop()!;
       // Encryption draws a fresh nonce: compare what was encrypted.

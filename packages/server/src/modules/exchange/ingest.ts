@@ -528,14 +528,14 @@ async function load(
     workers: useWorkers && kind.format !== 'xlsx',
   };
 
-  async function* checkedRows(into: 'records' | 'staging'): AsyncGenerator<string> {
+  async function* checkedRows(into: 'records' | 'staging'): AsyncGenerator<Uint8Array> {
     const prefix = into === 'records' ? recordPrefix : `${batchId}\t`;
     for await (const p of preparedPieces(source, prefix)) {
       stats.total += p.total;
       stats.rejected += p.rejected;
       stats.staged += p.staged;
       if (p.errorCount > 0) errors.addLines(p.errors, p.errorCount);
-      if (p.copy) yield p.copy;
+      if (p.copy.length > 0) yield p.copy;
     }
   }
 

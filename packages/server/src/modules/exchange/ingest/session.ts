@@ -11,8 +11,8 @@ import type { Database } from '../../../db/database';
 
 export type LoadSession = {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
-  /** `copy <table> (<columns>)` in text format from the chunks (each ends with a line end). */
-  copyIn(target: string, chunks: AsyncIterable<string>): Promise<void>;
+  /** `copy <table> (<columns>)` in text format from the chunks (text or UTF-8; each ends with a line end). */
+  copyIn(target: string, chunks: AsyncIterable<string | Uint8Array>): Promise<void>;
 };
 
 const PGLITE_COPY_CHUNK = 4 * 1024 * 1024;
@@ -48,7 +48,7 @@ export async function withLoadSession<T>(database: Database, fn: (s: LoadSession
         return { rows: r.rows as never[], rowCount: r.affectedRows ?? 0 };
       },
       async copyIn(target, chunks) {
-        let parts: string[] = [];
+        let parts: (string | Uint8Array)[] = [];
         let size = 0;
         const flush = async () => {
           if (size === 0) return;
