@@ -181,7 +181,9 @@ async function processRegister(
   let header: string[] | null = null;
   let keyColumn = -1;
   const seenKeys = new Set<string>();
-  const villages = new Map<string, boolean>();
+  // Every village code of the regions table, read once at the first household (a city has a few
+  // thousand): one query per village of the file was a round trip each on the main thread.
+  let villages: Set<string> | null = null;
   let current: Pending | null = null;
   let chunk: Pending[] = [];
   // Chunks on the worker threads, in file order; a few ahead, so the threads never wait for the file.
@@ -325,11 +327,12 @@ async function processRegister(
         continue;
       }
       const { regionCode } = item;
+      villages ??= new Set(
+        (await db.selectFrom('regions').select('code').execute())
+          .map((r) => r.code)
+          .filter((code) => regionLevelOf(code) === 'village'),
+      );
       if (!villages.has(regionCode)) {
-        const exists = await db.selectFrom('regions').select('code').where('code', '=', regionCode).executeTakeFirst();
-        villages.set(regionCode, Boolean(exists) && regionLevelOf(regionCode) === 'village');
-      }
-      if (!villages.get(regionCode)) {
         errors.push({
           row: item.line,
           column: '村居代码',
