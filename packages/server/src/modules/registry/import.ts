@@ -30,6 +30,8 @@ const CHUNK = 250;
 // Households per stored transaction. On PGlite (one connection, and the COPY runs on the main
 // thread) a request waits at most one short transaction behind the import, so it stays small there.
 const BATCH = { postgresql: 2000, pglite: 250 } as const;
+// Households stored by one import after which the registry tables' statistics are refreshed.
+const ANALYZE_AFTER = 1000;
 // Rows between two turns of the event loop, so a large file never holds the server.
 const YIELD_EVERY = 100;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -66,6 +68,8 @@ export type ImportPhases = {
   progress: number;
   /** After the last batch: merging the GIN indexes' pending lists (PostgreSQL). */
   cleanPendingLists: number;
+  /** After a large import: refreshing the registry tables' statistics (PostgreSQL). */
+  analyze: number;
 };
 
 export function newImportPhases(): ImportPhases {
@@ -84,6 +88,7 @@ export function newImportPhases(): ImportPhases {
     audit: 0,
     progress: 0,
     cleanPendingLists: 0,
+    analyze: 0,
   };
 }
 
@@ -439,6 +444,12 @@ async function processRegister(
         sql`select gin_clean_pending_list('members_name_trgm_idx'::regclass),
                    gin_clean_pending_list('members_name_grams_idx'::regclass)`.execute(db),
       );
+    // A large import changes the tables' statistics at once (an empty register becomes a city), and
+    // until autovacuum's analyze comes round the planner takes a county's households for a handful:
+    // a name search then probed the grams index once per household, minutes at city size. Not on
+    // PGlite, where analyze would hold the event loop.
+    if (imported >= ANALYZE_AFTER && database.kind === 'postgresql')
+      await timed('analyze', () => sql`analyze households, members, registry_history`.execute(db));
     phases.finish += performance.now() - loopEnded;
   } finally {
     // On failure: let the chunks still on the threads end before the import is marked failed.
