@@ -4,11 +4,19 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import type { Config } from '../../config';
 import { buildApp } from '../../app';
-import { baselineName, copyBaseline, peakRss, percentile, withBenchDatabase, type Log } from './common';
+import {
+  baselineName,
+  copyBaseline,
+  keyedRegisterBaseline,
+  peakRss,
+  percentile,
+  withBenchDatabase,
+  type Log,
+} from './common';
 import { runAsSystem } from '../../context';
 import { Protector } from '../../crypto/index';
 import { generateCity, type CitySize } from '../../synthetic/index';
-import { runRegisterImport, startRegisterImport } from '../../modules/registry/import';
+import { newImportPhases, runRegisterImport, startRegisterImport } from '../../modules/registry/import';
 import { householdToCsvLines, TEMPLATE_HEADER_LINE } from '../../modules/registry/import-writer';
 import { loadCityDivisions } from '../../modules/regions/divisions';
 
@@ -59,15 +67,29 @@ export async function benchRegistry(base: Config, opts: { size: CitySize; seed: 
     const upload = { path: `${file}.upload`, fileName: 'register.csv', size: bytes, sha256: '' };
     fs.copyFileSync(file, upload.path);
     const rss = peakRss();
+    const phases = newImportPhases();
     const t1 = performance.now();
     const report = await runAsSystem('bench', silent, async () =>
-      runRegisterImport(database, protector, await startRegisterImport(database.db, upload, false), upload, false),
+      runRegisterImport(
+        database,
+        protector,
+        await startRegisterImport(database.db, upload, false),
+        upload,
+        false,
+        phases,
+      ),
     );
     const oursSeconds = (performance.now() - t1) / 1000;
     const peakMb = rss.stop();
     if (report.errors.length > 0)
       throw new Error(`import reported ${report.errors.length} errors, first: ${JSON.stringify(report.errors[0])}`);
     log(`import: ${oursSeconds.toFixed(2)} s, ${report.importedHouseholds} households, peak RSS ${peakMb} MiB`);
+    const phaseSeconds = Object.fromEntries(Object.entries(phases).map(([k, ms]) => [k, +(ms / 1000).toFixed(2)]));
+    log(`import phases (s): ${JSON.stringify(phaseSeconds)}`);
+
+    // 3b. Keyed baseline: the rows the import stored, COPYed bare into tables with the same keys and indexes.
+    const keyedSeconds = await keyedRegisterBaseline(b, 'bench_keyed');
+    log(`keyed baseline COPY: ${keyedSeconds.toFixed(2)} s`);
 
     // 4. Search latency through HTTP as a county officer (region-scoped), mixed queries.
     const app = await buildApp({ config, database, logger: false });
@@ -107,6 +129,13 @@ export async function benchRegistry(base: Config, opts: { size: CitySize; seed: 
       },
       import: { seconds: +oursSeconds.toFixed(3), rowsPerSec: Math.round(rows / oursSeconds), peakRssMiB: peakMb },
       ratio: +(rows / oursSeconds / (rows / baselineSeconds)).toFixed(4),
+      keyedBaseline: {
+        what: `${database.kind === 'postgresql' ? 'psql \\copy' : 'PGlite COPY FROM blob'} of the stored households, members and history into tables like them, with their indexes and foreign keys`,
+        seconds: +keyedSeconds.toFixed(3),
+        timesBaseline: +(keyedSeconds / baselineSeconds).toFixed(2),
+      },
+      keyedRatio: +(keyedSeconds / oursSeconds).toFixed(4),
+      phases: phaseSeconds,
       search: {
         n: opts.searches,
         p50Ms: +percentile(latencies, 50).toFixed(1),

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import type { PreparedItem, PrepareTask } from './import-prepare';
+import type { PreparedChunk, PrepareTask } from './import-prepare';
 
 /**
  * The worker threads that check, encrypt and hash register rows (import-prepare.ts), so an
@@ -8,10 +8,10 @@ import type { PreparedItem, PrepareTask } from './import-prepare';
  * the event loop and the database: on a 2-core server, one thread). One pool for the process,
  * started on the first import; idle threads exit after a while and never keep the process alive.
  */
-let pool: Piscina<PrepareTask, PreparedItem[]> | null = null;
+let pool: Piscina<PrepareTask, PreparedChunk> | null = null;
 
-export function preparePool(): Piscina<PrepareTask, PreparedItem[]> {
-  pool ??= new Piscina<PrepareTask, PreparedItem[]>({
+export function preparePool(): Piscina<PrepareTask, PreparedChunk> {
+  pool ??= new Piscina<PrepareTask, PreparedChunk>({
     filename: new URL('./import-worker.mjs', import.meta.url).href,
     minThreads: 0,
     maxThreads: Math.max(1, Math.min(4, os.availableParallelism() - 1)),

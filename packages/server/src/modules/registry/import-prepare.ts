@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { HouseholdInput, maskIdNumber, type ImportError, type MemberInput } from '@jiuzhu/shared';
 import { Protector, type WorkerKeys } from '../../crypto/index';
 import { t, type Lang } from '../../i18n/messages';
@@ -51,6 +52,21 @@ export type PreparedItem =
   | { regionCode: string; line: number; memberErrors: ImportError[]; store: StoreRows | null };
 
 export type PrepareTask = { lang: Lang; keys: WorkerKeys; encrypt: boolean; header: string[]; households: Pending[] };
+
+/** A prepared chunk, with the worker's time on it (for the import's phase times). */
+export type PreparedChunk = { items: PreparedItem[]; ms: number };
+
+/**
+ * A time-ordered UUID (version 7: 48 bits of Unix milliseconds, then random bits). New households
+ * and members get ids that sort after the ones before, so a large import appends to the right edge
+ * of the primary-key and household_id indexes instead of touching a random page of each per row.
+ */
+export function uuidv7(): string {
+  const random = randomUUID();
+  const ms = Date.now().toString(16).padStart(12, '0');
+  // randomUUID is xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx with the variant bits V already set.
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${random.slice(15)}`;
+}
 
 /** A value in PostgreSQL's COPY text format (\N is null). */
 export function copyText(v: string | number | null | undefined): string {
@@ -142,7 +158,7 @@ function memberRow(
   const accountEnc = protector.encryptOptional(m.bankAccount, 'member.bank_account');
   const facts = accountFacts(protector, m.bankAccount, accountEnc);
   return `${[
-    randomUUID(),
+    uuidv7(),
     householdId,
     regionCode,
     m.name,
@@ -201,7 +217,7 @@ export function prepareImportHousehold(
   const memberErrors = fields.map((f) => ({ ...locate(h, f.path), reason: f.message }));
   const line = h.rows[0]!.line;
   if (memberErrors.length > 0) return { regionCode, line, memberErrors, store: null };
-  const householdId = randomUUID();
+  const householdId = uuidv7();
   const hashes = members.map((m) => protector.idHash(m.normalisedId!));
   const changes = [
     { field: 'members', old: null, new: members.map((m) => `${m.name} ${maskIdNumber(m.normalisedId!)}`) },
@@ -229,7 +245,8 @@ export function prepareImportHousehold(
 const protectors = new Map<string, Protector>();
 
 /** The worker's task: a chunk of households, each checked and prepared in order. */
-export function prepareChunk(task: PrepareTask): PreparedItem[] {
+export function prepareChunk(task: PrepareTask): PreparedChunk {
+  const started = performance.now();
   const id = `${task.keys.current}:${task.keys.algorithm}:${Buffer.from(task.keys.key).toString('hex')}:${Buffer.from(task.keys.indexKey).toString('hex')}`;
   let protector = protectors.get(id);
   if (!protector) {
@@ -237,5 +254,6 @@ export function prepareChunk(task: PrepareTask): PreparedItem[] {
     protectors.set(id, protector);
   }
   const header = new Map(task.header.map((name, i) => [name, i]));
-  return task.households.map((h) => prepareImportHousehold(protector, h, header, task.lang, task.encrypt));
+  const items = task.households.map((h) => prepareImportHousehold(protector, h, header, task.lang, task.encrypt));
+  return { items, ms: performance.now() - started };
 }

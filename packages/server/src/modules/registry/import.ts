@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
 import { regionLevelOf, type ImportError, type ImportProgress, type ImportReport } from '@jiuzhu/shared';
@@ -12,7 +13,14 @@ import { t } from '../../i18n/messages';
 import { recordAudit } from '../audit/service';
 import { COLUMNS } from './import-format';
 import { preparePool } from './import-pool';
-import { copyText, MEMBER_COPY_COLUMNS, type Pending, type PreparedItem, type StoreRows } from './import-prepare';
+import {
+  copyText,
+  MEMBER_COPY_COLUMNS,
+  type Pending,
+  type PreparedChunk,
+  type PreparedItem,
+  type StoreRows,
+} from './import-prepare';
 import { commonPrefix } from './service';
 import { readRowsFromFile } from './read-rows';
 import { removeUpload } from '../../uploads';
@@ -22,11 +30,67 @@ const CHUNK = 250;
 // Households per stored transaction. On PGlite (one connection, and the COPY runs on the main
 // thread) a request waits at most one short transaction behind the import, so it stays small there.
 const BATCH = { postgresql: 2000, pglite: 250 } as const;
+// Households stored by one import after which the registry tables' statistics are refreshed.
+const ANALYZE_AFTER = 1000;
 // Rows between two turns of the event loop, so a large file never holds the server.
 const YIELD_EVERY = 100;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export type RegisterUpload = { path: string; fileName: string; size: number; sha256: string };
+
+/**
+ * Where an import's time went, in milliseconds, for the benchmark. The main thread's phases add up
+ * to its wall time; the worker and database phases are summed over chunks and batches, which run
+ * beside the main thread and beside each other (two batches at once on PostgreSQL).
+ */
+export type ImportPhases = {
+  /** Main thread: reading the file and grouping rows by household, less the waits below. */
+  readAndGroup: number;
+  /** Main thread: waiting for a chunk from the worker threads. */
+  waitForWorkers: number;
+  /** Main thread: village, region and in-file duplicate checks on prepared households. */
+  checks: number;
+  /** Main thread: waiting for a batch to be stored before handing over the next. */
+  waitForStore: number;
+  /** Main thread: the end: the last batches stored and the GIN pending lists merged. */
+  finish: number;
+  /** Worker threads: checking, encrypting, hashing and writing COPY rows (summed over chunks). */
+  prepare: number;
+  /** Per batch: the queries for already-imported keys and people registered elsewhere. */
+  lookups: number;
+  /** Per batch, in its transaction: begin, settings, household numbers, commit. */
+  transaction: number;
+  copyHouseholds: number;
+  copyMembers: number;
+  copyHistory: number;
+  audit: number;
+  /** Per batch: the saved counts the page polls. */
+  progress: number;
+  /** After the last batch: merging the GIN indexes' pending lists (PostgreSQL). */
+  cleanPendingLists: number;
+  /** After a large import: refreshing the registry tables' statistics (PostgreSQL). */
+  analyze: number;
+};
+
+export function newImportPhases(): ImportPhases {
+  return {
+    readAndGroup: 0,
+    waitForWorkers: 0,
+    checks: 0,
+    waitForStore: 0,
+    finish: 0,
+    prepare: 0,
+    lookups: 0,
+    transaction: 0,
+    copyHouseholds: 0,
+    copyMembers: 0,
+    copyHistory: 0,
+    audit: 0,
+    progress: 0,
+    cleanPendingLists: 0,
+    analyze: 0,
+  };
+}
 
 /** Records a new import as running (the id the page polls) before any of the file is read. */
 export async function startRegisterImport(db: Kysely<DB>, upload: RegisterUpload, dryRun: boolean): Promise<string> {
@@ -72,10 +136,11 @@ export async function runRegisterImport(
   importId: string,
   file: RegisterUpload,
   dryRun: boolean,
+  phases: ImportPhases = newImportPhases(),
 ): Promise<ImportReport> {
   const { db } = database;
   try {
-    return await processRegister(database, protector, importId, file, dryRun);
+    return await processRegister(database, protector, importId, file, dryRun, phases);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     await db
@@ -95,9 +160,18 @@ async function processRegister(
   importId: string,
   file: RegisterUpload,
   dryRun: boolean,
+  phases: ImportPhases,
 ): Promise<ImportReport> {
   const { db } = database;
   const started = Date.now();
+  const timed = async <T>(phase: keyof ImportPhases, work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      phases[phase] += performance.now() - t0;
+    }
+  };
   const { lang, actor } = getContext();
   const actorName = actor?.username ?? 'system';
   const keys = protector.workerKeys();
@@ -112,11 +186,13 @@ async function processRegister(
   let header: string[] | null = null;
   let keyColumn = -1;
   const seenKeys = new Set<string>();
-  const villages = new Map<string, boolean>();
+  // Every village code of the regions table, read once at the first household (a city has a few
+  // thousand): one query per village of the file was a round trip each on the main thread.
+  let villages: Set<string> | null = null;
   let current: Pending | null = null;
   let chunk: Pending[] = [];
   // Chunks on the worker threads, in file order; a few ahead, so the threads never wait for the file.
-  const inFlight: Promise<PreparedItem[]>[] = [];
+  const inFlight: Promise<PreparedChunk>[] = [];
   const maxInFlight = pool.options.maxThreads * 2;
   let batch: StoreRows[] = [];
   // The batch being stored while the next ones are read and prepared (one at a time).
@@ -139,6 +215,7 @@ async function processRegister(
   const store = async (work: StoreRows[]) => {
     // Already imported keys are unchanged; people registered in another household are refused.
     // Each list goes as one array parameter: one short statement, index lookups, however large the batch.
+    const lookupsStarted = performance.now();
     const existing = new Set(
       (
         await sql<{ source_key: string }>`select source_key from households
@@ -153,6 +230,7 @@ async function processRegister(
     // Unscoped, as in findRegistered: a person registered in another region is refused too.
     const taken = await sql<{ id_hash: string }>`select id_hash from members
       where id_hash = any(${textArray([...hashOwner.keys()])}::text[])`.execute(db);
+    phases.lookups += performance.now() - lookupsStarted;
     for (const r of taken.rows) {
       const { w, index } = hashOwner.get(r.id_hash)!;
       refused.add(w);
@@ -162,6 +240,16 @@ async function processRegister(
     valid += good.length + (work.length - fresh.length);
     if (!dryRun && good.length > 0) {
       const regions = good.map((w) => w.sourceKey.slice(0, w.sourceKey.indexOf(':')));
+      const transactionStarted = performance.now();
+      // The copies and the audit row are phases of their own; the transaction's phase is the rest of it.
+      let inside = 0;
+      const part = async (phase: keyof ImportPhases, work: () => Promise<void>) => {
+        const t0 = performance.now();
+        await work();
+        const ms = performance.now() - t0;
+        phases[phase] += ms;
+        inside += ms;
+      };
       await bulkTransaction(database, async (trx, copyIn) => {
         // New names go to the trigram index's pending list and are merged once at the end (see
         // the end of processRegister): merging every 4 MB as they arrive was half the cost of the member COPY.
@@ -171,45 +259,54 @@ async function processRegister(
         await sql`set local synchronous_commit = off`.execute(trx);
         if (database.kind === 'postgresql') await sql`set local gin_pending_list_limit = '64MB'`.execute(trx);
         const seq = await householdNumbers(trx, good.length);
-        await copyIn(
-          'copy households (id, household_no, region_code, address_enc, source_key, assistance_status)',
-          good
-            .map(
-              (w, i) =>
-                `${[
-                  w.householdId,
-                  `${regions[i]}${String(seq[i]).padStart(6, '0')}`,
-                  regions[i],
-                  w.addressEnc,
-                  w.sourceKey,
-                  w.status,
-                ]
-                  .map(copyText)
-                  .join('\t')}\n`,
-            )
-            .join(''),
+        await part('copyHouseholds', () =>
+          copyIn(
+            'copy households (id, household_no, region_code, address_enc, source_key, assistance_status)',
+            good
+              .map(
+                (w, i) =>
+                  `${[
+                    w.householdId,
+                    `${regions[i]}${String(seq[i]).padStart(6, '0')}`,
+                    regions[i],
+                    w.addressEnc,
+                    w.sourceKey,
+                    w.status,
+                  ]
+                    .map(copyText)
+                    .join('\t')}\n`,
+              )
+              .join(''),
+          ),
         );
-        await copyIn(`copy members (${MEMBER_COPY_COLUMNS})`, good.map((w) => w.members).join(''));
-        await copyIn(
-          'copy registry_history (household_id, region_code, actor_username, action, changes)',
-          good
-            .map(
-              (w, i) =>
-                `${w.householdId}\t${copyText(regions[i])}\t${copyText(actorName)}\thousehold.create\t${w.changes}\n`,
-            )
-            .join(''),
+        await part('copyMembers', () =>
+          copyIn(`copy members (${MEMBER_COPY_COLUMNS})`, good.map((w) => w.members).join('')),
         );
-        await recordAudit(trx, {
-          action: 'household.import',
-          entity: 'household',
-          entityId: good.length === 1 ? good[0]!.householdId : null,
-          regionCode: good.length === 1 ? regions[0]! : commonPrefix(regions),
-          detail: { households: good.length, members: good.reduce((n, w) => n + w.hashes.length, 0) },
-        });
+        await part('copyHistory', () =>
+          copyIn(
+            'copy registry_history (household_id, region_code, actor_username, action, changes)',
+            good
+              .map(
+                (w, i) =>
+                  `${w.householdId}\t${copyText(regions[i])}\t${copyText(actorName)}\thousehold.create\t${w.changes}\n`,
+              )
+              .join(''),
+          ),
+        );
+        await part('audit', () =>
+          recordAudit(trx, {
+            action: 'household.import',
+            entity: 'household',
+            entityId: good.length === 1 ? good[0]!.householdId : null,
+            regionCode: good.length === 1 ? regions[0]! : commonPrefix(regions),
+            detail: { households: good.length, members: good.reduce((n, w) => n + w.hashes.length, 0) },
+          }),
+        );
       });
+      phases.transaction += performance.now() - transactionStarted - inside;
       imported += good.length;
     }
-    await saveProgress();
+    await timed('progress', saveProgress);
   };
 
   /** Hands a full batch to the database, after the one before it is stored. */
@@ -217,7 +314,9 @@ async function processRegister(
     if (batch.length === 0) return;
     const work = batch;
     batch = [];
-    while (storing.length >= maxStoring) await storing.shift();
+    await timed('waitForStore', async () => {
+      while (storing.length >= maxStoring) await storing.shift();
+    });
     const stored = store(work);
     // Seen when awaited next; until then it must not count as unhandled.
     stored.catch(() => {});
@@ -233,11 +332,12 @@ async function processRegister(
         continue;
       }
       const { regionCode } = item;
+      villages ??= new Set(
+        (await db.selectFrom('regions').select('code').execute())
+          .map((r) => r.code)
+          .filter((code) => regionLevelOf(code) === 'village'),
+      );
       if (!villages.has(regionCode)) {
-        const exists = await db.selectFrom('regions').select('code').where('code', '=', regionCode).executeTakeFirst();
-        villages.set(regionCode, Boolean(exists) && regionLevelOf(regionCode) === 'village');
-      }
-      if (!villages.get(regionCode)) {
         errors.push({
           row: item.line,
           column: '村居代码',
@@ -278,7 +378,14 @@ async function processRegister(
       inFlight.push(pool.run({ lang, keys, encrypt: !dryRun, header: header!, households: chunk }));
       chunk = [];
     }
-    while (inFlight.length > (final ? 0 : maxInFlight)) await take(await inFlight.shift()!);
+    while (inFlight.length > (final ? 0 : maxInFlight)) {
+      const { items, ms } = await timed('waitForWorkers', () => inFlight.shift()!);
+      phases.prepare += ms;
+      const waited = phases.waitForStore;
+      await timed('checks', () => take(items));
+      // The checks hand over full batches, which may wait for the store: that wait is its own phase.
+      phases.checks -= phases.waitForStore - waited;
+    }
   };
 
   const finish = async (h: Pending) => {
@@ -287,6 +394,7 @@ async function processRegister(
     if (chunk.length >= CHUNK) await dispatch();
   };
 
+  const loopStarted = performance.now();
   try {
     for await (const row of readRowsFromFile(file.path, file.fileName, (n) => (bytesDone = n))) {
       if (row.line % YIELD_EVERY === 0) await yieldToEventLoop();
@@ -324,11 +432,25 @@ async function processRegister(
       current = { key, rows: [{ line: row.line, cells: row.cells }] };
     }
     if (current) await finish(current);
+    const loopEnded = performance.now();
+    phases.readAndGroup += loopEnded - loopStarted - phases.waitForWorkers - phases.checks - phases.waitForStore;
     await dispatch(true);
     await flush();
     while (storing.length > 0) await storing.shift();
+    // Both GIN indexes of members (trigram and one/two-character grams) held new names in their
+    // pending lists (see store): merged here, so searches after the import read the index alone.
     if (imported > 0 && database.kind === 'postgresql')
-      await sql`select gin_clean_pending_list('members_name_trgm_idx'::regclass)`.execute(db);
+      await timed('cleanPendingLists', () =>
+        sql`select gin_clean_pending_list('members_name_trgm_idx'::regclass),
+                   gin_clean_pending_list('members_name_grams_idx'::regclass)`.execute(db),
+      );
+    // A large import changes the tables' statistics at once (an empty register becomes a city), and
+    // until autovacuum's analyze comes round the planner takes a county's households for a handful:
+    // a name search then probed the grams index once per household, minutes at city size. Not on
+    // PGlite, where analyze would hold the event loop.
+    if (imported >= ANALYZE_AFTER && database.kind === 'postgresql')
+      await timed('analyze', () => sql`analyze households, members, registry_history`.execute(db));
+    phases.finish += performance.now() - loopEnded;
   } finally {
     // On failure: let the chunks still on the threads end before the import is marked failed.
     await Promise.allSettled([...inFlight, ...storing]);

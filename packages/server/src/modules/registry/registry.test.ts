@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { makeIdNumber } from '@jiuzhu/shared';
 import { Writable } from 'node:stream';
 import pino from 'pino';
@@ -183,6 +184,26 @@ describe('household registry', () => {
     expect((await q(qiulu, `idNumber=${spouseId}`)).total).toBe(0);
     expect((await q(qiulu, `name=${encodeURIComponent('林国华')}`)).total).toBe(0);
     expect((await qiulu.request('GET', `/api/households/${householdId}`)).statusCode).toBe(404);
+  });
+
+  it('indexes every character and every pair of adjacent characters of a name, whatever its length', async () => {
+    // name_grams (migrations 0092, 0110): a fixed list for up to four characters, a split for longer names.
+    for (const name of [
+      '',
+      '林',
+      '林国',
+      '林国华',
+      '欧阳国华',
+      '林林林',
+      '买买提·艾力江',
+      '阿卜杜拉·买买提明',
+      'abcdefghi',
+    ]) {
+      const chars = Array.from(name);
+      const expected = new Set([...chars, ...chars.slice(1).map((c, i) => chars[i]! + c)]);
+      const r = await sql<{ grams: string[] }>`select name_grams(${name}) as grams`.execute(t.database.db);
+      expect(new Set(r.rows[0]!.grams), name).toEqual(expected);
+    }
   });
 
   it('edits a household: keeps identities, records every change masked, refuses a stale version', async () => {
