@@ -52,7 +52,7 @@ export type ImportPhases = {
   checks: number;
   /** Main thread: waiting for a batch to be stored before handing over the next. */
   waitForStore: number;
-  /** Main thread: the end: the last batches stored and the GIN pending lists merged. */
+  /** Main thread: the end: the last batches stored, the GIN pending lists merged, the analyze. */
   finish: number;
   /** Worker threads: checking, encrypting, hashing and writing COPY rows (summed over chunks). */
   prepare: number;
@@ -251,8 +251,9 @@ async function processRegister(
         inside += ms;
       };
       await bulkTransaction(database, async (trx, copyIn) => {
-        // New names go to the trigram index's pending list and are merged once at the end (see
-        // the end of processRegister): merging every 4 MB as they arrive was half the cost of the member COPY.
+        // New names go to the pending lists of the two GIN indexes over names (trigrams, grams) and are
+        // merged once at the end (see the end of processRegister): merging every 4 MB as they arrive
+        // was half the cost of the member COPY.
         // Not on PGlite, where the merge would hold the event loop in one long piece.
         // An import interrupted by a crash is marked failed at start-up and a re-upload skips what
         // was stored, so a commit need not wait for its WAL flush.
