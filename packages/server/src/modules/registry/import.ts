@@ -186,9 +186,9 @@ async function processRegister(
   let header: string[] | null = null;
   let keyColumn = -1;
   const seenKeys = new Set<string>();
-  // Every village code of the regions table, read once at the first household (a city has a few
-  // thousand): one query per village of the file was a round trip each on the main thread.
-  let villages: Set<string> | null = null;
+  // Whether each region code of the file is a known village. Asked for a chunk's new codes at once:
+  // one query per village of the file was a round trip each on the main thread.
+  const villages = new Map<string, boolean>();
   let current: Pending | null = null;
   let chunk: Pending[] = [];
   // Chunks on the worker threads, in file order; a few ahead, so the threads never wait for the file.
@@ -327,18 +327,22 @@ async function processRegister(
 
   /** The checks that need the database or the caller's region, on the prepared households in file order. */
   const take = async (items: PreparedItem[]) => {
+    const unknown = [
+      ...new Set(items.flatMap((item) => ('errors' in item || villages.has(item.regionCode) ? [] : [item.regionCode]))),
+    ];
+    if (unknown.length > 0) {
+      const known = await sql<{ code: string }>`select code from regions
+        where code = any(${textArray(unknown)}::text[])`.execute(db);
+      const found = new Set(known.rows.map((r) => r.code));
+      for (const code of unknown) villages.set(code, found.has(code) && regionLevelOf(code) === 'village');
+    }
     for (const item of items) {
       if ('errors' in item) {
         errors.push(...item.errors);
         continue;
       }
       const { regionCode } = item;
-      villages ??= new Set(
-        (await db.selectFrom('regions').select('code').execute())
-          .map((r) => r.code)
-          .filter((code) => regionLevelOf(code) === 'village'),
-      );
-      if (!villages.has(regionCode)) {
+      if (!villages.get(regionCode)) {
         errors.push({
           row: item.line,
           column: '村居代码',
