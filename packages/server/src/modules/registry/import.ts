@@ -52,7 +52,7 @@ export type ImportPhases = {
   checks: number;
   /** Main thread: waiting for a batch to be stored before handing over the next. */
   waitForStore: number;
-  /** Main thread: the end: the last batches stored and the GIN pending lists merged. */
+  /** Main thread: the end: the last batches stored, the GIN pending lists merged, the analyze. */
   finish: number;
   /** Worker threads: checking, encrypting, hashing and writing COPY rows (summed over chunks). */
   prepare: number;
@@ -186,9 +186,9 @@ async function processRegister(
   let header: string[] | null = null;
   let keyColumn = -1;
   const seenKeys = new Set<string>();
-  // Every village code of the regions table, read once at the first household (a city has a few
-  // thousand): one query per village of the file was a round trip each on the main thread.
-  let villages: Set<string> | null = null;
+  // Whether each region code of the file is a known village. Asked for a chunk's new codes at once:
+  // one query per village of the file was a round trip each on the main thread.
+  const villages = new Map<string, boolean>();
   let current: Pending | null = null;
   let chunk: Pending[] = [];
   // Chunks on the worker threads, in file order; a few ahead, so the threads never wait for the file.
@@ -251,8 +251,9 @@ async function processRegister(
         inside += ms;
       };
       await bulkTransaction(database, async (trx, copyIn) => {
-        // New names go to the trigram index's pending list and are merged once at the end (see
-        // the end of processRegister): merging every 4 MB as they arrive was half the cost of the member COPY.
+        // New names go to the pending lists of the two GIN indexes over names (trigrams, grams) and are
+        // merged once at the end (see the end of processRegister): merging every 4 MB as they arrive
+        // was half the cost of the member COPY.
         // Not on PGlite, where the merge would hold the event loop in one long piece.
         // An import interrupted by a crash is marked failed at start-up and a re-upload skips what
         // was stored, so a commit need not wait for its WAL flush.
@@ -326,18 +327,22 @@ async function processRegister(
 
   /** The checks that need the database or the caller's region, on the prepared households in file order. */
   const take = async (items: PreparedItem[]) => {
+    const unknown = [
+      ...new Set(items.flatMap((item) => ('errors' in item || villages.has(item.regionCode) ? [] : [item.regionCode]))),
+    ];
+    if (unknown.length > 0) {
+      const known = await sql<{ code: string }>`select code from regions
+        where code = any(${textArray(unknown)}::text[])`.execute(db);
+      const found = new Set(known.rows.map((r) => r.code));
+      for (const code of unknown) villages.set(code, found.has(code) && regionLevelOf(code) === 'village');
+    }
     for (const item of items) {
       if ('errors' in item) {
         errors.push(...item.errors);
         continue;
       }
       const { regionCode } = item;
-      villages ??= new Set(
-        (await db.selectFrom('regions').select('code').execute())
-          .map((r) => r.code)
-          .filter((code) => regionLevelOf(code) === 'village'),
-      );
-      if (!villages.has(regionCode)) {
+      if (!villages.get(regionCode)) {
         errors.push({
           row: item.line,
           column: '村居代码',
