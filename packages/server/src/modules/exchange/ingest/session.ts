@@ -52,7 +52,8 @@ export async function withLoadSession<T>(database: Database, fn: (s: LoadSession
         let size = 0;
         const flush = async () => {
           if (size === 0) return;
-          const blob = new Blob(parts);
+          // The byte chunks are Buffers and worker results: never a SharedArrayBuffer.
+          const blob = new Blob(parts as ConstructorParameters<typeof Blob>[0]);
           parts = [];
           size = 0;
           await pglite.query(`${target} from '/dev/blob'`, [], { blob });
