@@ -304,6 +304,9 @@ export async function ensureMonthSums(trx: Kysely<DB>, { recordTypes, field }: M
       group by record_type, id_hash, month, batch_id`.execute(trx);
     await restore.execute(trx);
   }
+  // Fresh statistics, or the planner reads all of a just-filled table to find a batch's few
+  // hundred subjects (PGlite never analyses on its own).
+  await sql`analyze feed_month_sums`.execute(trx);
 }
 
 /**
