@@ -280,6 +280,7 @@ export async function ensureMonthSums(trx: Kysely<DB>, { recordTypes, field }: M
     select current_setting('enable_hashagg') as hashagg, current_setting('enable_seqscan') as seqscan`.execute(trx);
   const restore = sql`select set_config('enable_hashagg', ${was.rows[0]!.hashagg}, true),
     set_config('enable_seqscan', ${was.rows[0]!.seqscan}, true)`;
+  let built = 0;
   for (const { batch_id, record_type } of todo.rows) {
     await sql`select set_config('enable_seqscan', 'off', true)`.execute(trx);
     const range = await sql<{ lo: string | null; hi: string | null }>`
@@ -289,7 +290,7 @@ export async function ensureMonthSums(trx: Kysely<DB>, { recordTypes, field }: M
     const { lo, hi } = range.rows[0] ?? { lo: null, hi: null };
     if (lo === null || hi === null) continue;
     await sql`select set_config('enable_hashagg', 'off', true)`.execute(trx);
-    await sql`
+    const res = await sql`
       insert into feed_month_sums (record_type, field, id_hash, month, batch_id, n, total, pos, neg)
       select record_type, ${field}::text, id_hash, month, batch_id,
         count(*)::int, sum(v), sum(v) filter (where v > 0), sum(v) filter (where v < 0)
@@ -302,8 +303,15 @@ export async function ensureMonthSums(trx: Kysely<DB>, { recordTypes, field }: M
         offset 0 -- the reading once per record, not once per aggregate that uses it
       ) x
       group by record_type, id_hash, month, batch_id`.execute(trx);
+    built += Number(res.numAffectedRows ?? 0);
     await restore.execute(trx);
   }
+  // Fresh statistics after a large build, or the planner reads all of a just-filled table to find
+  // a batch's few hundred subjects (PGlite never analyses on its own). After a small one, as
+  // autovacuum would, not: an analyse costs a batch run more than reading its subjects' sums.
+  const stats = await sql<{ rows: number }>`
+    select greatest(reltuples, 0)::float8 as rows from pg_class where oid = 'feed_month_sums'::regclass`.execute(trx);
+  if (built > 1_000 + 0.1 * Number(stats.rows[0]?.rows ?? 0)) await sql`analyze feed_month_sums`.execute(trx);
 }
 
 /**
