@@ -20,7 +20,7 @@ import { seedRegistry } from '../../demo/registry';
 import { importFeed } from '../../modules/exchange/ingest';
 import { writeWages } from '../../synthetic/wages';
 import type { CitySize } from '../../synthetic/index';
-import { percentile, seedPaidYear, withBenchDatabase, type BenchDatabase, type Log } from './common';
+import { percentile, seedPaidYear, withBenchDatabase, type BenchDatabase, type Log, adminCookie } from './common';
 import { withExistingDatabase } from './existing';
 
 export type ApiBenchOptions = {
@@ -419,12 +419,7 @@ async function captureStatements(
   const app = await buildApp({ config, database: { ...database, db: logged }, logger: false });
   try {
     await app.ready();
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: 'jiuzhu-demo' },
-    });
-    const cookie = `jz_session=${res.cookies.find((c) => c.name === 'jz_session')!.value}`;
+    const cookie = await adminCookie(app);
     const out = new Map<string, Statement[][]>();
     for (const e of endpoints) {
       const lists: Statement[][] = [];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from '../../config';
 import { openAndPrepare, type BootOptions } from '../../boot';
@@ -23,6 +24,18 @@ export function peakRss(): { stop(): number } {
       return Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576);
     },
   };
+}
+
+/** Logs the demo city admin in through `app.inject`; returns the session cookie for the next requests. */
+export async function adminCookie(app: FastifyInstance): Promise<string> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username: 'admin', password: 'jiuzhu-demo' },
+  });
+  const session = res.cookies.find((c) => c.name === 'jz_session');
+  if (res.statusCode !== 200 || !session) throw new Error(`login: ${res.statusCode} ${res.body}`);
+  return `jz_session=${session.value}`;
 }
 
 export function percentile(values: number[], p: number): number {

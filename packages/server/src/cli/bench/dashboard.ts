@@ -13,7 +13,7 @@ import { claimFigures } from '../../modules/insurance/service';
 import { leadFigures, leadTrend } from '../../modules/leads/service';
 import { paidFigures } from '../../modules/payroll/service';
 import type { FigureSlice } from '../../db/figures';
-import { percentile, seedPaidYear, withBenchDatabase, type Log } from './common';
+import { percentile, seedPaidYear, withBenchDatabase, type Log, adminCookie } from './common';
 
 /**
  * Enrolments per size (the rest of the rows scale with them); each covers 1–4 people (2.5 on
@@ -103,12 +103,7 @@ export async function benchDashboard(base: Config, opts: { size: DashboardSize; 
 
     const app = await buildApp({ config, database, logger: false });
     await app.ready();
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: 'jiuzhu-demo' },
-    });
-    const cookie = `jz_session=${login.cookies.find((c) => c.name === 'jz_session')!.value}`;
+    const cookie = await adminCookie(app);
     const regions = [config.city, '350302', '350303', '350304', '350305', '350322'];
     const from = `${year}-01`;
     const to = today.slice(0, 7);

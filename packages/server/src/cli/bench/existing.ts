@@ -8,7 +8,7 @@ import type { Config } from '../../config';
 import { openAndPrepare, type BootOptions } from '../../boot';
 import { buildApp } from '../../app';
 import { Protector } from '../../crypto/index';
-import { peakRss, percentile, type BenchDatabase, type Log } from './common';
+import { peakRss, percentile, type BenchDatabase, type Log, adminCookie } from './common';
 
 /**
  * Runs a benchmark on a database seeded beforehand (`jiuzhu seed --size province` into the
@@ -92,12 +92,7 @@ export async function benchRegistrySearchExisting(base: Config, opts: { schema: 
       .executeTakeFirstOrThrow();
     const app = await buildApp({ config, database, logger: false });
     await app.ready();
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: 'jiuzhu-demo' },
-    });
-    const cookie = `jz_session=${login.cookies.find((c) => c.name === 'jz_session')!.value}`;
+    const cookie = await adminCookie(app);
     const shapes = [
       (i: number) => `idNumber=${ids[i % ids.length]}`,
       (i: number) => `name=${encodeURIComponent(names[i % names.length]!.slice(0, 1))}&regionCode=${counties[0]}`,

@@ -12,6 +12,7 @@ import {
   percentile,
   withBenchDatabase,
   type Log,
+  adminCookie,
 } from './common';
 import { runAsSystem } from '../../context';
 import { Protector } from '../../crypto/index';
@@ -94,12 +95,7 @@ export async function benchRegistry(base: Config, opts: { size: CitySize; seed: 
     // 4. Search latency through HTTP as a county officer (region-scoped), mixed queries.
     const app = await buildApp({ config, database, logger: false });
     await app.ready();
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: 'jiuzhu-demo' },
-    });
-    const cookie = `jz_session=${login.cookies.find((c) => c.name === 'jz_session')!.value}`;
+    const cookie = await adminCookie(app);
     const queries = [
       (i: number) => `idNumber=${ids[i % ids.length]}`,
       (i: number) => `name=${encodeURIComponent(names[i % names.length]!.slice(0, 1))}&regionCode=350302`,
