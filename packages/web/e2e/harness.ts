@@ -91,6 +91,22 @@ export async function pickOption(_page: Page, option: ReturnType<Page['locator']
   await clickUntilGone(option);
 }
 
+/**
+ * Chooses `text` in an Ant Design select: opens it, clicks the option, and again until the select shows
+ * the choice. Under load the dropdown can close before the option's click lands (the option is then
+ * never visible again), so the select is reopened rather than the option waited for.
+ */
+export async function chooseInSelect(page: Page, select: ReturnType<Page['locator']>, text: string): Promise<void> {
+  const option = page.locator('.ant-select-dropdown:visible').getByText(text, { exact: true });
+  await expect
+    .poll(async () => {
+      if (!(await option.isVisible().catch(() => false))) await select.click({ timeout: 2_000 }).catch(() => {});
+      await option.click({ timeout: 2_000 }).catch(() => {});
+      return (await select.textContent()) ?? '';
+    })
+    .toContain(text);
+}
+
 /** Cancels the open confirmation and waits until it has closed. */
 export async function cancelConfirm(page: Page): Promise<void> {
   await clickUntilGone(page.getByTestId('confirm-cancel'));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { login, pickOption, startBrowserEnv, type BrowserEnv } from './harness';
+import { chooseInSelect, login, startBrowserEnv, type BrowserEnv } from './harness';
 
 let env: BrowserEnv;
 beforeAll(async () => {
@@ -80,8 +80,7 @@ describe('collision rules page', () => {
 
     // A fixed amount instead of the multiple: the mode switches to 元.
     await openEditor(page, 'wage.recipient');
-    await page.getByTestId('rule-condition-0-mode').click();
-    await pickOption(page, page.locator('.ant-select-dropdown:visible').getByText('金额（元）'));
+    await chooseInSelect(page, page.getByTestId('rule-condition-0-mode'), '金额（元）');
     await page.getByTestId('rule-condition-0-value').fill('1500');
     await page.getByTestId('rule-note').fill('改为固定金额');
     await page.getByTestId('rule-save').click();
