@@ -28,6 +28,10 @@ async function uploadDeaths(page: Page, fileName: string, csv: string) {
     .getByTestId('upload-form')
     .locator('input[type=file]')
     .setInputFiles({ name: fileName, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  // The upload takes the file into the page's state after the input's change; a submit before then
+  // finds no file and sends nothing (the one test here that did not wait for it: it failed once in
+  // CI with no result card).
+  await page.getByTestId('upload-form').getByText(fileName, { exact: true }).waitFor();
   await page.getByTestId('upload-submit').click();
   await page.getByTestId('upload-result').waitFor();
 }
