@@ -107,6 +107,16 @@ export async function chooseInSelect(page: Page, select: ReturnType<Page['locato
     .toContain(text);
 }
 
+/**
+ * Confirms the open confirmation and waits until it has closed. A click that lands while the dialog is
+ * still opening is lost under load; it is clicked again (the dialog's OK sends its action once: a
+ * second click while it is sending is ignored).
+ */
+export async function confirmOk(page: Page): Promise<void> {
+  await clickUntilGone(page.getByTestId('confirm-ok'));
+  await page.getByTestId('confirm-question').waitFor({ state: 'detached' });
+}
+
 /** Cancels the open confirmation and waits until it has closed. */
 export async function cancelConfirm(page: Page): Promise<void> {
   await clickUntilGone(page.getByTestId('confirm-cancel'));

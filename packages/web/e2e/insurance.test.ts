@@ -4,7 +4,7 @@ import { chinaToday, makeIdNumber, maskIdNumber, normalizeIdNumber } from '@jiuz
 import { insertEnrolments } from '../../server/src/modules/enrolments/create';
 import { demoSchemeInput } from '../../server/src/modules/insurance/demo-scheme';
 import { issueCondolenceTask } from '../../server/src/modules/insurance/condolence';
-import { startBrowserEnv, submitLogin, login, type BrowserEnv, cancelConfirm, pickOption } from './harness';
+import { startBrowserEnv, submitLogin, login, type BrowserEnv, cancelConfirm, confirmOk, pickOption } from './harness';
 
 const YUNZHUANG = '350302102201'; // 灵川镇 云庄村
 const INSURER = 'ins.e2e';
@@ -90,7 +90,7 @@ afterAll(() => env?.close());
 async function step(page: Page, name: string) {
   await page.getByTestId(`${name}-submit`).click();
   await expect.poll(() => page.getByTestId('confirm-question').textContent()).toContain(NAME);
-  await page.getByTestId('confirm-ok').click();
+  await confirmOk(page);
 }
 const status = (page: Page) => page.getByTestId('claim-header').getByTestId('claim-status').textContent();
 
@@ -251,7 +251,7 @@ describe('insurance pages', () => {
     // Corrected and confirmed: a new version, in force, listed.
     await page.getByTestId('scheme-year').fill(String(year));
     await page.getByTestId('scheme-submit').click();
-    await page.getByTestId('confirm-ok').click();
+    await confirmOk(page);
     await expect.poll(() => page.getByTestId('scheme-version-row').count()).toBe(versions + 1);
     expect(await page.getByTestId('insurance-scheme').first().textContent()).toContain('80.00 元');
     expect(await page.getByTestId('scheme-version-row').first().textContent()).toContain('生效中');
