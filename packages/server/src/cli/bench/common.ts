@@ -94,27 +94,21 @@ export function baselineName(database: Database): string {
  * The baseline of the ingest benchmarks: the same CSV file COPYed bare into a new unindexed
  * table of text columns (psql \copy on PostgreSQL, COPY FROM a blob on PGlite). Returns seconds.
  */
+/** Runs psql commands (`-c` each, in order) in the bench's schema on PostgreSQL; throws with psql's stderr. */
+function psql(b: BenchDatabase, ...commands: string[]): void {
+  const args = [b.config.databaseUrl!, '-v', 'ON_ERROR_STOP=1', '-c', `set search_path=${b.schema}`];
+  for (const c of commands) args.push('-c', c);
+  const res = spawnSync('psql', args, { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`psql failed: ${res.stderr}`);
+}
+
 export async function copyBaseline(b: BenchDatabase, file: string, table: string, columns: number): Promise<number> {
   const { database } = b;
   await database.exec(`create table ${table} (${Array.from({ length: columns }, (_, i) => `c${i} text`).join(', ')})`);
   if (database.kind === 'postgresql') {
     const t0 = performance.now();
-    const res = spawnSync(
-      'psql',
-      [
-        b.config.databaseUrl!,
-        '-v',
-        'ON_ERROR_STOP=1',
-        '-c',
-        `set search_path=${b.schema}`,
-        '-c',
-        `\\copy ${table} from '${file}' with (format csv, header true)`,
-      ],
-      { encoding: 'utf8' },
-    );
-    const seconds = (performance.now() - t0) / 1000;
-    if (res.status !== 0) throw new Error(`psql \\copy failed: ${res.stderr}`);
-    return seconds;
+    psql(b, `\\copy ${table} from '${file}' with (format csv, header true)`);
+    return (performance.now() - t0) / 1000;
   }
   const blob = new Blob([fs.readFileSync(file)]);
   const t0 = performance.now();
@@ -135,17 +129,9 @@ export async function indexedCopyBaseline(b: BenchDatabase, batchId: string, tab
   await database.exec(`create table ${table} (like feed_records including all)`);
   if (database.kind === 'postgresql') {
     const file = path.join(b.work, `${table}.copy`);
-    const psql = (command: string) => {
-      const res = spawnSync(
-        'psql',
-        [b.config.databaseUrl!, '-v', 'ON_ERROR_STOP=1', '-c', `set search_path=${b.schema}`, '-c', command],
-        { encoding: 'utf8' },
-      );
-      if (res.status !== 0) throw new Error(`psql failed: ${res.stderr}`);
-    };
-    psql(`\\copy (${select}) to '${file}'`);
+    psql(b, `\\copy (${select}) to '${file}'`);
     const t0 = performance.now();
-    psql(`\\copy ${table} (${columns}) from '${file}'`);
+    psql(b, `\\copy ${table} (${columns}) from '${file}'`);
     const seconds = (performance.now() - t0) / 1000;
     fs.rmSync(file, { force: true });
     return seconds;
@@ -181,26 +167,11 @@ export async function partitionCopyBaseline(
   await database.exec(`create table ${table} (like feed_records including defaults including identity)`);
   if (database.kind === 'postgresql') {
     const file = path.join(b.work, `${table}.copy`);
-    const psql = (...commands: string[]) => {
-      const res = spawnSync(
-        'psql',
-        [
-          b.config.databaseUrl!,
-          '-v',
-          'ON_ERROR_STOP=1',
-          '-c',
-          `set search_path=${b.schema}`,
-          ...commands.flatMap((c) => ['-c', c]),
-        ],
-        { encoding: 'utf8' },
-      );
-      if (res.status !== 0) throw new Error(`psql failed: ${res.stderr}`);
-    };
-    psql(`\\copy (${select}) to '${file}'`);
+    psql(b, `\\copy (${select}) to '${file}'`);
     const t0 = performance.now();
-    psql(`\\copy ${table} (${columns}) from '${file}'`);
+    psql(b, `\\copy ${table} (${columns}) from '${file}'`);
     const t1 = performance.now();
-    psql(...builds);
+    psql(b, ...builds);
     const t2 = performance.now();
     fs.rmSync(file, { force: true });
     return { copySeconds: (t1 - t0) / 1000, indexSeconds: (t2 - t1) / 1000 };
@@ -247,21 +218,16 @@ export async function keyedRegisterBaseline(b: BenchDatabase, prefix: string): P
   const into = (t: Copied) => `${t.target}${t.columns === '*' ? '' : ` (${t.columns})`}`;
   const select = (t: Copied) => `select ${t.columns} from ${t.source}`;
   if (database.kind === 'postgresql') {
-    const psql = (commands: string[]) => {
-      const args = [b.config.databaseUrl!, '-v', 'ON_ERROR_STOP=1', '-c', `set search_path=${b.schema}`];
-      for (const c of commands) args.push('-c', c);
-      const res = spawnSync('psql', args, { encoding: 'utf8' });
-      if (res.status !== 0) throw new Error(`psql failed: ${res.stderr}`);
-    };
     const file = (t: Copied) => path.join(b.work, `${t.target}.copy`);
-    psql(tables.map((t) => `\\copy (${select(t)}) to '${file(t)}'`));
+    psql(b, ...tables.map((t) => `\\copy (${select(t)}) to '${file(t)}'`));
     const t0 = performance.now();
-    psql([
+    psql(
+      b,
       `set gin_pending_list_limit = '64MB'`,
       ...tables.map((t) => `\\copy ${into(t)} from '${file(t)}'`),
       `select gin_clean_pending_list(i.indexrelid) from pg_index i join pg_class c on c.oid = i.indexrelid
          join pg_am a on a.oid = c.relam where i.indrelid = '${members.target}'::regclass and a.amname = 'gin'`,
-    ]);
+    );
     const seconds = (performance.now() - t0) / 1000;
     for (const t of tables) fs.rmSync(file(t), { force: true });
     return seconds;
