@@ -5,7 +5,7 @@ import type { Agent } from '@jiuzhu/server/test/harness';
 import { dispatchNewLeads } from '../../server/src/modules/leads/dispatch';
 import { plantLeadSignal } from '../../server/src/demo/lead-signal';
 import { passNoticePeriod as passNotice } from '../../server/src/demo/case-driver';
-import { login, startBrowserEnv, submitLogin, type BrowserEnv, cancelConfirm, pickOption } from './harness';
+import { login, startBrowserEnv, submitLogin, type BrowserEnv, cancelConfirm, confirmOk, pickOption } from './harness';
 import { expectNoMachineData } from './machine-data';
 
 const YUNZHUANG = '350302102201'; // 灵川镇 云庄村
@@ -97,7 +97,7 @@ describe('case pages', () => {
     // Only the forms of the allowed actions.
     expect(await page.getByTestId('form-record_survey').count()).toBe(0);
     await page.getByTestId('accept-submit').click();
-    await page.getByTestId('confirm-ok').click();
+    await confirmOk(page);
     await waitForStatus(page, 'accepted');
 
     // The survey: two staff (the first is the signed-in officer), findings.
@@ -123,7 +123,7 @@ describe('case pages', () => {
     await page.getByTestId('determine-submit').click();
     await waitForStatus(page, 'determined');
     await page.getByTestId('publish_notice-submit').click();
-    await page.getByTestId('confirm-ok').click();
+    await confirmOk(page);
     await waitForStatus(page, 'notice');
     const endsOn = (await page.getByTestId('case-notice-ends').textContent())!;
     expect(endsOn).toMatch(/\d{4}-\d{2}-\d{2}/);
@@ -152,7 +152,7 @@ describe('case pages', () => {
     await passNoticePeriod(caseId);
     await page.reload();
     await page.getByTestId('close_notice-submit').click();
-    await page.getByTestId('confirm-ok').click();
+    await confirmOk(page);
     await waitForStatus(page, 'pending_approval');
     expect(await page.getByTestId('case-approval-level').textContent()).toContain('县级');
     expect(await page.getByTestId('form-approve').count()).toBe(0);
@@ -169,7 +169,7 @@ describe('case pages', () => {
     expect(await countyPage.page.getByTestId('action-reject').textContent()).toContain('不予批准');
     expect(await countyPage.page.getByTestId('form-reject').count()).toBe(0);
     await countyPage.page.getByTestId('approve-submit').click();
-    await countyPage.page.getByTestId('confirm-ok').click();
+    await confirmOk(countyPage.page);
     await waitForStatus(countyPage.page, 'enrolled');
     const [y, m] = chinaToday().split('-').map(Number) as [number, number];
     const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
@@ -216,7 +216,7 @@ describe('case pages', () => {
     await cp.getByTestId('form-reject').getByText('请填写此项').waitFor();
     await cp.getByTestId('reject-reasons').fill('核对发现家庭名下有经营实体，收入超过低保标准');
     await cp.getByTestId('reject-submit').click();
-    await cp.getByTestId('confirm-ok').click();
+    await confirmOk(cp);
     await waitForStatus(cp, 'rejected');
     await cp.getByTestId('case-rejected').waitFor();
     expect(await cp.getByTestId('case-actions').count()).toBe(0);

@@ -8,7 +8,7 @@ import { applicationInput, driveCase, submitCase } from '../../server/src/demo/c
 import { runAsSystem } from '../../server/src/context';
 import { insertEnrolments } from '../../server/src/modules/enrolments/create';
 import { scheduleReviews } from '../../server/src/modules/reviews/schedule';
-import { login, pickOption, startBrowserEnv, submitLogin, type BrowserEnv, cancelConfirm } from './harness';
+import { login, pickOption, startBrowserEnv, submitLogin, type BrowserEnv, cancelConfirm, confirmOk } from './harness';
 import { expectNoMachineData } from './machine-data';
 
 const YUNZHUANG = '350302102201'; // 灵川镇 云庄村
@@ -319,7 +319,7 @@ describe('在册对象', () => {
     await cancelConfirm(page);
     expect(await page.getByTestId('review-status').textContent()).toBe('已重新认定');
     await page.getByTestId('decide-submit').click();
-    await page.getByTestId('confirm-ok').click();
+    await confirmOk(page);
     await expect.poll(() => page.getByTestId('review-status').textContent()).toBe('已决定');
     expect(await page.getByTestId('review-decision').textContent()).toContain('暂停发放');
     // The enrolment's history shows the change, in time order after the enrolment.
@@ -355,7 +355,7 @@ describe('在册对象', () => {
     await cancelConfirm(page);
     expect(await page.getByTestId('enrolment-change-amount_changed').count()).toBe(0);
     await page.getByTestId('change-submit').click();
-    await page.getByTestId('confirm-ok').click();
+    await confirmOk(page);
     await page.getByTestId('enrolment-change-amount_changed').waitFor();
     expect(await page.getByTestId('enrolment-change-amount_changed').textContent()).toContain('650.00 元');
     expect(await month(thisMonth).textContent()).toContain('800.00 元');
@@ -369,7 +369,7 @@ describe('在册对象', () => {
     await page.getByTestId('change-note').fill('配偶外出务工');
     await page.getByTestId('change-submit').click();
     expect(await page.getByTestId('confirm-question').textContent()).toContain('1 人');
-    await page.getByTestId('confirm-ok').click();
+    await confirmOk(page);
     await page.getByTestId('enrolment-change-members_changed').waitFor();
     await expect.poll(() => month(next).textContent()).toContain('400.00 元');
     expect(await month(thisMonth).textContent()).toContain('800.00 元');
@@ -385,7 +385,7 @@ describe('在册对象', () => {
     expect(await page.getByTestId('enrolment-change-suspended').count()).toBe(0);
     await page.getByTestId('change-note').fill('未按时报告家庭收入变化');
     await page.getByTestId('change-submit').click();
-    await page.getByTestId('confirm-ok').click();
+    await confirmOk(page);
     await page.getByTestId('enrolment-change-suspended').waitFor();
     await expect.poll(() => month(next).textContent()).toContain('暂停');
     expect(await page.getByTestId('enrolment-status').first().textContent()).toBe('暂停发放');
@@ -416,7 +416,7 @@ describe('在册对象', () => {
     await cancelConfirm(page);
     expect(await card.getByTestId('signal-act-ended').count()).toBe(0);
     await card.getByTestId('signal-act-confirm-end').click();
-    await page.getByTestId('confirm-ok').click();
+    await confirmOk(page);
     await card.getByTestId('signal-act-ended').waitFor();
     expect(await card.getByTestId('signal-act-ended').textContent()).toContain(next);
     // The signal is resolved; the enrolment's history shows the end, for a death, confirmed by the township.

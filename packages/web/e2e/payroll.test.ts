@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { addMonths, chinaToday } from '@jiuzhu/shared';
 import type { Agent } from '@jiuzhu/server/test/harness';
 import { luhnCard, payrollHousehold, plantEnrolment } from '../../server/src/demo/payroll-driver';
-import { login, pickOption, startBrowserEnv, type BrowserEnv, cancelConfirm } from './harness';
+import { login, pickOption, startBrowserEnv, type BrowserEnv, cancelConfirm, confirmOk } from './harness';
 import { expectNoMachineData } from './machine-data';
 
 const YUNZHUANG = '350302102201'; // 城厢区 灵川镇 云庄村
@@ -88,7 +88,7 @@ describe('payroll pages', () => {
     await page.getByTestId('action-submit').click();
     await page.getByTestId('submit-submit').click();
     await expect.poll(() => page.getByTestId('confirm-question').innerText()).toContain('1,350.00 元');
-    await page.getByTestId('confirm-ok').click();
+    await confirmOk(page);
     await waitForStatus(page, 'submitted');
     // The maker cannot approve her own payroll.
     expect(await page.getByTestId('action-approve').count()).toBe(0);
@@ -107,7 +107,7 @@ describe('payroll pages', () => {
     await cancelConfirm(fp);
     expect(await fp.getByTestId('payroll-detail').getAttribute('data-status')).toBe('submitted');
     await fp.getByTestId('approve-submit').click();
-    await fp.getByTestId('confirm-ok').click();
+    await confirmOk(fp);
     await waitForStatus(fp, 'approved');
 
     // The rural bank's file: fixed-width GBK, one line for the one payee of that bank.
@@ -198,7 +198,7 @@ describe('payroll pages', () => {
     await cancelConfirm(page);
     expect(await page.getByTestId('fact-total').innerText()).toBe(total);
     await page.getByTestId('adjust-submit').click();
-    await page.getByTestId('confirm-ok').click();
+    await confirmOk(page);
     await expect.poll(() => page.getByTestId('payroll-totals').innerText()).toContain('调整');
     await expect.poll(() => page.getByTestId('fact-total').innerText()).not.toBe(total);
     const lines = page.getByTestId('payroll-lines');
@@ -221,7 +221,7 @@ describe('payroll pages', () => {
     // Removed after confirming.
     await page.locator('[data-testid^="payroll-adjustment-remove-"]').click();
     await expect.poll(() => question.innerText()).toContain('删除调整');
-    await page.getByTestId('confirm-ok').click();
+    await confirmOk(page);
     await expect.poll(() => page.getByTestId('fact-total').innerText()).toBe(total);
     await expect.poll(() => page.getByTestId('payroll-exception-adjustment').count()).toBe(0);
     expect(await lines.innerText()).not.toContain('本月追回');
