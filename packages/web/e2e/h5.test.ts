@@ -133,7 +133,7 @@ describe('citizen H5 (/m)', () => {
     await page.getByTestId('h5-consent').tap();
     await page.getByTestId('h5-submit').tap();
 
-    const caseNo = (await page.getByTestId('h5-case-no').textContent())!.trim();
+    const caseNo = (await page.getByTestId('h5-apply-no').textContent())!.trim();
     expect(caseNo).toMatch(/^[A-Z]{2}\d+$/);
     const row = await env.t.database.db
       .selectFrom('cases')
@@ -149,7 +149,7 @@ describe('citizen H5 (/m)', () => {
       .executeTakeFirstOrThrow();
     expect(photo.size_bytes).toBeLessThanOrEqual(500 * 1024);
 
-    await page.getByTestId('h5-to-progress').tap();
+    await page.getByTestId('h5-apply-to-progress').tap();
     await expect.poll(() => page.getByTestId('h5-progress-caseno').inputValue()).toBe(caseNo);
     await page.getByTestId('h5-progress-phone').fill(mobile);
     await page.getByTestId('h5-progress-get-code').tap();

@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'react';
-import { validateIdNumber, type ApplicationMember, type PublicRegionList } from '@jiuzhu/shared';
+import { useState } from 'react';
+import { validateIdNumber, type ApplicationMember } from '@jiuzhu/shared';
 import { compressPhoto, type CompressedPhoto } from '../../lib/photo';
 import { navigate } from '../navigate';
 import { api } from '../api';
+import { DoneCard } from '../DoneCard';
 import { PhoneCodeFields } from '../PhoneCode';
+import { VillagePicker } from '../VillagePicker';
 import { useFormSubmit } from '../form';
 import { lang, t } from '../i18n';
 import type { H5Key } from '../locales/zh-CN';
@@ -31,9 +33,6 @@ function idMessage(idNumber: string): { ok: boolean; text: string } | null {
 
 export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
   const [members, setMembers] = useState<Member[]>([{ name: '', idNumber: '', relation: 'self' }]);
-  const [townships, setTownships] = useState<PublicRegionList['items']>([]);
-  const [villages, setVillages] = useState<PublicRegionList['items']>([]);
-  const [township, setTownship] = useState('');
   const [villageCode, setVillageCode] = useState('');
   const [address, setAddress] = useState('');
   const [phone, setPhone] = useState('');
@@ -44,21 +43,6 @@ export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
   const [photos, setPhotos] = useState<CompressedPhoto[]>([]);
   const { error, setError, busy, err, submit: send } = useFormSubmit();
   const [caseNo, setCaseNo] = useState('');
-
-  useEffect(() => {
-    api<PublicRegionList>('GET', '/api/public/regions')
-      .then((r) => setTownships(r.items))
-      .catch(() => setError(t('app.network')));
-  }, [setError]);
-  function chooseTownship(code: string) {
-    setTownship(code);
-    setVillages([]);
-    setVillageCode('');
-    if (!code) return;
-    api<PublicRegionList>('GET', `/api/public/regions?parent=${code}`)
-      .then((r) => setVillages(r.items))
-      .catch(() => setError(t('app.network')));
-  }
 
   const setMember = (i: number, patch: Partial<Member>) =>
     setMembers((ms) => ms.map((m, j) => (j === i ? { ...m, ...patch } : m)));
@@ -113,17 +97,15 @@ export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
 
   if (caseNo)
     return (
-      <section className="card" data-testid="h5-apply-done">
-        <h2>{t('apply.done')}</h2>
-        <p className="muted">{t('apply.caseNo')}</p>
-        <p className="case-no" data-testid="h5-case-no">
-          {caseNo}
-        </p>
-        <p>{t('apply.keepNo')}</p>
-        <button type="button" className="primary" data-testid="h5-to-progress" onClick={() => navigate('/m/progress')}>
-          {t('apply.toProgress')}
-        </button>
-      </section>
+      <DoneCard
+        testId="h5-apply"
+        title={t('apply.done')}
+        label={t('apply.caseNo')}
+        number={caseNo}
+        keep={t('apply.keepNo')}
+        action={t('apply.toProgress')}
+        onAction={() => navigate('/m/progress')}
+      />
     );
 
   return (
@@ -202,34 +184,13 @@ export function ApplyPage({ onDone }: { onDone: (caseNo: string) => void }) {
         </p>
       )}
       <section className="card">
-        <label className="field">
-          <span>{t('apply.township')}</span>
-          <select data-testid="h5-township" value={township} onChange={(e) => chooseTownship(e.target.value)}>
-            <option value="">{t('apply.choose')}</option>
-            {townships.map((r) => (
-              <option key={r.code} value={r.code}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('apply.village')}</span>
-          <select
-            data-testid="h5-village"
-            value={villageCode}
-            disabled={villages.length === 0}
-            onChange={(e) => setVillageCode(e.target.value)}
-          >
-            <option value="">{t('apply.choose')}</option>
-            {villages.map((r) => (
-              <option key={r.code} value={r.code}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-          {err('villageCode')}
-        </label>
+        <VillagePicker
+          testId="h5"
+          value={villageCode}
+          onChange={setVillageCode}
+          onError={() => setError(t('app.network'))}
+          villageError={err('villageCode')}
+        />
         <label className="field">
           <span>{t('apply.address')}</span>
           <input

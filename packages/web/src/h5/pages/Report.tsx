@@ -7,6 +7,7 @@ import {
   type CitizenClaimReportResult,
 } from '@jiuzhu/shared';
 import { api, ApiFailure } from '../api';
+import { DoneCard } from '../DoneCard';
 import { PhoneCodeFields } from '../PhoneCode';
 import { useFormSubmit } from '../form';
 import { lang, t } from '../i18n';
@@ -107,17 +108,15 @@ function ReportForm({
 
   if (done)
     return (
-      <section className="card" data-testid="h5-report-done">
-        <h2>{t('report.done')}</h2>
-        <p className="muted">{t('report.no')}</p>
-        <p className="case-no" data-testid="h5-report-no">
-          {done}
-        </p>
-        <p>{t('report.keepNo')}</p>
-        <button type="button" className="primary" data-testid="h5-report-to-progress" onClick={onProgress}>
-          {t('report.toProgress')}
-        </button>
-      </section>
+      <DoneCard
+        testId="h5-report"
+        title={t('report.done')}
+        label={t('report.no')}
+        number={done}
+        keep={t('report.keepNo')}
+        action={t('report.toProgress')}
+        onAction={onProgress}
+      />
     );
 
   return (
