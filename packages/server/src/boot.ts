@@ -7,6 +7,7 @@ import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
 import { ensureRegionsLoaded } from './modules/regions/service';
 import { ensureFeedCatalogue } from './modules/exchange/catalogue';
+import { failInterruptedBatches } from './modules/exchange/service';
 import { seedBuiltinRules } from './modules/collision/rules';
 import { seedDemoAccounts } from './modules/users/seed';
 import { failInterruptedImports } from './modules/registry/import';
@@ -58,6 +59,8 @@ export async function openAndPrepare(config: Config, log: Logger, opts: BootOpti
     if (applied.length > 0) log.info({ applied, current }, 'migrations applied');
     const interrupted = await failInterruptedImports(database.db, t('zh-CN', 'import.interrupted'));
     if (interrupted > 0) log.warn({ interrupted }, 'register imports interrupted by the last stop marked failed');
+    const batches = await failInterruptedBatches(database.db);
+    if (batches > 0) log.warn({ batches }, 'feed batches whose import no process is running marked interrupted');
     const loaded = await ensureRegionsLoaded(database.db, config.city);
     if (loaded > 0) log.info({ city: config.city, regions: loaded }, 'division tree loaded');
     const feeds = await ensureFeedCatalogue(database.db);

@@ -217,6 +217,10 @@ export const messages = {
     'zh-CN': '文件不是有效的 {encoding} 编码，请选择正确的编码（如 GBK）后重新上传',
     'en-US': 'The file is not valid {encoding}; choose the right encoding (e.g. GBK) and upload it again',
   },
+  'feed.reason.interrupted': {
+    'zh-CN': '导入被中断（服务停止或重启），请重新发送该文件',
+    'en-US': 'The import was interrupted (the service stopped or restarted); send the file again',
+  },
   'feed.reason.empty': { 'zh-CN': '文件中没有数据', 'en-US': 'The file has no data' },
   'feed.reason.unreadable': {
     'zh-CN': '无法读取该 {format} 文件（文件损坏或不是该格式）',

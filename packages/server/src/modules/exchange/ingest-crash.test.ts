@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
 import { openDatabase, type Database } from '../../db/database';
 import { createTestApp, onPostgres, type TestApp } from '../../../test/harness';
-import { importFeed } from './ingest';
+import { failInterruptedBatches, importFeed } from './ingest';
 import { writeWages } from '../../synthetic/wages';
 
 const run = promisify(execFile);
@@ -56,7 +56,7 @@ async function stateOf(database: Database) {
 }
 
 describe('jiuzhu feed import, killed with SIGKILL mid-load', () => {
-  it('leaves nothing of the batch visible; running it again completes the same batch', async () => {
+  it('leaves nothing of the batch visible, then shows it interrupted; running it again completes the same batch', async () => {
     const child = spawn(process.execPath, [CLI, 'feed', 'import', 'hrss', file, '--as-of', '2026-01-01'], {
       env: { ...process.env, ...t.cliEnv, LOG_LEVEL: 'debug' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,6 +88,14 @@ describe('jiuzhu feed import, killed with SIGKILL mid-load', () => {
       expect(s.records.n).toBe(0);
       expect(s.staging).toBe(0);
       expect(s.errors).toBe(0);
+      // Once nobody holds its lock (PostgreSQL ends the dead client's session when it sees the
+      // connection closed), it is shown as interrupted (as at boot, or when the batches are read).
+      while ((await failInterruptedBatches(database.db)) === 0) {
+        expect((await stateOf(database)).batches.map((b) => b.status)).toEqual(['loading']);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const marked = await database.db.selectFrom('feed_batches').select(['status', 'failure']).execute();
+      expect(marked).toEqual([{ status: 'failed', failure: { reason: 'interrupted' } }]);
     } finally {
       await database.close();
     }

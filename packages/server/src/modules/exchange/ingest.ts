@@ -15,6 +15,11 @@
  *    a second row) and cleared. Then the quarantined rows' errors, and the batch is 'loaded'.
  *    Until that commit nothing of the batch is visible; a kill -9 anywhere leaves the batch
  *    'loading' with no rows.
+ * 4. Such a batch is found by failInterruptedBatches (at boot, and whenever batches are read):
+ *    'loading' while nobody holds its advisory lock means its import is not running in any
+ *    process, and it becomes 'failed' with the reason 'interrupted' (send the file again). The
+ *    same file (or push key) sent again resumes that same batch: the loader, holding the lock,
+ *    sets it back to 'loading' and loads it.
  *
  * No full ID number is stored: the normalised number becomes `protector.idHash(...)` and its
  * mask. Protected columns (addresses, diagnoses, certificate numbers) are encrypted together,
@@ -117,6 +122,28 @@ const RECORD_COLUMNS = `batch_id, kind_code, record_type, line, record_key, id_h
 /** A unique violation (SQLSTATE 23505), as pg and PGlite report it. */
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}
+
+/** The failure reason of a batch whose import stopped with its process (a kill, a crash, a restart). */
+export const INTERRUPTED = 'interrupted';
+
+/** A batch an import may (re)load: still 'loading', or interrupted. */
+export function resumable(b: { status: string; failure: { reason: string } | null }): boolean {
+  return b.status === 'loading' || (b.status === 'failed' && b.failure?.reason === INTERRUPTED);
+}
+
+/**
+ * Marks 'failed' (reason 'interrupted') every 'loading' batch whose advisory lock nobody holds:
+ * its import died with its process. An import running in any process holds the lock for its
+ * whole load, so it is never marked; one caught before it takes the lock takes the batch back
+ * (load below). On PGlite the load holds the only connection, so this waits for it.
+ */
+export async function failInterruptedBatches(db: Kysely<DB>): Promise<number> {
+  const marked = await sql<{ id: string }>`
+    update feed_batches set status = 'failed', failure = ${JSON.stringify({ reason: INTERRUPTED })}::jsonb
+     where status = 'loading' and pg_try_advisory_xact_lock(hashtext('feed_batch:' || id::text))
+    returning id`.execute(db);
+  return marked.rows.length;
 }
 
 // ---------------------------------------------------------------------------
@@ -411,7 +438,7 @@ export async function importFeed(deps: IngestDeps, input: IngestInput, options: 
         .where('source_code', '=', kind.source_code)
         .where('idempotency_key', '=', options.idempotencyKey)
         .executeTakeFirst();
-      if (batch && batch.status !== 'loading') return resultOf(batch, batch.status === 'loaded');
+      if (batch && !resumable(batch)) return resultOf(batch, batch.status === 'loaded');
     }
     batch ??= await findOpenBatch(db, kind.code, file.sha256);
     if (batch?.status === 'loaded') return resultOf(batch, true);
@@ -433,7 +460,7 @@ export async function importFeed(deps: IngestDeps, input: IngestInput, options: 
           .executeTakeFirst();
       }
       if (!batch) throw new Error('feed batch could not be created');
-      if (batch.status !== 'loading') return resultOf(batch, batch.status === 'loaded');
+      if (!resumable(batch)) return resultOf(batch, batch.status === 'loaded');
     }
     const batchId = batch.id;
     // A resumed batch keeps its own reference date.
@@ -469,7 +496,13 @@ export async function importFeed(deps: IngestDeps, input: IngestInput, options: 
           duration_ms: durationMs,
         })
         .where('id', '=', batchId)
-        .where('status', '=', 'loading')
+        // Interrupted too: marked while this import waited for its lock, and not reopened.
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'loading'),
+            eb.and([eb('status', '=', 'failed'), sql<boolean>`failure ->> 'reason' = ${INTERRUPTED}`]),
+          ]),
+        )
         .execute();
       deps.log.info({ batchId, kind: kind.code, reason: fileError.reason }, 'feed batch refused');
       const fresh = await db.selectFrom('feed_batches').selectAll().where('id', '=', batchId).executeTakeFirstOrThrow();
@@ -480,13 +513,17 @@ export async function importFeed(deps: IngestDeps, input: IngestInput, options: 
   }
 }
 
+/** The batch of this file: loaded or loading (at most one, by the unique index), else an interrupted one. */
 function findOpenBatch(db: Kysely<DB>, kindCode: string, sha256: string) {
   return db
     .selectFrom('feed_batches')
     .selectAll()
     .where('kind_code', '=', kindCode)
     .where('file_sha256', '=', sha256)
-    .where('status', '<>', 'failed')
+    .where((eb) => eb.or([eb('status', '<>', 'failed'), sql<boolean>`failure ->> 'reason' = ${INTERRUPTED}`]))
+    .orderBy(sql`status = 'failed'`)
+    .orderBy('batch_no', 'desc')
+    .limit(1)
     .executeTakeFirst();
 }
 
@@ -546,10 +583,15 @@ async function load(
       try {
         // One loader per batch at a time; a second one waits, then finds the batch done.
         await s.query('select pg_advisory_xact_lock(hashtext($1))', [`feed_batch:${batchId}`]);
-        const cur = await s.query<{ status: string }>('select status from feed_batches where id = $1 for update', [
-          batchId,
-        ]);
-        if (cur.rows[0]?.status !== 'loading') {
+        const cur = await s.query<{ status: string; reason: string | null }>(
+          `select status, failure ->> 'reason' as reason from feed_batches where id = $1 for update`,
+          [batchId],
+        );
+        // Interrupted (a crash before, or marked while this import waited for the lock): this
+        // import holds the lock now and loads it.
+        if (cur.rows[0]?.status === 'failed' && cur.rows[0].reason === INTERRUPTED) {
+          await s.query(`update feed_batches set status = 'loading', failure = null where id = $1`, [batchId]);
+        } else if (cur.rows[0]?.status !== 'loading') {
           await s.query('commit');
           committed = true;
           return 'done-elsewhere' as const;

@@ -162,6 +162,41 @@ describe('signed pushes', () => {
     expect(await auditCount()).toBe(audits);
   });
 
+  it('resumes a push whose import died, when the department sends it again with its key', async () => {
+    const body = jsonl([death(), death()]);
+    const idempotencyKey = 'died-push-0001';
+    // As a process killed mid-load leaves it: the key claimed, its batch committed 'loading', no rows.
+    await t.database.db
+      .insertInto('feed_push_requests')
+      .values({
+        source_code: 'public_security',
+        idempotency_key: idempotencyKey,
+        body_sha256: createHash('sha256').update(body).digest('hex'),
+      })
+      .execute();
+    const dead = await t.database.db
+      .insertInto('feed_batches')
+      .values({
+        kind_code: KIND,
+        source_code: 'public_security',
+        channel: 'push',
+        file_name: `push-${idempotencyKey}.csv`,
+        file_sha256: 'f'.repeat(64),
+        idempotency_key: idempotencyKey,
+        status: 'loading',
+        created_by: 'feed:public_security',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const shown = (await admin.request('GET', `/api/feeds/batches/${dead.id}`)).json();
+    expect(shown).toMatchObject({ status: 'failed', failure: { reason: 'interrupted' } });
+    const n = await records();
+    const res = await push(body, { idempotencyKey });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ batchId: dead.id, status: 'loaded', alreadyLoaded: false, rowsLoaded: 2 });
+    expect(await records()).toBe(n + 2);
+  });
+
   it('refuses a re-used idempotency key with other records (409)', async () => {
     await push(jsonl([death()]), { idempotencyKey: 'reused-key-0001' });
     const n = await records();

@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import iconv from 'iconv-lite';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '@jiuzhu/shared';
-import { createTestApp, type Agent, type TestApp } from '../../../test/harness';
+import { createTestApp, onPostgres, type Agent, type TestApp } from '../../../test/harness';
+import { writeWages } from '../../synthetic/wages';
+import { importFeed } from './ingest';
 
 let t: TestApp;
 let admin: Agent;
@@ -333,6 +340,91 @@ describe('uploads, batches and error reports', () => {
     expect((await admin.request('GET', '/api/feeds/batches/not-a-uuid')).statusCode).toBe(404);
     expect((await upload(admin, DEATHS, Buffer.alloc(0))).statusCode).toBe(400);
     expect((await upload(admin, 'public_security.nope', `${DEATH_HEADER}\n`)).statusCode).toBe(404);
+  });
+});
+
+describe('interrupted imports', () => {
+  /** A batch as a killed import leaves it: committed 'loading', no rows (ingest.ts, step 2). */
+  async function deadBatch(body: string): Promise<string> {
+    const row = await t.database.db
+      .insertInto('feed_batches')
+      .values({
+        kind_code: DEATHS,
+        source_code: 'public_security',
+        channel: 'upload',
+        file_name: '死亡注销.csv',
+        file_sha256: createHash('sha256').update(body).digest('hex'),
+        file_bytes: Buffer.byteLength(body),
+        status: 'loading',
+        as_of: '2025-12-31',
+        created_by: 'admin',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+  const listed = async (id: string) => {
+    const page = (await auditor.request('GET', `/api/feeds/batches?kind=${DEATHS}&pageSize=100`)).json();
+    return page.items.find((b: { id: string }) => b.id === id);
+  };
+
+  it('shows a batch whose import died as interrupted; the same file sent again loads that batch', async () => {
+    const body = [DEATH_HEADER, deathRow(), deathRow()].join('\n') + '\n';
+    const id = await deadBatch(body);
+    expect(await listed(id)).toMatchObject({
+      status: 'failed',
+      failure: { reason: 'interrupted', message: '导入被中断（服务停止或重启），请重新发送该文件' },
+    });
+    const en = await auditor.request('GET', `/api/feeds/batches/${id}`, undefined, { 'accept-language': 'en-US' });
+    expect(en.json()).toMatchObject({ status: 'failed', failure: { reason: 'interrupted' } });
+    expect(en.json().failure.message).toMatch(/send the file again/);
+
+    const again = await upload(admin, DEATHS, body, { asOf: '2025-12-31' });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ batchId: id, status: 'loaded', alreadyLoaded: false, rowsLoaded: 2 });
+    expect(await listed(id)).toMatchObject({ status: 'loaded', failure: null, rowsLoaded: 2 });
+    const sha = createHash('sha256').update(body).digest('hex');
+    expect(await count('feed_batches', ['file_sha256', sha])).toBe(1);
+    expect(await count('feed_records', ['batch_id', id])).toBe(2);
+  });
+
+  it.runIf(onPostgres)('leaves a batch whose import another process is running as loading', async () => {
+    const id = await deadBatch([DEATH_HEADER, deathRow()].join('\n') + '\n');
+    // Another process's import holds the batch's advisory lock for its whole load.
+    const other = await t.database.pool!.connect();
+    try {
+      await other.query('select pg_advisory_lock(hashtext($1))', [`feed_batch:${id}`]);
+      expect((await listed(id)).status).toBe('loading');
+      expect((await auditor.request('GET', `/api/feeds/batches/${id}`)).json().status).toBe('loading');
+      await other.query('select pg_advisory_unlock(hashtext($1))', [`feed_batch:${id}`]);
+    } finally {
+      other.release();
+    }
+    expect((await listed(id)).failure).toMatchObject({ reason: 'interrupted' });
+  });
+
+  it('never marks the batch of an import running while the list is read', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiuzhu-running-'));
+    try {
+      const file = path.join(dir, 'hrss.wages.csv');
+      await writeWages(file, 20_000, 'R');
+      let started!: () => void;
+      const loading = new Promise<void>((resolve) => (started = resolve));
+      const log = pino({ level: 'debug' }, { write: (line: string) => line.includes('"phase":"start"') && started() });
+      const running = importFeed(
+        { database: t.database, db: t.database.db, protector: t.app.deps.protector, log },
+        { path: file, fileName: 'hrss.wages.csv' },
+        { kindCode: 'hrss.wages', channel: 'cli', actor: 'test', asOf: '2026-01-01' },
+      );
+      await loading;
+      // PostgreSQL answers while the load runs; PGlite's load holds the one connection, so the read waits for it.
+      const page = (await auditor.request('GET', '/api/feeds/batches?kind=hrss.wages')).json();
+      expect(page.items.map((b: { status: string }) => b.status)).toEqual([onPostgres ? 'loading' : 'loaded']);
+      const result = await running;
+      expect(result).toMatchObject({ status: 'loaded', alreadyLoaded: false, batchId: page.items[0].id });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

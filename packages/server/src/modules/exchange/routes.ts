@@ -26,7 +26,7 @@ import { AppError, Forbidden, InvalidField, NotFound } from '../../errors';
 import { recordAudit } from '../audit/service';
 import { requestCollisionRun } from '../collision/service';
 import { errorsCsvStream } from './errors-csv';
-import { importFeed, type IngestDeps, type IngestResult } from './ingest';
+import { importFeed, resumable, type IngestDeps, type IngestResult } from './ingest';
 import { authenticatePush, pushFile, readPushBody } from './push';
 import {
   assertBatch,
@@ -335,7 +335,7 @@ export default async function exchangeRoutes(app: FastifyInstance) {
           .where('p.idempotency_key', '=', idempotencyKey)
           .executeTakeFirstOrThrow();
         if (claim.body_sha256 !== bodySha) throw new AppError(409, 'CONFLICT', 'exchange.push.idempotencyConflict');
-        if (claim.id && claim.status !== 'loading')
+        if (claim.id && !resumable({ status: claim.status!, failure: claim.failure }))
           return toImportResult(lang, {
             batchId: claim.id,
             batchNo: Number(claim.batch_no),

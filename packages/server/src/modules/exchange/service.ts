@@ -22,10 +22,11 @@ import type { DB, FeedColumnSpec, FeedKindsTable } from '../../db/schema';
 import { Conflict, Invalid, InvalidField, NotFound } from '../../errors';
 import { messages, t, type Lang, type MessageKey } from '../../i18n/messages';
 import { recordAudit } from '../audit/service';
-import type { IngestResult } from './ingest';
+import { failInterruptedBatches, type IngestResult } from './ingest';
 
 // The module's public surface: the built-in feed kinds (the case verification reads their labels).
 export { FEED_KINDS } from './catalogue';
+export { failInterruptedBatches };
 export { recordFieldLabels } from './labels';
 
 // The shared contract's column types are the database's: a drift fails type-checking here.
@@ -369,9 +370,14 @@ function toBatch(lang: Lang, r: BatchRow & Record<string, unknown>): FeedBatch {
   };
 }
 
-/** Batches, newest first (city-wide: feeds are city-level data, read by FEED_READERS only). */
+/**
+ * Batches, newest first (city-wide: feeds are city-level data, read by FEED_READERS only). A batch
+ * whose import died in another process (the CLI killed, a server of several gone) is shown as
+ * interrupted, not 'loading' for ever.
+ */
 export async function listBatches(db: Kysely<DB>, query: FeedBatchQuery): Promise<FeedBatchPage> {
   const { lang } = getContext();
+  await failInterruptedBatches(db);
   let q = batchQuery(db);
   if (query.source) q = q.where('b.source_code', '=', query.source);
   if (query.kind) q = q.where('b.kind_code', '=', query.kind);
@@ -394,6 +400,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function getBatch(db: Kysely<DB>, id: string): Promise<FeedBatchDetail> {
   const { lang } = getContext();
   if (!UUID.test(id)) throw NotFound('entity.feedBatch');
+  await failInterruptedBatches(db);
   const row = await batchQuery(db).select(BATCH_COLUMNS).where('b.id', '=', id).executeTakeFirst();
   if (!row) throw NotFound('entity.feedBatch');
   const [errors, count, kind] = await Promise.all([

@@ -200,6 +200,53 @@ describe('claims (理赔)', () => {
     ]);
   });
 
+  it('a report retried with the same Idempotency-Key, even at the same moment, opens one claim', async () => {
+    const [head] = await enrolled(`${today.slice(0, 4)}-01`);
+    // Not a death: nothing but the key keeps a second report of the same event from opening a second claim.
+    const body = { idNumber: head, coverItem: 'disability_accident', eventDate: today, eventNote: '摔伤' };
+    const rows = async () => {
+      const claims = await t.database.db
+        .selectFrom('insurance_claims')
+        .select('id')
+        .where('id_hash', '=', t.app.deps.protector.idHash(normalizeIdNumber(head)))
+        .execute();
+      const actions = await t.database.db
+        .selectFrom('insurance_claim_actions')
+        .select('claim_id')
+        .where(
+          'claim_id',
+          'in',
+          claims.map((c) => c.id),
+        )
+        .execute();
+      return { claims: claims.length, actions: actions.length };
+    };
+    // A double submit: both requests in flight before either has answered.
+    const key = { 'idempotency-key': `rep-twice-${seq}` };
+    const both = await Promise.all([
+      lingchuan.request('POST', '/api/insurance/claims', body, key),
+      lingchuan.request('POST', '/api/insurance/claims', body, key),
+    ]);
+    expect(both.map((r) => r.statusCode).sort(), both[1]!.body).toEqual([200, 201]);
+    expect(both[0]!.json().id).toBe(both[1]!.json().id);
+    // A retry after the answer: the same claim again.
+    const retry = await lingchuan.request('POST', '/api/insurance/claims', body, key);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().id).toBe(both[0]!.json().id);
+    expect(await rows()).toEqual({ claims: 1, actions: 1 });
+    // The same key with another report is refused, not answered with the first claim.
+    const other = await lingchuan.request('POST', '/api/insurance/claims', { ...body, eventNote: '另一次摔伤' }, key);
+    expect(other.statusCode, other.body).toBe(422);
+    expect(other.json().error.code).toBe('IDEMPOTENCY_MISMATCH');
+    // Another key is another request: a second claim (a second accident on the same day is possible).
+    const second = await lingchuan.request('POST', '/api/insurance/claims', body, {
+      'idempotency-key': `rep-again-${seq}`,
+    });
+    expect(second.statusCode, second.body).toBe(201);
+    expect(second.json().id).not.toBe(both[0]!.json().id);
+    expect(await rows()).toEqual({ claims: 2, actions: 2 });
+  });
+
   it('refuses a report for a person not insured on the date, and keeps other regions and insurers out', async () => {
     const uninsured = makeIdNumber('350302', '1970-01-01', 999);
     const res = await lingchuan.request('POST', '/api/insurance/claims', {

@@ -281,6 +281,9 @@ export async function openClaim(
   return { id: row.id, created: true };
 }
 
+/** Serialises the reports carrying the same caller's Idempotency-Key. */
+const REPORT_KEY_LOCK = 35030013;
+
 /** 报案 by staff or the insurer: the person by ID number, insured on the event date in the caller's region. */
 export async function createClaim(
   deps: ClaimDeps,
@@ -292,6 +295,10 @@ export async function createClaim(
   const actor = currentActor()!;
   const result = await db.transaction().execute(async (trx) => {
     if (idempotencyKey) {
+      // A double submit sends both before either answers: the second waits here for the first to
+      // commit, then finds its action (without the lock both would find none and open two claims).
+      const lockKey = `${actor.username}\n${idempotencyKey}`;
+      await sql`select pg_advisory_xact_lock(${REPORT_KEY_LOCK}, hashtext(${lockKey}))`.execute(trx);
       const seen = await trx
         .selectFrom('insurance_claim_actions')
         .select('claim_id')
