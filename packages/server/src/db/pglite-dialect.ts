@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -11,6 +10,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { PGliteThread } from './pglite-thread';
 
 /**
  * Kysely dialect for PGlite. PGlite is a single connection, so the driver hands it
@@ -18,7 +18,7 @@ import {
  * another request's statements. Code inside a transaction must use its `trx`.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteThread) {}
   createAdapter() {
     return new PostgresAdapter();
   }
@@ -38,7 +38,7 @@ class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private releaseCurrent: (() => void) | null = null;
 
-  constructor(pglite: PGlite) {
+  constructor(pglite: PGliteThread) {
     this.connection = new PGliteConnection(pglite);
   }
   async init() {}
@@ -82,7 +82,7 @@ class PGliteDriver implements Driver {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteThread) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const res = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
