@@ -229,6 +229,24 @@ describe('applications', () => {
     expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
     expect(b.json().id).toBe(a.json().id);
   });
+
+  it('a double submit (both sent before either answers) opens one case and answers both with it', async () => {
+    const input = applicationInput(YUNZHUANG);
+    const key = { 'idempotency-key': 'apply-once-2' };
+    const [a, b] = await Promise.all([
+      lingchuan.request('POST', '/api/cases', input, key),
+      lingchuan.request('POST', '/api/cases', input, key),
+    ]);
+    expect([a.statusCode, b.statusCode], b.body).toEqual([201, 201]);
+    expect(b.json().id).toBe(a.json().id);
+    const submits = await t.database.db
+      .selectFrom('case_actions')
+      .select('case_id')
+      .where('action', '=', 'submit')
+      .where('idempotency_key', '=', 'apply-once-2')
+      .execute();
+    expect(submits).toHaveLength(1);
+  });
 });
 
 describe('lists, inboxes and overdue cases', () => {

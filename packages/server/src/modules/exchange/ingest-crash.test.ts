@@ -187,5 +187,6 @@ describe('jiuzhu feed import, killed with SIGKILL mid-load', () => {
     } finally {
       await database.close();
     }
-  });
+    // Four CLI processes, each opening the embedded database: 13–30 s each on two busy cores.
+  }, 300_000);
 });

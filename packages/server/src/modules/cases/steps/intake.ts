@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import {
   chinaToday,
   maskIdNumber,
@@ -51,15 +51,8 @@ export async function createCase(
   const lang = findContext()?.lang ?? 'zh-CN';
   if (actor.role && !isInScope(input.villageCode)) throw Forbidden('error.outOfRegion');
   if (idempotencyKey) {
-    const earlier = await db
-      .selectFrom('case_actions as a')
-      .innerJoin('cases as c', 'c.id', 'a.case_id')
-      .select(['c.id', 'c.case_no', 'c.status'])
-      .where('a.action', '=', 'submit')
-      .where('a.idempotency_key', '=', idempotencyKey)
-      .where('a.actor_username', '=', actor.username)
-      .executeTakeFirst();
-    if (earlier) return { id: earlier.id, caseNo: earlier.case_no, status: earlier.status };
+    const earlier = await earlierCase(db, idempotencyKey, actor);
+    if (earlier) return earlier;
   }
 
   const fields: FieldError[] = [];
@@ -111,6 +104,11 @@ export async function createCase(
   const created = await db.transaction().execute(async (trx) => {
     for (const h of [...hashes].sort())
       await sql`select pg_advisory_xact_lock(${APPLICATION_LOCK}, hashtext(${h}))`.execute(trx);
+    // A retry sent before the first answered waited on these locks: the first case is its answer.
+    if (idempotencyKey) {
+      const earlier = await earlierCase(trx, idempotencyKey, actor);
+      if (earlier) return earlier;
+    }
     let duplicate: string | null = null;
     try {
       await refuseDuplicates(trx, hashes, actor);
@@ -207,6 +205,23 @@ export async function createCase(
     return { id: row.id, caseNo: row.case_no, status: 'submitted' as const };
   });
   return created;
+}
+
+/** The case a caller's earlier submit with this Idempotency-Key opened, if any. */
+async function earlierCase(
+  db: Kysely<DB>,
+  idempotencyKey: string,
+  actor: Actor,
+): Promise<{ id: string; caseNo: string; status: CaseStatus } | undefined> {
+  const earlier = await db
+    .selectFrom('case_actions as a')
+    .innerJoin('cases as c', 'c.id', 'a.case_id')
+    .select(['c.id', 'c.case_no', 'c.status'])
+    .where('a.action', '=', 'submit')
+    .where('a.idempotency_key', '=', idempotencyKey)
+    .where('a.actor_username', '=', actor.username)
+    .executeTakeFirst();
+  return earlier && { id: earlier.id, caseNo: earlier.case_no, status: earlier.status };
 }
 
 /**
