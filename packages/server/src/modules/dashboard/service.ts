@@ -1,6 +1,7 @@
 // What other code (jobs, the CLI) needs of the dashboard module.
 export {
   FIGURES_RECOUNT_JOB,
+  FULL_AT,
   freshenFigures,
   readAggregates,
   refreshAllFigures,
