@@ -8,7 +8,7 @@ import { escalateOverdueLeads } from '../modules/leads/service';
 import { REVIEW_SCHEDULE_JOB, scheduleReviews } from '../modules/reviews/service';
 import { escalateOverdueClaims } from '../modules/insurance/service';
 import { fillProvinceOutbox, sendProvinceOutbox } from '../modules/province/service';
-import { freshenFigures, refreshAllFigures } from '../modules/dashboard/service';
+import { FIGURES_RECOUNT_JOB, freshenFigures, refreshAllFigures } from '../modules/dashboard/service';
 import { inProcessJobs, startPgBoss, type Jobs } from './queue';
 import { chinaToday } from '@jiuzhu/shared';
 
@@ -84,6 +84,13 @@ export async function startJobs(deps: JobDeps): Promise<Jobs> {
     log.info({ asOf: day, ms: Date.now() - started }, 'figures recounted');
   });
   await jobs.scheduleDaily(FIGURES_REFRESH_JOB, 0, {});
+  // Sent by a read that finds a full recount due (a new day, many changed regions): the read answers
+  // from the figures as they are, marked recounting, and this job brings them up to date.
+  await jobs.registerWorker<Record<string, never>>(FIGURES_RECOUNT_JOB, async () => {
+    const started = Date.now();
+    const done = await runAsSystem('figures recount', log, () => freshenFigures(database.db, chinaToday()));
+    log.info({ recounted: done, ms: Date.now() - started }, 'figures recount');
+  });
   if (jobs.kind === 'in-process') {
     // Nothing survives a restart in this queue: runs left unfinished are picked up again
     // (pg-boss keeps and retries its own jobs).

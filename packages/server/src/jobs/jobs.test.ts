@@ -30,6 +30,30 @@ describe('job queue (pg-boss)', () => {
     expect((await admin.request('GET', '/api/collision/runs')).json().total).toBe(1);
   }, 30_000);
 
+  it('recounts the figures in the background when a read finds them due, one job for many reads', async () => {
+    const admin = await t.login('admin');
+    const read = async () => {
+      const res = await admin.request('GET', '/api/dashboard/figures');
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().freshness as { recounting: boolean; asOf: string | null };
+    };
+    // Never counted: the read answers at once, marked, and sends the job.
+    expect(await read()).toEqual({ recounting: true, asOf: null });
+    let reads = 1;
+    let freshness = { recounting: true };
+    for (let i = 0; i < 150 && freshness.recounting; i++, reads++) {
+      await new Promise((r) => setTimeout(r, 100));
+      freshness = await read();
+    }
+    expect(freshness).toMatchObject({ recounting: false });
+    const schema = jobSchemaOf(t.config);
+    const jobs = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(`${schema}.job`)}
+      where name = 'dashboard.figures.recount'`.execute(t.database.db);
+    // pg-boss keeps one per 30-second slot whatever the number of reads that asked.
+    expect(reads).toBeGreaterThan(2);
+    expect(jobs.rows[0]!.n).toBeLessThanOrEqual(2);
+  }, 30_000);
+
   it('keeps its tables in its own schema', async () => {
     const schema = jobSchemaOf(t.config);
     expect(schema).toBe(t.config.dbSchema ? `${t.config.dbSchema}_jobs` : 'pgboss');

@@ -3,7 +3,11 @@ import PgBoss from 'pg-boss';
 import type { Database } from '../db/database';
 
 export type JobHandler<T> = (data: T) => Promise<void>;
-export type EnqueueOptions = { singletonKey?: string };
+export type EnqueueOptions = {
+  singletonKey?: string;
+  /** With singletonKey: at most one such job per slot of this many seconds (pg-boss throttling; in-process: while one runs). */
+  singletonSeconds?: number;
+};
 
 /** The background queue: send a job, handle a queue, run something daily. */
 export interface Jobs {
@@ -63,6 +67,7 @@ export async function startPgBoss(database: Database, schema: string, log: Fasti
       await ensureQueue(name);
       return boss.send(name, data, {
         ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+        ...(options.singletonSeconds ? { singletonSeconds: options.singletonSeconds } : {}),
         retryLimit: 2,
         retryDelay: 30,
         expireInSeconds: 4 * 3600,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoMonth, RegionCode, Text } from './common';
+import { IsoDate, IsoMonth, RegionCode, Text } from './common';
 import { ProvinceRecordType } from './province';
 import type { Role } from './roles';
 
@@ -60,6 +60,14 @@ export const HeadlineFigures = z.object({
 });
 export type HeadlineFigures = z.infer<typeof HeadlineFigures>;
 
+/**
+ * How current the figures are (docs/DASHBOARD.md): while a full recount runs in the background
+ * (`recounting`), they are the last counted ones, with the state figures (on the rolls, overdue) as
+ * of `asOf` (null: never counted yet).
+ */
+export const FiguresFreshness = z.object({ recounting: z.boolean(), asOf: IsoDate.nullable() });
+export type FiguresFreshness = z.infer<typeof FiguresFreshness>;
+
 export const Workbench = z.object({
   role: Text,
   regionCode: RegionCode,
@@ -67,6 +75,8 @@ export const Workbench = z.object({
   todos: z.array(WorkbenchTodo),
   /** This year's headline figures of the caller's region (managers only, else null). */
   figures: HeadlineFigures.nullable(),
+  /** Of the figures (null with them). */
+  freshness: FiguresFreshness.nullable(),
   from: IsoMonth,
   to: IsoMonth,
 });
@@ -119,6 +129,7 @@ export const Figures = HeadlineFigures.extend({
   claimsPaid: z.number().int(),
   province: z.array(ProvinceFigure),
   trend: z.array(TrendPoint),
+  freshness: FiguresFreshness,
 });
 export type Figures = z.infer<typeof Figures>;
 
@@ -151,6 +162,7 @@ export const DashboardMap = z.object({
   /** The child regions with the figure's value, largest first. */
   areas: z.array(MapArea),
   total: z.number().int(),
+  freshness: FiguresFreshness,
 });
 export type DashboardMap = z.infer<typeof DashboardMap>;
 

@@ -1767,6 +1767,9 @@ export const enUS: Messages = {
   'workbench.figures': 'This year in {region}',
   'workbench.none': 'Nothing to do',
   'workbench.open': 'Open',
+  'figures.recounting':
+    'The figures are being recounted in the background; these are the figures counted for {asOf}. Refresh in a moment for the latest.',
+  'figures.recountingFirst': 'The figures are being counted for the first time in the background; refresh in a moment.',
   'workbench.todo.cases_my_step': 'Applications waiting on my step',
   'workbench.todo.cases_overdue': 'Applications past a deadline',
   'workbench.todo.cases_citizen_new': 'New citizen applications (not yet accepted)',

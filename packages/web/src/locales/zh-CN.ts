@@ -1732,6 +1732,8 @@ export const zhCN = {
   'workbench.figures': '本年度 {region} 主要指标',
   'workbench.none': '暂无待办',
   'workbench.open': '查看',
+  'figures.recounting': '指标正在后台重新统计，当前显示的是按 {asOf} 统计的数字，稍后刷新即可看到最新数字。',
+  'figures.recountingFirst': '指标正在后台首次统计，稍后刷新即可看到。',
   'workbench.todo.cases_my_step': '待我办理的申请',
   'workbench.todo.cases_overdue': '超期未办结的申请',
   'workbench.todo.cases_citizen_new': '新的群众申请（待受理）',

@@ -13,13 +13,42 @@ import { writeProvinceFigures } from '../province/service';
  * The pre-aggregated figures (figures_monthly, migration 0090): one row per region a row is filed
  * on, month and breakdown, each module writing its own columns. Triggers mark the regions whose
  * rows change (figures_dirty, in the writer's transaction); the next read recounts those regions
- * first, and a new day (the state figures are counted as of one day) or a long list of changed
- * regions recounts everything (also the nightly job, so the first read of a day stays fast).
+ * first. A new day (the state figures are counted as of one day) or a long list of changed regions
+ * needs a full recount: that is never done in a request but by a job (FIGURES_RECOUNT_JOB; also the
+ * nightly job), and reads meanwhile answer from the figures as they are, marked `recounting`.
  */
 
 /** More changed regions than this: one full recount instead of a long `in (…)` list. */
-const FULL_AT = 500;
+export const FULL_AT = 500;
 const LOCK = sql`select pg_advisory_xact_lock(hashtext('figures_monthly'))`;
+/** The same lock, not waited for: a read never queues behind a recount. */
+const TRY_LOCK = sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext('figures_monthly')) as ok`;
+
+/**
+ * The job a read sends when the figures need a full recount: `freshenFigures` in the background.
+ * Idempotent (it re-checks under the lock, so a duplicate finds nothing to do); the recount is one
+ * transaction, so a crash leaves the old figures and the marks, and the next read sends it again.
+ */
+export const FIGURES_RECOUNT_JOB = 'dashboard.figures.recount';
+
+/** How current the figures of a read are (docs/DASHBOARD.md). */
+export type Freshness = {
+  /** A full recount is due or running: the figures are the last counted ones. */
+  recounting: boolean;
+  /** The day the state figures (on the rolls, overdue) were counted for; null: never counted. */
+  asOf: string | null;
+};
+
+type State = { as_of: string | null; dirty: number };
+const readState = async (q: Kysely<DB>): Promise<State> => {
+  const row = (
+    await sql<State>`
+      select (select as_of::text from figures_state) as as_of,
+             (select count(*) from (select 1 from figures_dirty limit ${FULL_AT + 1}) d)::int as dirty`.execute(q)
+  ).rows[0]!;
+  return { as_of: row.as_of, dirty: Number(row.dirty) };
+};
+const needsFull = (s: State, today: string) => s.as_of !== today || s.dirty > FULL_AT;
 
 /** Recount the figures of the target's regions (all of them when `regions` is null), in `trx`. */
 async function recount(trx: Kysely<DB>, target: FigureTarget): Promise<void> {
@@ -50,19 +79,13 @@ export async function refreshAllFigures(db: Kysely<DB>, today: string): Promise<
  * or the day turned. Returns what was recounted.
  */
 export async function freshenFigures(db: Kysely<DB>, today: string): Promise<'none' | 'regions' | 'all'> {
-  const state = async (q: Kysely<DB>) =>
-    (
-      await sql<{ as_of: string | null; dirty: number }>`
-        select (select as_of::text from figures_state) as as_of,
-               (select count(*) from (select 1 from figures_dirty limit ${FULL_AT + 1}) d)::int as dirty`.execute(q)
-    ).rows[0]!;
-  const seen = await state(db);
-  if (seen.as_of === today && Number(seen.dirty) === 0) return 'none';
+  const seen = await readState(db);
+  if (seen.as_of === today && seen.dirty === 0) return 'none';
   return db.transaction().execute(async (trx) => {
     await LOCK.execute(trx);
-    // Another reader may have recounted while this one waited for the lock.
-    const now = await state(trx);
-    if (now.as_of !== today || Number(now.dirty) > FULL_AT) {
+    // Another run may have recounted while this one waited for the lock.
+    const now = await readState(trx);
+    if (needsFull(now, today)) {
       await sql`delete from figures_dirty`.execute(trx);
       await recount(trx, { regions: null, today });
       await sql`update figures_state set as_of = ${today}::date, refreshed_at = now()`.execute(trx);
@@ -73,6 +96,36 @@ export async function freshenFigures(db: Kysely<DB>, today: string): Promise<'no
     await recount(trx, { regions: taken.rows.map((r) => r.region_code), today });
     return 'regions';
   });
+}
+
+/**
+ * Before a read: a few changed regions are recounted here (one small query when nothing changed);
+ * a full recount (a new day, more than FULL_AT changed regions) is asked of the job
+ * (`requestRecount`) and the read goes on with the figures as they are, marked `recounting`, its
+ * state figures as of the day they were counted for. While a recount holds the lock the read does
+ * not wait: it is marked too.
+ */
+export async function freshenForRead(
+  db: Kysely<DB>,
+  today: string,
+  requestRecount: () => Promise<void>,
+): Promise<Freshness> {
+  const seen = await readState(db);
+  if (seen.as_of === today && seen.dirty === 0) return { recounting: false, asOf: today };
+  const outcome = needsFull(seen, today)
+    ? 'full'
+    : await db.transaction().execute(async (trx) => {
+        if (!(await TRY_LOCK.execute(trx)).rows[0]!.ok) return 'busy' as const;
+        const now = await readState(trx);
+        if (needsFull(now, today)) return 'full' as const;
+        const taken = await sql<{ region_code: string }>`delete from figures_dirty returning region_code`.execute(trx);
+        if (taken.rows.length > 0) await recount(trx, { regions: taken.rows.map((r) => r.region_code), today });
+        return 'done' as const;
+      });
+  if (outcome === 'done') return { recounting: false, asOf: today };
+  // Sent after the transaction: on PGlite the queue shares the one connection.
+  if (outcome === 'full') await requestRecount();
+  return { recounting: true, asOf: seen.as_of };
 }
 
 /** One rolled-up row of figures_monthly: a group (region-code prefix), a month and a breakdown. */

@@ -5,10 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { chinaToday, officialCalendar } from '@jiuzhu/shared';
 import { createTestApp, type Agent, type TestApp } from '../../../test/harness';
 import { financeAccount, payrollHousehold, plantEnrolment } from '../../demo/payroll-driver';
 import { plantLeadSignal } from '../../demo/lead-signal';
+import { FULL_AT, freshenForRead } from './aggregates';
 import { insertDemoAccount } from '../users/seed';
 
 const YUNZHUANG = '350302102201'; // 城厢区 灵川镇 云庄村
@@ -299,6 +301,10 @@ beforeAll(async () => {
         status: u.status,
       })
       .execute();
+  // Never counted yet: the first read sends the recount job and says so; the job counts everything.
+  const first = await admin.request('GET', '/api/dashboard/figures');
+  expect(first.json().freshness).toEqual({ recounting: true, asOf: null });
+  await t.idle();
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -616,6 +622,76 @@ describe('pre-aggregated figures (figures_monthly)', () => {
     expect(dirty).toEqual([]);
   });
 
+  it('more changed regions than a read recounts: the read answers at once, marked, and the job recounts everything', async () => {
+    const db = t.database.db;
+    const before = await city();
+    expect(before.freshness).toEqual({ recounting: false, asOf: today });
+    // A paid claim, then as many other regions marked as a whole payroll's approval marks.
+    const scheme = await db.selectFrom('insurance_schemes').select('id').orderBy('year').executeTakeFirstOrThrow();
+    claims.push({ village: otherVillage, status: 'paid', paidOn: `${Y}-09-01`, fen: 56_700 });
+    await db
+      .insertInto('insurance_claims')
+      .values({
+        claim_no: 'LP-DASH-BULK',
+        scheme_id: scheme.id,
+        region_code: otherVillage,
+        id_hash: randomUUID(),
+        insured_name: '测试',
+        id_masked: '3503**********0000',
+        cover_item: 'death_illness',
+        event_date: `${Y}-08-20`,
+        source: 'staff',
+        status: 'paid',
+        paid_on: `${Y}-09-01`,
+        paid_fen: 56_700,
+      })
+      .execute();
+    const villages = await db
+      .selectFrom('regions')
+      .select('code')
+      .where('level', '=', 'village')
+      .orderBy('code')
+      .limit(FULL_AT + 1)
+      .execute();
+    expect(villages.length).toBe(FULL_AT + 1);
+    await db
+      .insertInto('figures_dirty')
+      .values(villages.map((v) => ({ region_code: v.code })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const marked = async () =>
+      Number((await sql<{ n: number }>`select count(*)::int as n from figures_dirty`.execute(db)).rows[0]!.n);
+    const dirty = await marked();
+    const claimsPaid = async () =>
+      Number(
+        (await sql<{ n: string }>`select coalesce(sum(claims_paid_fen), 0)::text as n from figures_monthly`.execute(db))
+          .rows[0]!.n,
+      );
+    const counted = await claimsPaid();
+
+    // Before a read: nothing recounted in the request, the job asked for, the figures marked (as of today).
+    let asked = 0;
+    const request = async () => void asked++;
+    expect(await freshenForRead(db, today, request)).toEqual({ recounting: true, asOf: today });
+    expect(asked).toBe(1);
+    expect(await marked()).toBe(dirty);
+    expect(await claimsPaid()).toBe(counted);
+    // A lost or crashed job changes nothing stored: the next read asks again.
+    expect(await freshenForRead(db, today, request)).toEqual({ recounting: true, asOf: today });
+    expect(asked).toBe(2);
+
+    // Through HTTP: the last counted figures, marked (the job is sent once the rows are read).
+    const during = await city();
+    expect(during.freshness).toEqual({ recounting: true, asOf: today });
+    expect(during.claimsPaidFen).toBe(before.claimsPaidFen);
+    await t.idle();
+    const after = await city();
+    expect(after).toMatchObject(expected('3503'));
+    expect(after.claimsPaidFen).toBe(before.claimsPaidFen + 56_700);
+    expect(after.freshness).toEqual({ recounting: false, asOf: today });
+    expect(await marked()).toBe(0);
+  });
+
   it('a new day recounts every region (the state figures are as of one day)', async () => {
     const db = t.database.db;
     await city();
@@ -645,6 +721,11 @@ describe('pre-aggregated figures (figures_monthly)', () => {
       .updateTable('figures_state')
       .set({ as_of: inDays(-1) })
       .execute();
-    expect(await city()).toMatchObject(expected('3503'));
+    // The read does not recount: it answers from yesterday's figures, marked, and sends the job.
+    expect((await city()).freshness).toEqual({ recounting: true, asOf: inDays(-1) });
+    await t.idle();
+    const after = await city();
+    expect(after).toMatchObject(expected('3503'));
+    expect(after.freshness).toEqual({ recounting: false, asOf: today });
   });
 });

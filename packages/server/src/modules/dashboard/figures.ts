@@ -17,7 +17,7 @@ import type { FigureSlice } from '../../db/figures';
 import { isInScope } from '../../db/scope';
 import type { DB } from '../../db/schema';
 import { Forbidden, InvalidField } from '../../errors';
-import { freshenFigures, readAggregates, type AggregateRow } from './aggregates';
+import { freshenForRead, readAggregates, type AggregateRow, type Freshness } from './aggregates';
 import { getRegion, listChildren } from '../regions/service';
 
 const KINDS = ['dibao', 'tekun', 'dibao_edge', 'temporary'] as const;
@@ -63,15 +63,33 @@ export const emptyFigures = (): GroupFigures => ({
   claimsPaid: 0,
 });
 
+/** Asks for the full recount in the background (the routes send FIGURES_RECOUNT_JOB). */
+export type RequestRecount = () => Promise<void>;
+
 /** Every figure of a slice, per group (region-code prefix), from the pre-aggregated figures. */
-export async function groupFigures(db: Kysely<DB>, slice: FigureSlice): Promise<Map<string, GroupFigures>> {
-  return combine(await loadSlice(db, slice), slice);
+export async function groupFigures(
+  db: Kysely<DB>,
+  slice: FigureSlice,
+  requestRecount: RequestRecount,
+): Promise<{ groups: Map<string, GroupFigures>; freshness: Freshness }> {
+  const { rows, slice: read, freshness } = await loadSlice(db, slice, requestRecount);
+  return { groups: combine(rows, read), freshness };
 }
 
-/** The aggregate rows of a slice, brought up to date first (see aggregates.ts). */
-async function loadSlice(db: Kysely<DB>, slice: FigureSlice): Promise<AggregateRow[]> {
-  await freshenFigures(db, slice.today);
-  return readAggregates(db, slice);
+/**
+ * The aggregate rows of a slice, brought up to date first unless that needs a full recount (see
+ * aggregates.ts). The slice returned is the one read: while the figures wait for a recount, the
+ * state figures are those of the day they were counted for (filed under that day's month), not
+ * zeros for a month not counted yet.
+ */
+async function loadSlice(db: Kysely<DB>, slice: FigureSlice, requestRecount: RequestRecount) {
+  let due = false;
+  const freshness = await freshenForRead(db, slice.today, async () => void (due = true));
+  const read = { ...slice, today: freshness.asOf ?? slice.today };
+  const rows = await readAggregates(db, read);
+  // Sent once the rows are read: on PGlite a job started at once would hold the one connection first.
+  if (due) await requestRecount();
+  return { rows, slice: read, freshness };
 }
 
 const inPeriod = (month: string, slice: FigureSlice) => month >= slice.from && month <= slice.to;
@@ -125,14 +143,19 @@ export function headline(f: GroupFigures): HeadlineFigures {
 }
 
 /** The figures of one region for a period, with the recipients per kind, the province upload and a monthly trend. */
-export async function getFigures(db: Kysely<DB>, city: string, q: FiguresQuery): Promise<Figures> {
+export async function getFigures(
+  db: Kysely<DB>,
+  city: string,
+  q: FiguresQuery,
+  requestRecount: RequestRecount,
+): Promise<Figures> {
   const today = chinaToday();
   const period = periodOf(q, today);
   const regionCode = regionOf(q.regionCode, city);
   const region = await getRegion(db, regionCode);
   const slice: FigureSlice = { regionCode, groupLen: regionCode.length, ...period, today };
-  const rows = await loadSlice(db, slice);
-  const f = combine(rows, slice).get(regionCode) ?? emptyFigures();
+  const { rows, slice: read, freshness } = await loadSlice(db, slice, requestRecount);
+  const f = combine(rows, read).get(regionCode) ?? emptyFigures();
   const trend = new Map<string, TrendPoint>();
   for (let m = period.from; m <= period.to; m = addMonths(m, 1))
     trend.set(m, {
@@ -150,7 +173,7 @@ export async function getFigures(db: Kysely<DB>, city: string, q: FiguresQuery):
   const province = new Map<ProvinceFigure['type'], ProvinceFigure>(
     ProvinceRecordType.options.map((type) => [type, { type, records: 0, accepted: 0, rejected: 0 }]),
   );
-  const todayMonth = today.slice(0, 7);
+  const todayMonth = read.today.slice(0, 7);
   for (const r of rows) {
     const kind = byKind.get(r.kind);
     if (kind && r.month === todayMonth) {
@@ -183,11 +206,17 @@ export async function getFigures(db: Kysely<DB>, city: string, q: FiguresQuery):
     claimsPaid: f.claimsPaid,
     province: [...province.values()],
     trend: [...trend.values()],
+    freshness,
   };
 }
 
 /** One figure per child region of a region (the map's areas, or a township's villages), largest first. */
-export async function getMap(db: Kysely<DB>, city: string, q: MapQuery): Promise<DashboardMap> {
+export async function getMap(
+  db: Kysely<DB>,
+  city: string,
+  q: MapQuery,
+  requestRecount: RequestRecount,
+): Promise<DashboardMap> {
   const today = chinaToday();
   const period = periodOf(q, today);
   const regionCode = regionOf(q.regionCode, city);
@@ -196,7 +225,7 @@ export async function getMap(db: Kysely<DB>, city: string, q: MapQuery): Promise
   const level = regionLevelOf(regionCode) ?? 'city';
   // A village has no children: its own figure is the total (its list is the list pages').
   const groupLen = children[0]?.code.length ?? regionCode.length;
-  const groups = await groupFigures(db, { regionCode, groupLen, ...period, today });
+  const { groups, freshness } = await groupFigures(db, { regionCode, groupLen, ...period, today }, requestRecount);
   const areas: DashboardMap['areas'] = children.map((c) => ({
     regionCode: c.code,
     regionName: c.name,
@@ -212,5 +241,6 @@ export async function getMap(db: Kysely<DB>, city: string, q: MapQuery): Promise
     areas,
     // Rows are filed on villages, so the children add up to the region.
     total: children.length > 0 ? areas.reduce((a, r) => a + r.value, 0) : (groups.get(regionCode)?.[q.figure] ?? 0),
+    freshness,
   };
 }

@@ -12,6 +12,7 @@ import {
   TRACE_READERS,
   Workbench,
 } from '@jiuzhu/shared';
+import { FIGURES_RECOUNT_JOB } from './aggregates';
 import { getFigures, getMap } from './figures';
 import { caseChain, householdTrace, paymentChain } from './trace';
 import { getWorkbench } from './workbench';
@@ -21,8 +22,13 @@ const LineParams = z.strictObject({ id: z.coerce.number().int().min(1).max(Numbe
 
 export default async function dashboardRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { db, config, protector } = app.deps;
+  const { db, config, protector, jobs } = app.deps;
   const tags = ['dashboard'];
+  // One recount job at a time: a read that finds one due sends it; pg-boss keeps one per 30 s slot
+  // (the job itself does nothing when another already recounted).
+  const requestRecount = async () => {
+    await jobs.enqueue(FIGURES_RECOUNT_JOB, {}, { singletonKey: 'figures', singletonSeconds: 30 });
+  };
 
   r.get(
     '/api/workbench',
@@ -34,7 +40,7 @@ export default async function dashboardRoutes(app: FastifyInstance) {
         response: { 200: Workbench },
       },
     },
-    () => getWorkbench(db),
+    () => getWorkbench(db, requestRecount),
   );
   r.get(
     '/api/dashboard/figures',
@@ -47,7 +53,7 @@ export default async function dashboardRoutes(app: FastifyInstance) {
         response: { 200: Figures },
       },
     },
-    (req) => getFigures(db, config.city, req.query),
+    (req) => getFigures(db, config.city, req.query, requestRecount),
   );
   r.get(
     '/api/dashboard/map',
@@ -60,7 +66,7 @@ export default async function dashboardRoutes(app: FastifyInstance) {
         response: { 200: DashboardMap },
       },
     },
-    (req) => getMap(db, config.city, req.query),
+    (req) => getMap(db, config.city, req.query, requestRecount),
   );
   const trace = { access: TRACE_READERS };
   r.get(

@@ -1,3 +1,10 @@
 // What other code (jobs, the CLI) needs of the dashboard module.
-export { freshenFigures, readAggregates, refreshAllFigures, type AggregateRow } from './aggregates';
+export {
+  FIGURES_RECOUNT_JOB,
+  FULL_AT,
+  freshenFigures,
+  readAggregates,
+  refreshAllFigures,
+  type AggregateRow,
+} from './aggregates';
 export { getFigures, getMap } from './figures';

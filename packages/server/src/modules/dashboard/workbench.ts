@@ -8,7 +8,7 @@ import { claimTodoCounts } from '../insurance/service';
 import { leadTodoCounts } from '../leads/service';
 import { payrollTodoCounts } from '../payroll/service';
 import { getRegion } from '../regions/service';
-import { emptyFigures, groupFigures, headline, periodOf } from './figures';
+import { emptyFigures, groupFigures, headline, periodOf, type RequestRecount } from './figures';
 
 type TodoKey = WorkbenchTodo['key'];
 
@@ -63,7 +63,7 @@ const TONES: Partial<Record<TodoKey, WorkbenchTodo['tone']>> = {
 };
 
 /** The caller's workbench (工作台): to-dos with counts and links, and for managers this year's figures. */
-export async function getWorkbench(db: Kysely<DB>): Promise<Workbench> {
+export async function getWorkbench(db: Kysely<DB>, requestRecount: RequestRecount): Promise<Workbench> {
   const actor = getContext().actor!;
   const today = chinaToday();
   const keys = TODOS[actor.role];
@@ -93,14 +93,15 @@ export async function getWorkbench(db: Kysely<DB>): Promise<Workbench> {
   const period = periodOf({}, today);
   const region = await getRegion(db, actor.regionCode);
   let figures: Workbench['figures'] = null;
+  let freshness: Workbench['freshness'] = null;
   if (WORKBENCH_FIGURE_ROLES.includes(actor.role)) {
-    const groups = await groupFigures(db, {
-      regionCode: actor.regionCode,
-      groupLen: actor.regionCode.length,
-      ...period,
-      today,
-    });
-    figures = headline(groups.get(actor.regionCode) ?? emptyFigures());
+    const read = await groupFigures(
+      db,
+      { regionCode: actor.regionCode, groupLen: actor.regionCode.length, ...period, today },
+      requestRecount,
+    );
+    figures = headline(read.groups.get(actor.regionCode) ?? emptyFigures());
+    freshness = read.freshness;
   }
   return {
     role: actor.role,
@@ -113,6 +114,7 @@ export async function getWorkbench(db: Kysely<DB>): Promise<Workbench> {
       link: LINKS[key],
     })),
     figures,
+    freshness,
     ...period,
   };
 }

@@ -74,7 +74,7 @@ export async function addAdjustment(
         ${payee.payee_member_id}, ${payee.account_hash}, ${body.amountFen}, ${fundSplit(sql`${body.amountFen}::int`)},
         ${body.reason}, ${who}
       from payroll_fund_shares f where f.kind = ${e.kind}
-      on conflict (enrolment_id, month, line_type) do nothing
+      on conflict (enrolment_id, month, line_type) where line_type <> 'reissue' do nothing
       returning id`.execute(trx);
     const row = inserted.rows[0];
     if (!row) {

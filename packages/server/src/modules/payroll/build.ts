@@ -174,24 +174,27 @@ export async function computeDueLines(
     }
     if (any) payeeFacts.push({ enrolmentId: e.id, accountState: account.state });
   }
-  lines.push(...(await reissues(db, protector, regionCode, month)));
+  lines.push(...(await reissues(db, protector, target)));
   return { lines, payees: payeeFacts };
 }
 
 /**
  * Failed lines (退票) of the region whose payee's account has changed since the failure: reissued
- * once (the unique index on reissue_of), for the failed line's month and amount.
+ * once each (the unique index on reissue_of), for the failed line's month and amount.
+ *
+ * The bank pays a payee's net as one row and a return fails every line of it (bankfiles.ts), so the
+ * lines of a payee failed in one payroll are reissued together or not at all: all of them once the
+ * account is none of the accounts those lines were paid to. A recovery (negative adjustment) is
+ * thus never reissued without the payment it was netted against, and the reissued lines net to what
+ * the returned row paid. A failed reissue is such a line too (its own reissue names it).
  */
-async function reissues(
-  db: Kysely<DB> | Transaction<DB>,
-  protector: Protector,
-  regionCode: string,
-  month: string,
-): Promise<DueLine[]> {
+async function reissues(db: Kysely<DB> | Transaction<DB>, protector: Protector, target: Target): Promise<DueLine[]> {
+  const { payrollId, regionCode, month } = target;
   const like = `${regionCode}%`;
   const failed = await sql<
     {
       id: string;
+      payroll_id: string;
       enrolment_id: string;
       month: string;
       kind: string;
@@ -202,31 +205,43 @@ async function reissues(
       amount_fen: number;
     } & PayeeAccount
   >`
-    select l.id, l.enrolment_id, l.month, l.kind, l.region_code, l.household_id, l.payee_member_id, l.account_hash,
+    select l.id, l.payroll_id, l.enrolment_id, l.month, l.kind, l.region_code, l.household_id, l.payee_member_id, l.account_hash,
       l.amount_fen, ${payeeAccountColumns('m')}
     from payroll_lines l
     join payrolls p on p.id = l.payroll_id
     join members m on m.id = l.payee_member_id and ${inScope('m.region_code')} and m.region_code like ${like}
-    where l.status = 'failed' and l.line_type <> 'reissue' and p.month <= ${month}
+    where l.status = 'failed' and p.month <= ${month}
       and ${inScope('l.region_code')} and l.region_code like ${like}
-      and not exists (select 1 from payroll_lines r where r.reissue_of = l.id)`.execute(db);
-  const out: DueLine[] = [];
+      -- A reissue this draft holds is due again (a rebuild keeps it); one in another payroll is that payroll's.
+      and not exists (select 1 from payroll_lines r where r.reissue_of = l.id and r.payroll_id <> ${payrollId})
+    order by l.id`.execute(db);
+  const rows = new Map<string, typeof failed.rows>();
   for (const f of failed.rows) {
-    if (!f.has_account) continue;
-    const { hash } = accountOf(protector, f, []);
-    if (hash === f.account_hash) continue; // not corrected yet: stays failed (unclaimed)
-    out.push({
-      enrolmentId: f.enrolment_id,
-      month: f.month,
-      lineType: 'reissue',
-      kind: f.kind,
-      regionCode: f.region_code,
-      householdId: f.household_id,
-      payeeMemberId: f.payee_member_id,
-      accountHash: hash,
-      amountFen: f.amount_fen,
-      reissueOf: Number(f.id),
-    });
+    const key = `${f.payroll_id}/${f.payee_member_id}`;
+    const row = rows.get(key) ?? [];
+    row.push(f);
+    rows.set(key, row);
+  }
+  const out: DueLine[] = [];
+  for (const row of rows.values()) {
+    const payee = row[0]!;
+    if (!payee.has_account) continue;
+    const { hash } = accountOf(protector, payee, []);
+    // Not corrected yet (still an account the row's lines were paid to): stays failed (unclaimed).
+    if (row.some((f) => f.account_hash === hash)) continue;
+    for (const f of row)
+      out.push({
+        enrolmentId: f.enrolment_id,
+        month: f.month,
+        lineType: 'reissue',
+        kind: f.kind,
+        regionCode: f.region_code,
+        householdId: f.household_id,
+        payeeMemberId: f.payee_member_id,
+        accountHash: hash,
+        amountFen: f.amount_fen,
+        reissueOf: Number(f.id),
+      });
   }
   return out;
 }
@@ -252,9 +267,8 @@ export async function writeLines(trx: Transaction<DB>, payrollId: string, due: D
   // Only the line types a build computes: lines written elsewhere in the module (emergency, adjustment) stay.
   await sql`delete from payroll_lines l where l.payroll_id = ${payrollId}
     and l.line_type in ('regular', 'back_pay', 'one_off', 'reissue') and not exists (
-    select 1 from ${staged} where s.enrolment_id = l.enrolment_id and s.month = l.month and s.line_type = l.line_type)`.execute(
-    trx,
-  );
+    select 1 from ${staged} where s.enrolment_id = l.enrolment_id and s.month = l.month and s.line_type = l.line_type
+      and s.reissue_of is not distinct from l.reissue_of)`.execute(trx);
   const split = sql`
     (s.amount_fen::bigint * f.central_bp / 10000)::int as central_fen,
     (s.amount_fen::bigint * f.provincial_bp / 10000)::int as provincial_fen,
@@ -266,6 +280,7 @@ export async function writeLines(trx: Transaction<DB>, payrollId: string, due: D
       payee_member_id = n.payee_member_id, account_hash = n.account_hash, household_id = n.household_id
     from (select s.*, ${split} from ${staged} join payroll_fund_shares f on f.kind = s.kind) n
     where l.payroll_id = ${payrollId} and l.enrolment_id = n.enrolment_id and l.month = n.month and l.line_type = n.line_type
+      and l.reissue_of is not distinct from n.reissue_of
       and (l.amount_fen, l.payee_member_id, l.account_hash, l.household_id)
         is distinct from (n.amount_fen, n.payee_member_id, n.account_hash, n.household_id)`.execute(trx);
   await sql`insert into payroll_lines (payroll_id, enrolment_id, month, line_type, kind, region_code, household_id,

@@ -85,6 +85,40 @@ async function acceptAll(id: string) {
   }
 }
 
+/** A new card for the household's head, through the registry's edit. */
+async function newCard(h: { householdId: string; headId: string }, n: number) {
+  const before = (await admin.request('GET', `/api/households/${h.householdId}`)).json();
+  const edited = await admin.request('PUT', `/api/households/${h.householdId}`, {
+    version: before.version,
+    regionCode: before.regionCode,
+    assistanceStatus: before.assistanceStatus,
+    members: before.members.map((x: { id: string; name: string; relation: string; hukouType: string }) => ({
+      id: x.id,
+      name: x.name,
+      relation: x.relation,
+      hukouType: x.hukouType,
+      ...(x.id === h.headId ? { bankAccount: luhnCard(n), bankName: '中国邮政储蓄银行' } : {}),
+    })),
+  });
+  expect(edited.statusCode, edited.body).toBe(200);
+}
+
+/** Submits and approves a payroll (its findings accepted), then the payee's amounts in the 邮储 file. */
+async function approveAndPay(id: string, payeeName: string): Promise<{ reference: string; amount: string }[]> {
+  await acceptAll(id);
+  const submitted = await chengxiang.request('POST', `/api/payrolls/${id}/submit`, {});
+  expect(submitted.statusCode, submitted.body).toBe(200);
+  expect((await finance.request('POST', `/api/payrolls/${id}/approve`, {})).statusCode).toBe(200);
+  const { default: iconv } = await import('iconv-lite');
+  const file = (await finance.request('GET', `/api/payrolls/${id}/bank-files/psbc`)).rawPayload;
+  return iconv
+    .decode(file, 'gbk')
+    .trim()
+    .split('\r\n')
+    .filter((r) => r.includes(payeeName))
+    .map((r) => ({ reference: r.split(',')[0]!, amount: r.split(',')[3]! }));
+}
+
 async function auditRows(action: string) {
   return t.database.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('seq').execute();
 }
@@ -346,5 +380,99 @@ describe('adjustment lines (调整)', () => {
     const addedAudit = await auditRows('payroll.adjustment_added');
     expect(addedAudit.map((a) => (a.detail as { amountFen: number }).amountFen)).toEqual([12_000, -80_000, -20_000]);
     expect((await auditRows('payroll.adjustment_removed')).length).toBe(2);
+  });
+
+  /** A household paid through 邮储 with an enrolment of 500 元 a month from three months before `m` until `ends`. */
+  async function enrolledPayee(m: string, ends: string) {
+    const h = await payrollHousehold(admin, YUNZHUANG, { bankName: '中国邮政储蓄银行' });
+    const enrolmentId = await plantEnrolment(t.database.db, {
+      householdId: h.householdId,
+      regionCode: YUNZHUANG,
+      history: [
+        { seq: 1, type: 'enrolled', effectiveMonth: addMonths(m, -3), amountFen: 50_000, oneOffFen: 0 },
+        { seq: 9, type: 'ended', effectiveMonth: ends },
+      ],
+    });
+    return { ...h, enrolmentId };
+  }
+  const build = async (month: string, runKind: 'regular' | 'supplementary' = 'regular') => {
+    const res = await chengxiang.request('POST', '/api/payrolls', { month, regionCode: CHENGXIANG, runKind });
+    expect(res.statusCode, res.body).toBeLessThan(300);
+    return res.json().id as string;
+  };
+  const linesOf = async (id: string, householdId: string) =>
+    (await lines(id))
+      .filter((l) => l.householdId === householdId)
+      .map((l) => [l.lineType, l.month, l.amountFen])
+      .sort();
+  const recover = async (id: string, enrolmentId: string, month: string) => {
+    const res = await chengxiang.request('POST', `/api/payrolls/${id}/adjustments`, {
+      enrolmentId,
+      month,
+      amountFen: -20_000,
+      reason: '多发追回',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+  };
+  const returned = async (id: string, reference: string) =>
+    (await finance.request('POST', `/api/payrolls/${id}/returns`, { content: `${reference},account_closed` })).json();
+
+  it('a returned row holding a recovery of the same month is reissued whole: both lines, netted, and the next run submits', async () => {
+    const m = addMonths(thisMonth, 40);
+    const h = await enrolledPayee(m, addMonths(m, 3));
+    const id = await build(m);
+    // The recovery names the payroll's own month: the same enrolment and month as the regular line.
+    await recover(id, h.enrolmentId, m);
+    const [row] = await approveAndPay(id, h.headName);
+    expect(row!.amount).toBe('300.00');
+    expect(await returned(id, row!.reference)).toMatchObject({ failed: 2, amountFen: 30_000 });
+    await newCard(h, 880_040);
+
+    // A supplementary run of the month reissues both failed lines: the payee's net is what the row paid.
+    const supId = await build(m, 'supplementary');
+    const reissued = [
+      ['reissue', m, -20_000],
+      ['reissue', m, 50_000],
+    ];
+    expect(await linesOf(supId, h.householdId)).toEqual(reissued);
+    await build(m, 'supplementary');
+    expect(await linesOf(supId, h.householdId)).toEqual(reissued);
+    expect((await approveAndPay(supId, h.headName)).map((r) => r.amount)).toEqual(['300.00']);
+  });
+
+  it('a returned row of a reissue and a recovery waits for a new card and is then reissued whole', async () => {
+    const m = addMonths(thisMonth, 44);
+    const m1 = addMonths(m, 1);
+    // Due in m only: the next payroll pays this payee nothing but what it reissues.
+    const h = await enrolledPayee(m, m1);
+    const id = await build(m);
+    const [first] = await approveAndPay(id, h.headName);
+    expect(await returned(id, first!.reference)).toMatchObject({ failed: 1, amountFen: 50_000 });
+    await newCard(h, 880_044);
+    const id1 = await build(m1);
+    await recover(id1, h.enrolmentId, addMonths(m, -1));
+    // The card changes again before the draft is refreshed: the refresh keeps the reissue and pays it
+    // to the new card, while the recovery keeps the card it was recorded with.
+    await newCard(h, 880_045);
+    await build(m1);
+    expect(await linesOf(id1, h.householdId)).toEqual([
+      ['adjustment', addMonths(m, -1), -20_000],
+      ['reissue', m, 50_000],
+    ]);
+    const [row] = await approveAndPay(id1, h.headName);
+    expect(row!.amount).toBe('300.00');
+    expect(await returned(id1, row!.reference)).toMatchObject({ failed: 2, amountFen: 30_000 });
+
+    // The card the row was paid to is unchanged: neither line is reissued (no recovery alone).
+    const id2 = await build(addMonths(m, 2));
+    expect(await linesOf(id2, h.householdId)).toEqual([]);
+    // A new card: both, the failed reissue included, net what the row paid; submit is not refused.
+    await newCard(h, 880_046);
+    await build(addMonths(m, 2));
+    expect(await linesOf(id2, h.householdId)).toEqual([
+      ['reissue', addMonths(m, -1), -20_000],
+      ['reissue', m, 50_000],
+    ]);
+    expect((await approveAndPay(id2, h.headName)).map((r) => r.amount)).toEqual(['300.00']);
   });
 });

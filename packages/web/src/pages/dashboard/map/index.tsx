@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo, type HTMLAttributes } from 'react';
+import { lazy, Suspense, useCallback, useMemo, type HTMLAttributes } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Button, Card, Col, DatePicker, Row, Select, Space, Spin, Statistic, Table, Typography } from 'antd';
 import { ArrowUpOutlined, DownloadOutlined } from '@ant-design/icons';
@@ -12,7 +12,7 @@ import { PageHeader } from '../../../components/PageHeader';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { downloadXlsx } from '../../../components/list/exportXlsx';
 import { formatYuan } from '../../../lib/format';
-import { HEADLINE_KEYS, isMoney } from '../../home/workbench';
+import { HEADLINE_KEYS, isMoney, RecountingNote, useReloadWhileRecounting } from '../../home/workbench';
 
 // ECharts and the boundaries are a chunk of their own, fetched when the page first draws a chart.
 const CityMap = lazy(() => import('./charts').then((m) => ({ default: m.CityMap })));
@@ -59,6 +59,10 @@ export default function DashboardPage() {
     [region, from, to],
   );
   const f = figures.data;
+  const { reload: reloadMap } = map;
+  const { reload: reloadFigures } = figures;
+  const reloadBoth = useCallback(() => (reloadMap(), reloadFigures()), [reloadMap, reloadFigures]);
+  useReloadWhileRecounting(f?.freshness ?? map.data?.freshness, reloadBoth);
   const money = (v: number) => t('common.yuan', { amount: formatYuan(v) });
   const format = (v: number) => (isMoney(figure) ? money(v) : String(v));
   const show = (k: string, v: number) => (isMoney(k) ? money(v) : v);
@@ -160,6 +164,7 @@ export default function DashboardPage() {
         />
       </Space>
       <ErrorAlert error={map.error ?? figures.error} onRetry={() => (map.reload(), figures.reload())} />
+      <RecountingNote freshness={f?.freshness ?? map.data?.freshness} />
       <Row gutter={[16, 16]} data-testid="dashboard-figures">
         {HEADLINE_KEYS.map((k) => (
           <Col key={k} xs={12} sm={8} lg={6} xl={4}>

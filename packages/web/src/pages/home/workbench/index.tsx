@@ -1,6 +1,13 @@
-import { Card, Col, Descriptions, Empty, Row, Statistic, Typography } from 'antd';
+import { useEffect } from 'react';
+import { Alert, Card, Col, Descriptions, Empty, Row, Statistic, Typography } from 'antd';
 import { Link } from 'react-router-dom';
-import { regionLevelOf, Workbench, type HeadlineFigures, type WorkbenchTodo } from '@jiuzhu/shared';
+import {
+  regionLevelOf,
+  Workbench,
+  type FiguresFreshness,
+  type HeadlineFigures,
+  type WorkbenchTodo,
+} from '@jiuzhu/shared';
 import { api } from '../../../api/client';
 import { useRequest } from '../../../api/useRequest';
 import { canOpen } from '../../../app/access';
@@ -33,6 +40,33 @@ export const HEADLINE_KEYS: (keyof HeadlineFigures)[] = [
 ];
 export const isMoney = (k: string) => k.endsWith('Fen');
 
+/**
+ * Reads again every few seconds while the figures are being recounted in the background, so that
+ * the note goes and the current figures show once the recount is done.
+ */
+export function useReloadWhileRecounting(freshness: FiguresFreshness | null | undefined, reload: () => void) {
+  useEffect(() => {
+    if (!freshness?.recounting) return;
+    const timer = setTimeout(reload, 3000);
+    return () => clearTimeout(timer);
+  }, [freshness, reload]);
+}
+
+/** A small note while the figures wait for their background recount (they are the last counted ones). */
+export function RecountingNote({ freshness }: { freshness: FiguresFreshness | null | undefined }) {
+  const t = useT();
+  if (!freshness?.recounting) return null;
+  return (
+    <Alert
+      type="info"
+      showIcon
+      style={{ marginBottom: 12 }}
+      data-testid="figures-recounting"
+      message={freshness.asOf ? t('figures.recounting', { asOf: freshness.asOf }) : t('figures.recountingFirst')}
+    />
+  );
+}
+
 /** The landing page (工作台): what waits on the caller, with links, and for managers the region's figures. */
 export default function WorkbenchPage() {
   const me = useMe();
@@ -40,6 +74,7 @@ export default function WorkbenchPage() {
   const routes = useAppRoutes();
   const level = regionLevelOf(me.regionCode);
   const wb = useRequest((signal) => api.get('/api/workbench', { schema: Workbench, signal }), []);
+  useReloadWhileRecounting(wb.data?.freshness, wb.reload);
   // A to-do links to its list only when that page exists and the role may open it.
   const reachable = (link: string) => {
     const path = link.split('?')[0];
@@ -102,6 +137,7 @@ export default function WorkbenchPage() {
           <Typography.Title level={5} style={{ marginTop: 24 }}>
             {t('workbench.figures', { region: wb.data.regionName })}
           </Typography.Title>
+          <RecountingNote freshness={wb.data.freshness} />
           <Row gutter={[16, 16]} data-testid="workbench-figures">
             {HEADLINE_KEYS.map((k) => (
               <Col key={k} xs={12} sm={12} lg={8} xl={6}>
