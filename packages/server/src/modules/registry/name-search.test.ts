@@ -94,6 +94,14 @@ const householdsArb = fc.array(
 );
 
 describe('name search by county tokens (migration 0113)', () => {
+  it('inlines name_grams_in into the query (a call per member would make every register import slower)', async () => {
+    const plan = await sql<{ 'QUERY PLAN': string }>`
+      explain verbose select name_grams_in(region_code, name) from members`.execute(t.database.db);
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toContain('regexp_replace');
+    expect(text).not.toContain('name_grams_in(');
+  });
+
   it('returns what the search by plain grams returned, for every level of caller and region filter', async () => {
     const db = t.database.db;
     const protector = new Protector(t.config);
