@@ -130,6 +130,12 @@ describe('name search by county tokens (migration 0113)', () => {
                 birth_date: '1960-01-01',
                 relation: j === 0 ? ('head' as const) : ('child' as const),
                 hukou_type: 'rural' as const,
+                work_ability: 'full',
+                self_care: 'self',
+                school_status: 'none',
+                adl: '{}',
+                income: '{}',
+                assets: '{}',
               })),
             )
             .execute();
