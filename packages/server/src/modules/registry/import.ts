@@ -447,7 +447,7 @@ async function processRegister(
     if (imported > 0 && database.kind === 'postgresql')
       await timed('cleanPendingLists', () =>
         sql`select gin_clean_pending_list('members_name_trgm_idx'::regclass),
-                   gin_clean_pending_list('members_name_grams_idx'::regclass)`.execute(db),
+                   gin_clean_pending_list('members_name_grams_in_idx'::regclass)`.execute(db),
       );
     // A large import changes the tables' statistics at once (an empty register becomes a city), and
     // until autovacuum's analyze comes round the planner takes a county's households for a handful:

@@ -15,7 +15,7 @@ import {
   type MemberUpdateInput,
   chinaToday,
 } from '@jiuzhu/shared';
-import { getContext } from '../../context';
+import { currentScope, getContext } from '../../context';
 import { maskAddress, maskBankAccount, maskPhone, type Protector } from '../../crypto/index';
 import { inScope, isInScope } from '../../db/scope';
 import type { DB, MemberRow } from '../../db/schema';
@@ -103,6 +103,26 @@ function toSummary(r: SummaryRow): HouseholdSummary {
   };
 }
 
+/**
+ * The county tags (a region code's first six digits, see name_grams_in in migration 0113) of every
+ * region both in the caller's scope and under the search's region filter: one without asking when
+ * the narrower of the two is a county or below; none when the two do not overlap (nothing matches).
+ */
+async function countiesSearched(db: Kysely<DB>, regionCode: string | undefined): Promise<string[]> {
+  const scope = currentScope();
+  const prefixes = [scope.kind === 'system' ? '' : scope.regionCode, regionCode ?? ''];
+  const narrower = prefixes[0]!.length >= prefixes[1]!.length ? prefixes[0]! : prefixes[1]!;
+  if (!prefixes.every((p) => narrower.startsWith(p))) return [];
+  if (narrower.length >= 6) return [narrower.slice(0, 6)];
+  const rows = await db
+    .selectFrom('regions')
+    .select(sql<string>`left(code, 6)`.as('county'))
+    .distinct()
+    .where('code', 'like', `${narrower}%`)
+    .execute();
+  return rows.map((r) => r.county);
+}
+
 /** Households in the caller's region, by name (partial), ID number (exact, via the blind index), place, status, flag. */
 export async function searchHouseholds(
   db: Kysely<DB>,
@@ -114,15 +134,17 @@ export async function searchHouseholds(
   if (q.name) {
     const fragment = q.name.trim();
     const pattern = likePattern(fragment);
-    // Under three characters the trigram index cannot help: the name-grams index of 0092 can.
+    // Under three characters the trigram index cannot help: the name-grams index of 0113 can, asked
+    // for the grams tagged with the counties the search covers (so it returns only their people).
     const short = [...fragment].length <= 2 && fragment.length > 0;
+    const tokens = short ? (await countiesSearched(db, q.regionCode)).map((c) => `${c}:${fragment}`) : [];
     query = query.where(({ exists, selectFrom }) =>
       exists(
         selectFrom('members as m')
           .select('m.id')
           .whereRef('m.household_id', '=', 'h.id')
           .where('m.name', 'like', pattern)
-          .$if(short, (qb) => qb.where(sql<SqlBool>`name_grams(m.name) @> array[${fragment}]::text[]`)),
+          .$if(short, (qb) => qb.where(sql<SqlBool>`name_grams_in(m.region_code, m.name) && ${tokens}::text[]`)),
       ),
     );
   }
