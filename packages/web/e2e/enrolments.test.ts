@@ -8,7 +8,16 @@ import { applicationInput, driveCase, submitCase } from '../../server/src/demo/c
 import { runAsSystem } from '../../server/src/context';
 import { insertEnrolments } from '../../server/src/modules/enrolments/create';
 import { scheduleReviews } from '../../server/src/modules/reviews/schedule';
-import { login, pickOption, startBrowserEnv, submitLogin, type BrowserEnv, cancelConfirm, confirmOk } from './harness';
+import {
+  login,
+  pickOption,
+  startBrowserEnv,
+  submitLogin,
+  type BrowserEnv,
+  cancelConfirm,
+  confirmOk,
+  openConfirm,
+} from './harness';
 import { expectNoMachineData } from './machine-data';
 
 const YUNZHUANG = '350302102201'; // 灵川镇 云庄村
@@ -409,13 +418,13 @@ describe('在册对象', () => {
     await card.waitFor();
     expect(await card.getByTestId('signal-act-proposal').textContent()).toContain(next);
     // The end is asked once more naming the person and the amount; cancelled, nothing changes.
-    await card.getByTestId('signal-act-confirm-end').click();
+    await openConfirm(page, card.getByTestId('signal-act-confirm-end'));
     const question = await page.getByTestId('confirm-question').textContent();
     expect(question).toContain('周独居');
     expect(question).toContain('500.00 元');
     await cancelConfirm(page);
     expect(await card.getByTestId('signal-act-ended').count()).toBe(0);
-    await card.getByTestId('signal-act-confirm-end').click();
+    await openConfirm(page, card.getByTestId('signal-act-confirm-end'));
     await confirmOk(page);
     await card.getByTestId('signal-act-ended').waitFor();
     expect(await card.getByTestId('signal-act-ended').textContent()).toContain(next);

@@ -108,13 +108,42 @@ export async function chooseInSelect(page: Page, select: ReturnType<Page['locato
 }
 
 /**
+ * Clicks a button that asks a confirmation and waits for the question. Under load the click can be
+ * lost (the question never shows, once in CI for 30 s): the button is clicked again when the question
+ * has not shown within a few seconds.
+ */
+export async function openConfirm(page: Page, button: ReturnType<Page['locator']>): Promise<void> {
+  const question = page.getByTestId('confirm-question');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await button.click();
+    const shown = await question
+      .waitFor({ timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) return;
+  }
+  await question.waitFor();
+}
+
+/**
  * Confirms the open confirmation and waits until it has closed. A click that lands while the dialog is
- * still opening is lost under load; it is clicked again (the dialog's OK sends its action once: a
- * second click while it is sending is ignored).
+ * still opening is lost under load; it is clicked again until the dialog takes it: it is gone, or its
+ * OK shows it is sending (a click then is ignored, so the action is sent once). The action may take
+ * long under load: its end is waited for, not clicked through.
  */
 export async function confirmOk(page: Page): Promise<void> {
-  await clickUntilGone(page.getByTestId('confirm-ok'));
-  await page.getByTestId('confirm-question').waitFor({ state: 'detached' });
+  const ok = page.getByTestId('confirm-ok');
+  await ok.click();
+  await expect
+    .poll(async () => {
+      const taken = await ok
+        .evaluate((el) => el.classList.contains('ant-btn-loading'), undefined, { timeout: 1_000 })
+        .catch(() => true /* detached: closed */);
+      if (!taken && (await ok.isVisible().catch(() => false))) await ok.click({ timeout: 2_000 }).catch(() => {});
+      return taken || !(await ok.isVisible().catch(() => false));
+    })
+    .toBe(true);
+  await page.getByTestId('confirm-question').waitFor({ state: 'detached', timeout: 60_000 });
 }
 
 /** Cancels the open confirmation and waits until it has closed. */
