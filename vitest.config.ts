@@ -3,16 +3,21 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Vitest's default on this 2-core machine is one worker (cores − 1), which runs every file in
-    // turn; most files wait on PostgreSQL or on Chromium, so two overlap well.
-    maxWorkers: 2,
+    // turn. Most files wait on PostgreSQL, on PGlite's thread or on Chromium: with two workers the
+    // cores were idle about a third of the time (docs/BENCHMARKS.md, "Test suite").
+    maxWorkers: 3,
     projects: [
-      { test: { name: 'shared', root: 'packages/shared', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'shared', root: 'packages/shared', include: ['src/**/*.test.ts'], isolate: false } },
       {
         test: {
           name: 'server',
           root: 'packages/server',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.timing.test.ts'],
+          // A worker's files share its module cache instead of loading the server's modules anew
+          // for each file (vitest's import time 259 s → 32 s summed over the PostgreSQL suite). Every
+          // file makes its own app and database, so nothing of a test's state is shared.
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -26,6 +31,7 @@ export default defineConfig({
           root: 'packages/server',
           include: ['src/**/*.timing.test.ts'],
           fileParallelism: false,
+          isolate: false,
           sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -39,6 +45,7 @@ export default defineConfig({
           // Browser files run beside the server files (each starts its own server and Chromium); the
           // web app is built once before them.
           globalSetup: ['e2e/global-setup.ts'],
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 300_000,
           // A page under load (two test workers, Chromium, the server) can take seconds to settle;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeIdNumber } from '@jiuzhu/shared';
-import { login, startBrowserEnv, type BrowserEnv, pickOption } from './harness';
+import { clickUntilSending, login, startBrowserEnv, type BrowserEnv, pickOption } from './harness';
 
 let env: BrowserEnv;
 beforeAll(async () => {
@@ -32,8 +32,9 @@ async function uploadDeaths(page: Page, fileName: string, csv: string) {
   // finds no file and sends nothing (the one test here that did not wait for it: it failed once in
   // CI with no result card).
   await page.getByTestId('upload-form').getByText(fileName, { exact: true }).waitFor();
-  await page.getByTestId('upload-submit').click();
-  await page.getByTestId('upload-result').waitFor();
+  const result = page.getByTestId('upload-result');
+  await clickUntilSending(page.getByTestId('upload-submit'), result);
+  await result.waitFor({ timeout: 60_000 });
 }
 
 describe('data exchange pages', () => {

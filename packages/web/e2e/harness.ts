@@ -126,23 +126,39 @@ export async function openConfirm(page: Page, button: ReturnType<Page['locator']
 }
 
 /**
- * Confirms the open confirmation and waits until it has closed. A click that lands while the dialog is
- * still opening is lost under load; it is clicked again until the dialog takes it: it is gone, or its
- * OK shows it is sending (a click then is ignored, so the action is sent once). The action may take
- * long under load: its end is waited for, not clicked through.
+ * Clicks a button whose action shows it is sending (Ant Design's loading state), makes it go away,
+ * or shows `done`, and waits until one of them shows. A click that lands while the page is still
+ * settling is lost under load: when none shows within 5 s the button is clicked again (a form checks
+ * its fields before it sends, so an immediate second click would send twice).
+ */
+export async function clickUntilSending(
+  button: ReturnType<Page['locator']>,
+  done?: ReturnType<Page['locator']>,
+): Promise<void> {
+  const taken = async () =>
+    (done !== undefined && (await done.isVisible().catch(() => false))) ||
+    (await button
+      .evaluate((el) => el.classList.contains('ant-btn-loading'), undefined, { timeout: 1_000 })
+      .catch(() => true /* detached: closed */)) ||
+    !(await button.isVisible().catch(() => false));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await button.click();
+    const took = await expect
+      .poll(taken, { timeout: 5_000 })
+      .toBe(true)
+      .then(() => true)
+      .catch(() => false);
+    if (took) return;
+  }
+  await expect.poll(taken).toBe(true);
+}
+
+/**
+ * Confirms the open confirmation and waits until it has closed (clickUntilSending). The action may
+ * take long under load: its end is waited for, not clicked through.
  */
 export async function confirmOk(page: Page): Promise<void> {
-  const ok = page.getByTestId('confirm-ok');
-  await ok.click();
-  await expect
-    .poll(async () => {
-      const taken = await ok
-        .evaluate((el) => el.classList.contains('ant-btn-loading'), undefined, { timeout: 1_000 })
-        .catch(() => true /* detached: closed */);
-      if (!taken && (await ok.isVisible().catch(() => false))) await ok.click({ timeout: 2_000 }).catch(() => {});
-      return taken || !(await ok.isVisible().catch(() => false));
-    })
-    .toBe(true);
+  await clickUntilSending(page.getByTestId('confirm-ok'));
   await page.getByTestId('confirm-question').waitFor({ state: 'detached', timeout: 60_000 });
 }
 

@@ -570,6 +570,29 @@ describe('pre-aggregated figures (figures_monthly)', () => {
     expect(res.statusCode, res.body).toBe(200);
     return res.json();
   };
+  /** A claim paid in `otherVillage`, written straight to the table (as a job or another process would), and expected. */
+  const addPaidClaim = async (claimNo: string, eventDate: string, paidOn: string, fen: number) => {
+    const db = t.database.db;
+    const scheme = await db.selectFrom('insurance_schemes').select('id').orderBy('year').executeTakeFirstOrThrow();
+    claims.push({ village: otherVillage, status: 'paid', paidOn, fen });
+    await db
+      .insertInto('insurance_claims')
+      .values({
+        claim_no: claimNo,
+        scheme_id: scheme.id,
+        region_code: otherVillage,
+        id_hash: randomUUID(),
+        insured_name: '测试',
+        id_masked: '3503**********0000',
+        cover_item: 'death_illness',
+        event_date: eventDate,
+        source: 'staff',
+        status: 'paid',
+        paid_on: paidOn,
+        paid_fen: fen,
+      })
+      .execute();
+  };
 
   it('a row written after a read is counted by the next read (its village is recounted)', async () => {
     const db = t.database.db;
@@ -587,25 +610,7 @@ describe('pre-aggregated figures (figures_monthly)', () => {
       .where('id', '=', line.id)
       .execute();
     payrolls.flatMap((p) => p.lines).find((l) => enrolments[l.enr]!.id === line.enrolment_id)!.failed = true;
-    const scheme = await db.selectFrom('insurance_schemes').select('id').orderBy('year').executeTakeFirstOrThrow();
-    claims.push({ village: otherVillage, status: 'paid', paidOn: `${Y}-07-01`, fen: 123_400 });
-    await db
-      .insertInto('insurance_claims')
-      .values({
-        claim_no: 'LP-DASH-LATE',
-        scheme_id: scheme.id,
-        region_code: otherVillage,
-        id_hash: randomUUID(),
-        insured_name: '测试',
-        id_masked: '3503**********0000',
-        cover_item: 'death_illness',
-        event_date: `${Y}-06-02`,
-        source: 'staff',
-        status: 'paid',
-        paid_on: `${Y}-07-01`,
-        paid_fen: 123_400,
-      })
-      .execute();
+    await addPaidClaim('LP-DASH-LATE', `${Y}-06-02`, `${Y}-07-01`, 123_400);
     uploads.find((u) => u.status === 'pending')!.status = 'accepted';
     await db
       .updateTable('province_outbox')
@@ -627,25 +632,7 @@ describe('pre-aggregated figures (figures_monthly)', () => {
     const before = await city();
     expect(before.freshness).toEqual({ recounting: false, asOf: today });
     // A paid claim, then as many other regions marked as a whole payroll's approval marks.
-    const scheme = await db.selectFrom('insurance_schemes').select('id').orderBy('year').executeTakeFirstOrThrow();
-    claims.push({ village: otherVillage, status: 'paid', paidOn: `${Y}-09-01`, fen: 56_700 });
-    await db
-      .insertInto('insurance_claims')
-      .values({
-        claim_no: 'LP-DASH-BULK',
-        scheme_id: scheme.id,
-        region_code: otherVillage,
-        id_hash: randomUUID(),
-        insured_name: '测试',
-        id_masked: '3503**********0000',
-        cover_item: 'death_illness',
-        event_date: `${Y}-08-20`,
-        source: 'staff',
-        status: 'paid',
-        paid_on: `${Y}-09-01`,
-        paid_fen: 56_700,
-      })
-      .execute();
+    await addPaidClaim('LP-DASH-BULK', `${Y}-08-20`, `${Y}-09-01`, 56_700);
     const villages = await db
       .selectFrom('regions')
       .select('code')
