@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { serializerCompiler } from 'fastify-type-provider-zod';
@@ -71,7 +71,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     logger: typeof logger === 'object' ? undefined : (logger ?? false),
     genReqId: genRequestId,
     // Requests are logged by the context plugin, with personal query parameters redacted.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Only a known proxy may name the client (else anyone could dodge rate limits with X-Forwarded-For).
     trustProxy: config.trustProxy.split(',').map((a) => a.trim()),
     bodyLimit: 10 * 1024 * 1024,
