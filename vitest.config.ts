@@ -48,7 +48,7 @@ export default defineConfig({
           isolate: false,
           testTimeout: 120_000,
           hookTimeout: 300_000,
-          // A page under load (two test workers, Chromium, the server) can take seconds to settle;
+          // A page under load (three test workers, Chromium, the server) can take seconds to settle;
           // expect.poll's default of 1 s made such waits flaky.
           expect: { poll: { timeout: 10_000 } },
         },

@@ -108,28 +108,36 @@ export async function chooseInSelect(page: Page, select: ReturnType<Page['locato
 }
 
 /**
- * Clicks a button that asks a confirmation and waits for the question. Under load the click can be
- * lost (the question never shows, once in CI for 30 s): the button is clicked again when the question
- * has not shown within a few seconds.
+ * Clicks `button` until `took` says the click took. Under load a click can be lost: when it has not
+ * taken within 5 s the button is clicked again, three clicks at most. Not sooner: an action may take
+ * a moment to show (a form checks its fields before it sends), and a second click would act twice.
+ * The caller waits for the outcome after.
+ */
+async function clickUntil(button: ReturnType<Page['locator']>, took: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await button.click();
+    const taken = await expect
+      .poll(took, { timeout: 5_000 })
+      .toBe(true)
+      .then(() => true)
+      .catch(() => false);
+    if (taken) return;
+  }
+}
+
+/**
+ * Clicks a button that asks a confirmation and waits for the question; the click is repeated when the
+ * question has not shown (clickUntil: once in CI it never showed for 30 s).
  */
 export async function openConfirm(page: Page, button: ReturnType<Page['locator']>): Promise<void> {
   const question = page.getByTestId('confirm-question');
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await button.click();
-    const shown = await question
-      .waitFor({ timeout: 5_000 })
-      .then(() => true)
-      .catch(() => false);
-    if (shown) return;
-  }
+  await clickUntil(button, () => question.isVisible());
   await question.waitFor();
 }
 
 /**
  * Clicks a button whose action shows it is sending (Ant Design's loading state), makes it go away,
- * or shows `done`, and waits until one of them shows. A click that lands while the page is still
- * settling is lost under load: when none shows within 5 s the button is clicked again (a form checks
- * its fields before it sends, so an immediate second click would send twice).
+ * or shows `done`, and waits until one of them shows; the click is repeated when none has (clickUntil).
  */
 export async function clickUntilSending(
   button: ReturnType<Page['locator']>,
@@ -141,15 +149,7 @@ export async function clickUntilSending(
       .evaluate((el) => el.classList.contains('ant-btn-loading'), undefined, { timeout: 1_000 })
       .catch(() => true /* detached: closed */)) ||
     !(await button.isVisible().catch(() => false));
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await button.click();
-    const took = await expect
-      .poll(taken, { timeout: 5_000 })
-      .toBe(true)
-      .then(() => true)
-      .catch(() => false);
-    if (took) return;
-  }
+  await clickUntil(button, taken);
   await expect.poll(taken).toBe(true);
 }
 
