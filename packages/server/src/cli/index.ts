@@ -431,6 +431,7 @@ program.commands
   .option('--size <size>', 'demo | city', 'city')
   .option('--seed <n>', 'generator seed', '1')
   .option('--seconds <n>', 'seconds of load per endpoint (and again for its baseline)', '30')
+  .option('--rounds <n>', 'the seconds split into rounds, ours then bare in turn', '3')
   .option('--connections <n>', 'concurrent connections (and bare clients)', '50')
   .option('--cases <n>', 'applications added on household heads', '10000')
   .option('--leads <n>', 'leads added on other registry people', '5000')
@@ -453,6 +454,7 @@ program.commands
       size: string;
       seed: string;
       seconds: string;
+      rounds: string;
       connections: string;
       cases: string;
       leads: string;
@@ -467,6 +469,7 @@ program.commands
           size: opts.size as 'demo' | 'city',
           seed: Number(opts.seed),
           seconds: Number(opts.seconds),
+          rounds: Math.max(1, Math.round(Number(opts.rounds))),
           connections: Number(opts.connections),
           cases: Number(opts.cases),
           leads: Number(opts.leads),

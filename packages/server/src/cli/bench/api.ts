@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
@@ -29,6 +29,11 @@ export type ApiBenchOptions = {
   seed: number;
   /** Seconds of load per endpoint, for ours and again for the bare baseline. */
   seconds: number;
+  /**
+   * The seconds are split into this many rounds, ours then bare in turn: a slow spell of a shared
+   * machine (another guest, a checkpoint) then falls on both sides instead of on one.
+   */
+  rounds: number;
   connections: number;
   cases: number;
   leads: number;
@@ -73,8 +78,9 @@ type Figures = {
  * server on a port, logs in as the city admin and drives N connections for S seconds per endpoint
  * with autocannon (on a worker thread, so the server's event loop is measured alone); then runs the
  * same SQL the endpoint ran (captured from the server per URL, session check included) bare
- * through a pool of N clients (PostgreSQL) or the one PGlite connection for the same time.
- * ratio = our req/s / bare req/s; the last JSON line's `ratio` is the worst endpoint's.
+ * through a pool of N clients (PostgreSQL) or the one PGlite connection for the same time, in
+ * rounds taken in turn (ours, bare, ours, …). ratio = our req/s / bare req/s; the last JSON line's
+ * `ratio` is the worst endpoint's.
  */
 export async function benchApi(base: Config, opts: ApiBenchOptions, log: Log) {
   const silent = pino({ level: 'silent' });
@@ -104,7 +110,10 @@ export async function benchApi(base: Config, opts: ApiBenchOptions, log: Log) {
     // request asks the job for a full recount, and the statements captured below would ask for it
     // again with every bare call (on PGlite one recount after another on its one connection).
     await runAsSystem('bench api figures', silent, () => refreshAllFigures(db, chinaToday()));
-    await sql`analyze`.execute(db);
+    // As a database in service: vacuumed and analysed (autovacuum would run during the load otherwise),
+    // the seed's writes flushed (a checkpoint would run during the load otherwise).
+    await sql`vacuum (analyze)`.execute(db);
+    await sql`checkpoint`.execute(db);
     const counts = (
       await sql<{
         people: number;
@@ -135,7 +144,7 @@ export async function benchApi(base: Config, opts: ApiBenchOptions, log: Log) {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const bare = database.kind === 'postgresql' ? barePool(config, b.schema, opts.connections) : undefined;
-    const results: Record<string, { ours: Figures; bare: Figures; ratio: number } & LoopFigures> = {};
+    const results: Record<string, EndpointResult> = {};
     let loopMax = 0;
     let besideImport: Awaited<ReturnType<typeof loadBesideImport>> | undefined;
     // The same measure over 3 s of doing nothing: on a busy machine the process waits for a core whatever it does.
@@ -145,15 +154,13 @@ export async function benchApi(base: Config, opts: ApiBenchOptions, log: Log) {
     try {
       const cookie = await login(origin);
       for (const e of endpoints) {
-        const { value: ours, figures: loop } = await watchLoop(() => loadOurs(origin, cookie, e, opts));
-        loopMax = Math.max(loopMax, loop.eventLoopMaxMs);
-        const theirs = await loadBare(database, bare, captured.get(e.name)!, opts);
-        const ratio = +(ours.reqPerSec / theirs.reqPerSec).toFixed(3);
-        results[e.name] = { ours, bare: theirs, ratio, ...loop };
+        const r = await loadEndpoint(origin, cookie, e, database, bare, captured.get(e.name)!, opts);
+        loopMax = Math.max(loopMax, r.eventLoopMaxMs);
+        results[e.name] = r;
         log(
-          `${e.name}: ${ours.reqPerSec} req/s p50 ${ours.p50Ms} p99 ${ours.p99Ms} ms (errors ${ours.errors}); ` +
-            `bare ${theirs.reqPerSec} req/s p50 ${theirs.p50Ms} p99 ${theirs.p99Ms} ms; ratio ${ratio}; ` +
-            `loop max ${loop.eventLoopMaxMs} ms (longest GC ${loop.gcMaxMs} ms)`,
+          `${e.name}: ${r.ours.reqPerSec} req/s p50 ${r.ours.p50Ms} p99 ${r.ours.p99Ms} ms (errors ${r.ours.errors}); ` +
+            `bare ${r.bare.reqPerSec} req/s p50 ${r.bare.p50Ms} p99 ${r.bare.p99Ms} ms; ratio ${r.ratio} ` +
+            `(rounds ${r.roundRatios.join(', ')}); loop max ${r.eventLoopMaxMs} ms (longest GC ${r.gcMaxMs} ms)`,
         );
       }
       if (opts.besideImport) {
@@ -174,6 +181,7 @@ export async function benchApi(base: Config, opts: ApiBenchOptions, log: Log) {
       seedSeconds,
       connections: opts.connections,
       seconds: opts.seconds,
+      rounds: opts.rounds,
       baseline:
         database.kind === 'postgresql'
           ? `the same SQL per request, bare through a pg pool of ${opts.connections} clients`
@@ -189,33 +197,116 @@ export async function benchApi(base: Config, opts: ApiBenchOptions, log: Log) {
   });
 }
 
-/** Runs `fn` while measuring the event loop's delay (5 ms resolution) and garbage-collection pauses. */
+/**
+ * The event loop's delay (5 ms resolution) and garbage-collection pauses over the phases between
+ * start() and stop(): the rounds of one endpoint add up. A histogram per phase (one left enabled
+ * would count the time between phases as one long delay); the p99 is the worst phase's.
+ */
+class LoopWatch {
+  private loop: IntervalHistogram | null = null;
+  private readonly gc: PerformanceObserver;
+  private maxNs = 0;
+  private p99Ns = 0;
+  private gcMax = 0;
+  private gcCount = 0;
+
+  constructor() {
+    this.gc = new PerformanceObserver((list) => {
+      if (!this.loop) return;
+      for (const entry of list.getEntries()) {
+        this.gcMax = Math.max(this.gcMax, entry.duration);
+        this.gcCount++;
+      }
+    });
+    this.gc.observe({ entryTypes: ['gc'] });
+  }
+
+  start() {
+    this.loop = monitorEventLoopDelay({ resolution: 5 });
+    this.loop.enable();
+  }
+
+  stop() {
+    const loop = this.loop;
+    if (!loop) return;
+    loop.disable();
+    this.loop = null;
+    if (loop.count === 0) return;
+    this.maxNs = Math.max(this.maxNs, loop.max);
+    this.p99Ns = Math.max(this.p99Ns, loop.percentile(99));
+  }
+
+  /** The figures of the phases; the watch is done with. */
+  close(): LoopFigures {
+    this.stop();
+    this.gc.disconnect();
+    return {
+      eventLoopMaxMs: +(this.maxNs / 1e6).toFixed(1),
+      eventLoopP99Ms: +(this.p99Ns / 1e6).toFixed(1),
+      gcMaxMs: +this.gcMax.toFixed(1),
+      gcCount: this.gcCount,
+    };
+  }
+}
+
+/** Runs `fn` while watching the event loop. */
 async function watchLoop<T>(fn: () => Promise<T>): Promise<{ value: T; figures: LoopFigures }> {
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  let gcMax = 0;
-  let gcCount = 0;
-  const gc = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      gcMax = Math.max(gcMax, entry.duration);
-      gcCount++;
-    }
-  });
-  gc.observe({ entryTypes: ['gc'] });
-  loop.enable();
+  const watch = new LoopWatch();
+  watch.start();
   try {
     const value = await fn();
+    return { value, figures: watch.close() };
+  } finally {
+    watch.stop();
+  }
+}
+
+const WARM_UP_SECONDS = 1;
+
+type EndpointResult = { ours: Figures; bare: Figures; ratio: number; roundRatios: number[] } & LoopFigures;
+
+/**
+ * One endpoint: `rounds` rounds of ours then bare, each `seconds / rounds` long. The figures add
+ * the rounds up (requests over the time loaded); the ratio is ours ÷ bare over all of them, and
+ * each round's own ratio is kept to show the spread. The event loop is watched during ours only.
+ */
+async function loadEndpoint(
+  origin: string,
+  cookie: string,
+  e: Endpoint,
+  database: Database,
+  pool: pg.Pool | undefined,
+  statements: Statement[][],
+  opts: ApiBenchOptions,
+): Promise<EndpointResult> {
+  const slice = opts.seconds / opts.rounds;
+  const ours = startOurs(origin, cookie, e, opts);
+  const bare = new BareTally();
+  const watch = new LoopWatch();
+  const roundRatios: number[] = [];
+  try {
+    // Not counted: each side opens its connections and the server's code paths are compiled.
+    await ours.warmUp(WARM_UP_SECONDS);
+    await new BareTally().round(database, pool, statements, WARM_UP_SECONDS, opts.connections);
+    for (let i = 0; i < opts.rounds; i++) {
+      watch.start();
+      const o = await ours.round(slice);
+      watch.stop();
+      const b = await bare.round(database, pool, statements, slice, opts.connections);
+      roundRatios.push(+(o.requests / o.seconds / (b.requests / b.seconds)).toFixed(3));
+    }
+    const oursFigures = await ours.finish();
+    const bareFigures = bare.figures();
     return {
-      value,
-      figures: {
-        eventLoopMaxMs: +(loop.max / 1e6).toFixed(1),
-        eventLoopP99Ms: +(loop.percentile(99) / 1e6).toFixed(1),
-        gcMaxMs: +gcMax.toFixed(1),
-        gcCount,
-      },
+      ours: oursFigures,
+      bare: bareFigures,
+      ratio: +(oursFigures.requests / ours.seconds / (bareFigures.requests / bare.seconds)).toFixed(3),
+      roundRatios,
+      ...watch.close(),
     };
   } finally {
-    loop.disable();
-    gc.disconnect();
+    watch.stop();
+    await ours.close();
   }
 }
 
@@ -244,8 +335,13 @@ async function loadBesideImport(
       { path: file, fileName: 'hrss.wages.csv' },
       { kindCode: 'hrss.wages', channel: 'cli', actor: 'bench', asOf: '2026-01-01' },
     ).then((res) => ({ res, seconds: (performance.now() - started) / 1000 }));
-    const ours = await loadOurs(origin, cookie, e, opts);
-    return { ours, ...(await imported) };
+    const load = startOurs(origin, cookie, e, opts);
+    try {
+      await load.round(opts.seconds);
+      return { ours: await load.finish(), ...(await imported) };
+    } finally {
+      await load.close();
+    }
   });
   fs.rmSync(file, { force: true });
   if (value.res.status !== 'loaded') throw new Error(`beside import: ${JSON.stringify(value.res)}`);
@@ -454,58 +550,83 @@ function barePool(config: Config, schema: string | undefined, connections: numbe
   });
 }
 
-/** Ours: autocannon on a worker thread (its own event loop), the endpoint's URLs in turn on every connection. */
-async function loadOurs(origin: string, cookie: string, e: Endpoint, opts: ApiBenchOptions): Promise<Figures> {
+/**
+ * Ours: autocannon on a worker thread (its own event loop), the endpoint's URLs in turn on every
+ * connection. The worker stays for the endpoint's rounds; `finish` merges their histograms.
+ */
+function startOurs(origin: string, cookie: string, e: Endpoint, opts: ApiBenchOptions) {
   const autocannonPath = createRequire(import.meta.url).resolve('autocannon');
   const worker = new Worker(
-    // In a worker thread autocannon returns encoded histograms (for its own aggregation): aggregate here.
+    // In a worker thread autocannon returns encoded histograms (for its own aggregation): the
+    // rounds are kept and aggregated at the end.
     `const { parentPort, workerData } = require('node:worker_threads');
      const autocannon = require(workerData.autocannonPath);
      const opts = {
        url: workerData.origin,
        connections: workerData.connections,
-       duration: workerData.seconds,
        // A slow answer counts as slow, not as an error (autocannon gives up after 10 s by default).
        timeout: 120,
        headers: { cookie: workerData.cookie },
        requests: workerData.urls.map((path) => ({ method: 'GET', path })),
      };
-     autocannon(opts).then(
-       (r) => parentPort.postMessage(autocannon.aggregateResult([r], opts)),
-       (err) => parentPort.postMessage({ error: String(err) }),
-     );`,
-    {
-      eval: true,
-      workerData: {
-        autocannonPath,
-        origin,
-        cookie,
-        urls: e.urls,
-        connections: opts.connections,
-        seconds: opts.seconds,
-      },
-    },
+     const rounds = [];
+     parentPort.on('message', (seconds) => {
+       if (seconds === 0) return parentPort.postMessage(autocannon.aggregateResult(rounds, opts));
+       // A negative number of seconds: a warm-up, not kept.
+       autocannon({ ...opts, duration: Math.abs(seconds) }).then(
+         (r) => {
+           if (seconds > 0) rounds.push(r);
+           parentPort.postMessage({ requests: r['2xx'], seconds: r.duration });
+         },
+         (err) => parentPort.postMessage({ error: String(err) }),
+       );
+     });`,
+    { eval: true, workerData: { autocannonPath, origin, cookie, urls: e.urls, connections: opts.connections } },
   );
-  const r = await new Promise<AutocannonResult>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  await worker.terminate();
-  if (r.error) throw new Error(`autocannon: ${r.error}`);
-  const ok = r['2xx'];
+  const ask = <T extends { error?: string }>(seconds: number) =>
+    new Promise<T>((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      worker.once('error', onError);
+      worker.once('message', (m: T) => {
+        worker.off('error', onError);
+        if (m.error) reject(new Error(`autocannon: ${m.error}`));
+        else resolve(m);
+      });
+      worker.postMessage(seconds);
+    });
+  let loaded = 0;
   return {
-    requests: ok,
-    reqPerSec: Math.round(ok / r.duration),
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    maxMs: r.latency.max,
-    errors: r.non2xx + r.errors + r.timeouts,
+    /** Seconds loaded over all rounds so far. */
+    get seconds() {
+      return loaded;
+    },
+    /** A round not counted: its figures are dropped. */
+    async warmUp(seconds: number) {
+      await ask(-seconds);
+    },
+    async round(seconds: number) {
+      const r = await ask<{ error?: string; requests: number; seconds: number }>(seconds);
+      loaded += r.seconds;
+      return r;
+    },
+    async finish(): Promise<Figures> {
+      const r = await ask<AutocannonResult>(0);
+      const ok = r['2xx'];
+      return {
+        requests: ok,
+        reqPerSec: Math.round(ok / loaded),
+        p50Ms: r.latency.p50,
+        p99Ms: r.latency.p99,
+        maxMs: r.latency.max,
+        errors: r.non2xx + r.errors + r.timeouts,
+      };
+    },
+    close: () => worker.terminate(),
   };
 }
 
 type AutocannonResult = {
   error?: string;
-  duration: number;
   '2xx': number;
   non2xx: number;
   errors: number;
@@ -513,46 +634,59 @@ type AutocannonResult = {
   latency: { p50: number; p99: number; max: number };
 };
 
-/** The baseline: the captured statements of each request, run bare by N concurrent callers for the same time. */
-async function loadBare(
-  database: Database,
-  pool: pg.Pool | undefined,
-  requests: Statement[][],
-  opts: ApiBenchOptions,
-): Promise<Figures> {
-  const run = (s: Statement): Promise<unknown> =>
-    pool ? pool.query(s.sql, s.parameters as unknown[]) : database.pglite!.query(s.sql, s.parameters as unknown[]);
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
-  const started = performance.now();
-  const end = started + opts.seconds * 1000;
-  await Promise.all(
-    Array.from({ length: opts.connections }, async (_, c) => {
-      // Each caller cycles through the URLs' statement lists, as each autocannon connection does.
-      for (let i = c; performance.now() < end; i++) {
-        const t = performance.now();
-        try {
-          // A request's statements together, as the service runs its page and count queries.
-          await Promise.all(requests[i % requests.length]!.map(run));
-          latencies.push(performance.now() - t);
-        } catch (err) {
-          errors++;
-          firstError ??= String(err);
+/** The baseline: the captured statements of each request, run bare by N concurrent callers, round by round. */
+class BareTally {
+  private readonly latencies: number[] = [];
+  private errors = 0;
+  private firstError: string | undefined;
+  /** Seconds loaded over all rounds so far. */
+  seconds = 0;
+
+  async round(
+    database: Database,
+    pool: pg.Pool | undefined,
+    requests: Statement[][],
+    seconds: number,
+    connections: number,
+  ): Promise<{ requests: number; seconds: number }> {
+    const run = (s: Statement): Promise<unknown> =>
+      pool ? pool.query(s.sql, s.parameters as unknown[]) : database.pglite!.query(s.sql, s.parameters as unknown[]);
+    const before = this.latencies.length;
+    const started = performance.now();
+    const end = started + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: connections }, async (_, c) => {
+        // Each caller cycles through the URLs' statement lists, as each autocannon connection does.
+        for (let i = c; performance.now() < end; i++) {
+          const t = performance.now();
+          try {
+            // A request's statements together, as the service runs its page and count queries.
+            await Promise.all(requests[i % requests.length]!.map(run));
+            this.latencies.push(performance.now() - t);
+          } catch (err) {
+            this.errors++;
+            this.firstError ??= String(err);
+          }
         }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  return {
-    requests: latencies.length,
-    reqPerSec: Math.round(latencies.length / elapsed),
-    p50Ms: +percentile(latencies, 50).toFixed(1),
-    p99Ms: +percentile(latencies, 99).toFixed(1),
-    maxMs: +Math.max(...latencies).toFixed(1),
-    errors,
-    ...(firstError ? { firstError } : {}),
-  };
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    this.seconds += elapsed;
+    return { requests: this.latencies.length - before, seconds: elapsed };
+  }
+
+  figures(): Figures {
+    const l = this.latencies;
+    return {
+      requests: l.length,
+      reqPerSec: Math.round(l.length / this.seconds),
+      p50Ms: +percentile(l, 50).toFixed(1),
+      p99Ms: +percentile(l, 99).toFixed(1),
+      maxMs: +l.reduce((a, b) => Math.max(a, b), 0).toFixed(1),
+      errors: this.errors,
+      ...(this.firstError ? { firstError: this.firstError } : {}),
+    };
+  }
 }
 
 /** Each endpoint's three slowest statements (over all its URLs) with their EXPLAIN ANALYZE plans. */

@@ -170,14 +170,16 @@ const COLUMNS = {
   provinceRejected: 'province_rejected',
 } as const;
 
+/** The sums of every figure column, built once (every dashboard read runs it). */
+const sums = sql.join(
+  Object.entries(COLUMNS).map(([name, col]) => sql`sum(${sql.ref(`f.${col}`)})::text as ${sql.ref(name)}`),
+);
+
 /**
  * The aggregate rows of a slice rolled up by region-code prefix, inside the caller's scope: the
  * period's months, and today's month for the state figures. No freshness check (see `freshenFigures`).
  */
 export async function readAggregates(db: Kysely<DB>, slice: FigureSlice): Promise<AggregateRow[]> {
-  const sums = sql.join(
-    Object.entries(COLUMNS).map(([name, col]) => sql`sum(${sql.ref(`f.${col}`)})::text as ${sql.ref(name)}`),
-  );
   const res = await sql<Record<string, string>>`
     select ${groupKey('f.region_code', slice)} as key, f.month, f.kind, ${sums}
       from figures_monthly f
