@@ -856,6 +856,7 @@ export interface DB {
   province_batches: ProvinceBatchesTable;
   // ---- pre-aggregated figures (modules/dashboard, 0090)
   figures_monthly: FiguresMonthlyTable;
+  figures_rollup: FiguresMonthlyTable;
   figures_dirty: FiguresDirtyTable;
   figures_state: FiguresStateTable;
 }

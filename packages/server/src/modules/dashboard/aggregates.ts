@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { DB } from '../../db/schema';
 import { inSlice, groupKey, type FigureSlice, type FigureTarget } from '../../db/figures';
 import { getCalendar } from '../calendar/service';
@@ -52,6 +52,12 @@ const needsFull = (s: State, today: string) => s.as_of !== today || s.dirty > FU
 
 /** Recount the figures of the target's regions (all of them when `regions` is null), in `trx`. */
 async function recount(trx: Kysely<DB>, target: FigureTarget): Promise<void> {
+  await countRows(trx, target);
+  await rollUp(trx, target.regions);
+}
+
+/** The rows of figures_monthly of the target's regions, each module its own columns. */
+async function countRows(trx: Kysely<DB>, target: FigureTarget): Promise<void> {
   if (target.regions === null) await sql`delete from figures_monthly`.execute(trx);
   else await sql`delete from figures_monthly where region_code in (${sql.join(target.regions)})`.execute(trx);
   const calendar = await getCalendar(trx);
@@ -62,6 +68,51 @@ async function recount(trx: Kysely<DB>, target: FigureTarget): Promise<void> {
   await writeCaseFigures(trx, calendar, target);
   await writeClaimFigures(trx, target);
   await writeProvinceFigures(trx, target);
+}
+
+/**
+ * The region-code lengths figures_rollup holds (township, county, city, province; migration 0114),
+ * deepest first: each is rolled up from the one before it.
+ */
+const ROLLUP_LEVELS = [9, 6, 4, 2] as const;
+const isRollupLevel = (len: number) => (ROLLUP_LEVELS as readonly number[]).includes(len);
+
+/**
+ * figures_rollup for the prefixes of `regions` (every prefix when null), level by level from the
+ * deepest: a level's rows are the rows of the level below under it plus the rows of figures_monthly
+ * filed between the two (a village's rows reach its township's rollup, a row filed on a county
+ * its county's), so a recount of a few villages adds up a few townships, not the whole city.
+ */
+async function rollUp(trx: Kysely<DB>, regions: string[] | null): Promise<void> {
+  if (regions === null) await sql`delete from figures_rollup`.execute(trx);
+  for (const [i, level] of ROLLUP_LEVELS.entries()) {
+    const below = i > 0 ? ROLLUP_LEVELS[i - 1]! : null;
+    let under = sql<SqlBool>`true`;
+    if (regions !== null) {
+      const prefixes = [...new Set(regions.filter((r) => r.length >= level).map((r) => r.slice(0, level)))];
+      if (prefixes.length === 0) continue;
+      under = sql<SqlBool>`(${sql.join(
+        prefixes.map((p) => sql`region_code like ${`${p}%`}`),
+        sql` or `,
+      )})`;
+      await sql`delete from figures_rollup where length(region_code) = ${level} and ${under}`.execute(trx);
+    }
+    const filed = sql`
+      select region_code, month, kind, ${columns} from figures_monthly
+       where length(region_code) >= ${level} and ${below === null ? sql`true` : sql`length(region_code) < ${below}`}
+         and ${under}`;
+    const source =
+      below === null
+        ? filed
+        : sql`select region_code, month, kind, ${columns} from figures_rollup
+               where length(region_code) = ${below} and ${under}
+              union all ${filed}`;
+    await sql`
+      insert into figures_rollup (region_code, month, kind, ${columns})
+      select left(region_code, ${level}), month, kind, ${plainSums}
+        from (${source}) s
+       group by 1, 2, 3`.execute(trx);
+  }
 }
 
 /** Recounts every figure as of `today` (the nightly job and `jiuzhu figures refresh`). */
@@ -174,16 +225,23 @@ const COLUMNS = {
 const sums = sql.join(
   Object.entries(COLUMNS).map(([name, col]) => sql`sum(${sql.ref(`f.${col}`)})::text as ${sql.ref(name)}`),
 );
+/** The figure columns, and their sums as the columns (the roll-up's). */
+const columns = sql.join(Object.values(COLUMNS).map((col) => sql.ref(col)));
+const plainSums = sql.join(Object.values(COLUMNS).map((col) => sql`sum(${sql.ref(col)})`));
 
 /**
  * The aggregate rows of a slice rolled up by region-code prefix, inside the caller's scope: the
- * period's months, and today's month for the state figures. No freshness check (see `freshenFigures`).
+ * period's months, and today's month for the state figures. Groups of a township or above are read
+ * rolled up already (figures_rollup, one row per group, month and breakdown); village groups from
+ * the rows themselves. No freshness check (see `freshenFigures`).
  */
 export async function readAggregates(db: Kysely<DB>, slice: FigureSlice): Promise<AggregateRow[]> {
+  const rolled = isRollupLevel(slice.groupLen);
   const res = await sql<Record<string, string>>`
     select ${groupKey('f.region_code', slice)} as key, f.month, f.kind, ${sums}
-      from figures_monthly f
+      from ${rolled ? sql`figures_rollup` : sql`figures_monthly`} f
      where ${inSlice('f.region_code', slice)}
+       and ${rolled ? sql`length(f.region_code) = ${slice.groupLen}` : sql`true`}
        and ((f.month >= ${slice.from} and f.month <= ${slice.to}) or f.month = ${slice.today.slice(0, 7)})
      group by 1, 2, 3`.execute(db);
   return res.rows.map((r) => {

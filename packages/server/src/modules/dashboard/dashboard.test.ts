@@ -594,6 +594,45 @@ describe('pre-aggregated figures (figures_monthly)', () => {
       .execute();
   };
 
+  /**
+   * The rows of figures_rollup that differ from the sums of figures_monthly per prefix, counted here
+   * in one statement straight from the rows (every row in each prefix of its code down to its length).
+   */
+  const rollupDiff = async () => {
+    const db = t.database.db;
+    const direct = sql`
+      select left(region_code, l.len) as region_code, month, kind,
+             sum(recipient_households)::bigint as a, sum(recipient_people)::bigint as b,
+             sum(new_enrolments)::bigint as c, sum(paid_fen)::bigint as d, sum(paid_lines)::bigint as e,
+             sum(leads_issued)::bigint as f, sum(leads_checked)::bigint as g, sum(overdue_leads)::bigint as h,
+             sum(overdue_cases)::bigint as i, sum(cases_decided)::bigint as j,
+             sum(decision_working_days)::bigint as k, sum(claims_paid)::bigint as l,
+             sum(claims_paid_fen)::bigint as m, sum(province_records)::bigint as n,
+             sum(province_accepted)::bigint as o, sum(province_rejected)::bigint as p
+        from figures_monthly join (values (2), (4), (6), (9)) l(len) on length(region_code) >= l.len
+       group by 1, 2, 3`;
+    const stored = sql`
+      select region_code, month, kind, recipient_households::bigint, recipient_people::bigint,
+             new_enrolments::bigint, paid_fen::bigint, paid_lines::bigint, leads_issued::bigint,
+             leads_checked::bigint, overdue_leads::bigint, overdue_cases::bigint, cases_decided::bigint,
+             decision_working_days::bigint, claims_paid::bigint, claims_paid_fen::bigint,
+             province_records::bigint, province_accepted::bigint, province_rejected::bigint
+        from figures_rollup`;
+    const rows = await sql<{ region_code: string }>`
+      (${direct} except all ${stored}) union all (${stored} except all ${direct})`.execute(db);
+    return rows.rows.map((r) => r.region_code);
+  };
+
+  it('the rolled-up figures (township and above) are the sums of their rows', async () => {
+    await city();
+    const n = await t.database.db
+      .selectFrom('figures_rollup')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBeGreaterThan(0);
+    expect(await rollupDiff()).toEqual([]);
+  });
+
   it('a row written after a read is counted by the next read (its village is recounted)', async () => {
     const db = t.database.db;
     expect(await city()).toMatchObject(expected('3503'));
@@ -625,6 +664,8 @@ describe('pre-aggregated figures (figures_monthly)', () => {
       ).toMatchObject(expected(region));
     const dirty = await db.selectFrom('figures_dirty').select('region_code').execute();
     expect(dirty).toEqual([]);
+    // Only the changed villages' townships, counties, city and province were rolled up again.
+    expect(await rollupDiff()).toEqual([]);
   });
 
   it('more changed regions than a read recounts: the read answers at once, marked, and the job recounts everything', async () => {
@@ -677,6 +718,7 @@ describe('pre-aggregated figures (figures_monthly)', () => {
     expect(after.claimsPaidFen).toBe(before.claimsPaidFen + 56_700);
     expect(after.freshness).toEqual({ recounting: false, asOf: today });
     expect(await marked()).toBe(0);
+    expect(await rollupDiff()).toEqual([]);
   });
 
   it('a new day recounts every region (the state figures are as of one day)', async () => {
