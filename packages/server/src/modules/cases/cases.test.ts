@@ -353,6 +353,17 @@ describe('the application list for desk work', () => {
     const today = chinaToday();
     expect(ids(await list(lingchuan, `from=${today}&to=${today}`))).toContain(dibao.id);
     expect((await list(lingchuan, 'to=2020-01-01')).json().total).toBe(0);
+    // Dates are China's: a case made at 00:30 on 2 March in China (16:30 UTC on 1 March) is of 2 March.
+    await t.database.db
+      .updateTable('cases')
+      .set({ created_at: new Date('2021-03-01T16:30:00Z') })
+      .where('id', '=', temporary.id)
+      .execute();
+    expect(ids(await list(lingchuan, 'from=2021-03-02&to=2021-03-02'))).toEqual([temporary.id]);
+    expect(ids(await list(lingchuan, 'from=2021-03-01&to=2021-03-01'))).toEqual([]);
+    expect(ids(await list(lingchuan, 'to=2021-03-02'))).toEqual([temporary.id]);
+    expect(ids(await list(lingchuan, 'to=2021-03-01'))).toEqual([]);
+    expect(ids(await list(lingchuan, 'from=2021-03-03&to=2021-12-31'))).toEqual([]);
 
     const asc = ids(await list(admin, 'sort=caseNo&order=asc'));
     const desc = ids(await list(admin, 'sort=caseNo&order=desc'));
