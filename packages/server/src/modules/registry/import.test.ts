@@ -1,8 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber, maskIdNumber } from '@jiuzhu/shared';
 import { createTestApp, type Agent, type TestApp } from '../../../test/harness';
+import { runAsSystem } from '../../context';
+import { Protector } from '../../crypto/index';
 import { COLUMNS } from './import-format';
+import { failInterruptedImports, runRegisterImport, startRegisterImport } from './import';
 
 let t: TestApp;
 let clerk: Agent;
@@ -201,6 +208,103 @@ describe('register import', () => {
     expect(res.errors.map((e: { column: string }) => e.column)).toEqual(
       expect.arrayContaining(['户编号', '村居代码', '与户主关系']),
     );
+  });
+});
+
+describe('imports interrupted by a stop (several server processes on one database)', () => {
+  const running = async (fileName: string) =>
+    (
+      await t.database.db
+        .insertInto('registry_imports')
+        .values({
+          region_code: '350302102',
+          created_by: 'lingchuan',
+          file_name: fileName,
+          file_sha256: 'x',
+          dry_run: false,
+          rows: 0,
+          households: 0,
+          valid: 0,
+          imported: 0,
+          unchanged: 0,
+          errors: '[]',
+          duration_ms: 0,
+          status: 'running',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const statusOf = async (id: string) =>
+    (
+      await t.database.db
+        .selectFrom('registry_imports')
+        .select(['status', 'failure'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+    ).status;
+
+  it('a process starting up marks the imports no process runs, not one another process holds', async () => {
+    const held = await running('held.csv');
+    const left = await running('left.csv');
+    // PGlite: one process owns the data directory, so there is no other process's import to leave alone.
+    const other = t.database.kind === 'postgresql' ? await t.database.pool!.connect() : null;
+    try {
+      await other?.query('select pg_advisory_lock(hashtext($1))', [`registry_import:${held}`]);
+      expect(await failInterruptedImports(t.database.db, '导入中断')).toBe(other ? 1 : 2);
+      expect(await statusOf(left)).toBe('failed');
+      expect(await statusOf(held)).toBe(other ? 'running' : 'failed');
+      await other?.query('select pg_advisory_unlock(hashtext($1))', [`registry_import:${held}`]);
+      expect(await failInterruptedImports(t.database.db, '导入中断')).toBe(other ? 1 : 0);
+      expect(await statusOf(held)).toBe('failed');
+    } finally {
+      other?.release();
+    }
+  });
+
+  it('an import marked interrupted before it took its lock stops and keeps the reason; a finished one holds no lock', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jz-import-'));
+    const file = path.join(dir, 'upload.csv');
+    fs.writeFileSync(file, csv([HEADERS, row(member('Z1', '林中断', pid(), '户主'))]));
+    const saved = { path: file, fileName: 'upload.csv', size: fs.statSync(file).size, sha256: 'x' };
+    const protector = new Protector(t.config);
+    const silent = pino({ level: 'silent' });
+    const before = await householdCount();
+    const id = await runAsSystem('test', silent, () => startRegisterImport(t.database.db, saved, false));
+    await failInterruptedImports(t.database.db, '导入中断');
+    await expect(
+      runAsSystem('test', silent, () => runRegisterImport(t.database, protector, id, saved, false)),
+    ).rejects.toThrow(/interrupted/);
+    const marked = await t.database.db
+      .selectFrom('registry_imports')
+      .select(['status', 'failure'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(marked).toEqual({ status: 'failed', failure: '导入中断' });
+    expect(await householdCount()).toBe(before);
+    expect(fs.existsSync(file)).toBe(false);
+
+    // Through the page's upload: done, and its lock is free again (another session takes it at once).
+    const second = Buffer.from(csv([HEADERS, row(member('Z2', '林完成', pid(), '户主'))]));
+    const done = await upload(clerk, second, 'done.csv', false);
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().importedHouseholds).toBe(1);
+    if (t.database.kind === 'postgresql') {
+      const last = await t.database.db
+        .selectFrom('registry_imports')
+        .select('id')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow();
+      const other = await t.database.pool!.connect();
+      try {
+        const r = await other.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
+          `registry_import:${last.id}`,
+        ]);
+        expect(r.rows[0]!.ok).toBe(true);
+        await other.query('select pg_advisory_unlock_all()');
+      } finally {
+        other.release();
+      }
+    }
   });
 });
 

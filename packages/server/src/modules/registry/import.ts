@@ -140,13 +140,24 @@ export async function runRegisterImport(
 ): Promise<ImportReport> {
   const { db } = database;
   try {
-    return await processRegister(database, protector, importId, file, dryRun, phases);
+    return await holdingImportLock(database, importId, async () => {
+      // Marked failed by a process starting up before this one took the lock: its file is gone.
+      const row = await db
+        .selectFrom('registry_imports')
+        .select('status')
+        .where('id', '=', importId)
+        .executeTakeFirst();
+      if (row?.status !== 'running') throw new Error('the import was marked interrupted before it started');
+      return processRegister(database, protector, importId, file, dryRun, phases);
+    });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     await db
       .updateTable('registry_imports')
       .set({ status: 'failed', failure: reason.slice(0, 500), file_path: null, finished_at: new Date() })
       .where('id', '=', importId)
+      // One marked interrupted keeps the reason the page shows.
+      .where('status', '=', 'running')
       .execute();
     throw err;
   } finally {
@@ -538,16 +549,46 @@ export async function getImportProgress(db: Kysely<DB>, id: string): Promise<Imp
   };
 }
 
+/** The advisory lock a running import holds: hashtext of this and its id (PostgreSQL; `holdingImportLock`). */
+const IMPORT_LOCK = 'registry_import:';
+
+/**
+ * Runs an import holding its advisory lock on a connection of its own (PostgreSQL), so that a
+ * server process starting up beside this one (several serve one database; a rolling restart) does
+ * not take it for an import left by a stopped process. PGlite: one process owns the data directory,
+ * and it marks at start-up, before any import runs.
+ */
+async function holdingImportLock<T>(database: Database, importId: string, fn: () => Promise<T>): Promise<T> {
+  if (database.kind !== 'postgresql') return fn();
+  const client = await database.pool!.connect();
+  let broken = false;
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [IMPORT_LOCK + importId]);
+    try {
+      return await fn();
+    } finally {
+      await client
+        .query('select pg_advisory_unlock(hashtext($1))', [IMPORT_LOCK + importId])
+        .catch(() => (broken = true));
+    }
+  } finally {
+    // A session that may still hold the lock is not handed back to the pool.
+    client.release(broken);
+  }
+}
+
 /**
  * Imports left running by a stopped server: their in-memory state is gone, so each is marked
  * failed (the page says to upload again; a re-upload is harmless as households already imported
- * are left unchanged) and its file removed. Run once at start-up.
+ * are left unchanged) and its file removed. Run at start-up; an import whose lock a running
+ * process holds (`holdingImportLock`) is left alone.
  */
 export async function failInterruptedImports(db: Kysely<DB>, reason: string): Promise<number> {
   const left = await db
     .updateTable('registry_imports')
     .set({ status: 'failed', failure: reason, finished_at: new Date() })
     .where('status', '=', 'running')
+    .where(sql<boolean>`pg_try_advisory_xact_lock(hashtext(${IMPORT_LOCK} || id::text))`)
     .returning(['id', 'file_path'])
     .execute();
   for (const r of left) if (r.file_path) await removeUpload(r.file_path);
