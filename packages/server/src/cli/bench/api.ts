@@ -236,7 +236,7 @@ class LoopWatch {
     this.p99Ns = Math.max(this.p99Ns, loop.percentile(99));
   }
 
-  /** The figures of the phases; the watch is done with. */
+  /** The figures of the phases; the watch is done with (a second call changes nothing). */
   close(): LoopFigures {
     this.stop();
     this.gc.disconnect();
@@ -257,7 +257,7 @@ async function watchLoop<T>(fn: () => Promise<T>): Promise<{ value: T; figures: 
     const value = await fn();
     return { value, figures: watch.close() };
   } finally {
-    watch.stop();
+    watch.close();
   }
 }
 
@@ -305,7 +305,7 @@ async function loadEndpoint(
       ...watch.close(),
     };
   } finally {
-    watch.stop();
+    watch.close();
     await ours.close();
   }
 }
