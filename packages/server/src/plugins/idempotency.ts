@@ -5,7 +5,8 @@ import { AppError } from '../errors';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    idempotencyFingerprint?: string;
+    /** This request stored its key (the first with it): a failure takes the key back. */
+    idempotencyClaim?: { key: string; fingerprint: string };
   }
 }
 
@@ -24,10 +25,11 @@ export const IdempotencyMismatch = () => new AppError(422, 'IDEMPOTENCY_MISMATCH
 
 /**
  * An Idempotency-Key names one request. The services replay the first answer for a key they
- * have seen; this makes sure it is the same request: the first successful one stores its
- * fingerprint (per caller), and a later request with the key and another fingerprint is a 422
- * (as Stripe does) rather than a replay that silently drops it. A failed request stores
- * nothing, so a corrected retry with the same key goes through.
+ * have seen; this makes sure it is the same request: the first request with a key stores its
+ * fingerprint (per caller) before it is handled, and a request with the key and another
+ * fingerprint is a 422 (as Stripe does) rather than a replay that silently drops it — also when
+ * the two arrive together. A request that fails takes its key back, so a corrected retry with
+ * the same key goes through.
  */
 export default fp(async (app) => {
   app.addHook('preHandler', async (req) => {
@@ -35,31 +37,41 @@ export default fp(async (app) => {
     const actor = req.ctx?.actor;
     if (typeof key !== 'string' || !key || !actor) return;
     const fingerprint = fingerprintOf(req);
-    const seen = await app.deps.db
+    const { db } = app.deps;
+    const stored = await db
+      .insertInto('idempotency_keys')
+      .values({ actor_id: actor.id, idempotency_key: key, fingerprint })
+      .onConflict((oc) => oc.columns(['actor_id', 'idempotency_key']).doNothing())
+      .returning('fingerprint')
+      .executeTakeFirst();
+    if (stored) {
+      req.idempotencyClaim = { key, fingerprint };
+      return;
+    }
+    const seen = await db
       .selectFrom('idempotency_keys')
       .select('fingerprint')
       .where('actor_id', '=', actor.id)
       .where('idempotency_key', '=', key)
       .executeTakeFirst();
     if (seen && seen.fingerprint !== fingerprint) throw IdempotencyMismatch();
-    req.idempotencyFingerprint = fingerprint;
   });
 
-  // onSend, before the answer leaves: a client that has its answer finds the key stored.
+  // onSend, before the answer leaves: a client told of a failure finds the key free again.
   app.addHook('onSend', async (req, reply, payload) => {
-    const key = req.headers['idempotency-key'];
+    const claim = req.idempotencyClaim;
     const actor = req.ctx?.actor;
-    if (!req.idempotencyFingerprint || typeof key !== 'string' || !actor) return payload;
-    if (reply.statusCode >= 300) return payload;
+    if (!claim || !actor || reply.statusCode < 300) return payload;
     try {
       await app.deps.db
-        .insertInto('idempotency_keys')
-        .values({ actor_id: actor.id, idempotency_key: key, fingerprint: req.idempotencyFingerprint })
-        .onConflict((oc) => oc.columns(['actor_id', 'idempotency_key']).doNothing())
+        .deleteFrom('idempotency_keys')
+        .where('actor_id', '=', actor.id)
+        .where('idempotency_key', '=', claim.key)
+        .where('fingerprint', '=', claim.fingerprint)
         .execute();
     } catch (err) {
-      // The answer has gone; a key not remembered only weakens the mismatch check for it.
-      req.log.warn({ err }, 'idempotency key not stored');
+      // The answer goes anyway; a key kept only refuses another body under it.
+      req.log.warn({ err }, 'idempotency key not taken back');
     }
     return payload;
   });

@@ -245,6 +245,29 @@ describe('claims (理赔)', () => {
     expect(second.statusCode, second.body).toBe(201);
     expect(second.json().id).not.toBe(both[0]!.json().id);
     expect(await rows()).toEqual({ claims: 2, actions: 2 });
+
+    // Two different reports under one key at the same moment: one is made, the other refused.
+    const race = { 'idempotency-key': `rep-race-${seq}` };
+    const raced = await Promise.all([
+      lingchuan.request('POST', '/api/insurance/claims', { ...body, eventNote: '同时一' }, race),
+      lingchuan.request('POST', '/api/insurance/claims', { ...body, eventNote: '同时二' }, race),
+    ]);
+    expect(raced.map((r) => r.statusCode).sort(), raced.map((r) => r.body).join('\n')).toEqual([201, 422]);
+    expect(raced.find((r) => r.statusCode === 422)!.json().error.code).toBe('IDEMPOTENCY_MISMATCH');
+    expect(await rows()).toEqual({ claims: 3, actions: 3 });
+
+    // A refused request takes its key back: the corrected one goes through under the same key.
+    const fixKey = { 'idempotency-key': `rep-fix-${seq}` };
+    const refused = await lingchuan.request(
+      'POST',
+      '/api/insurance/claims',
+      { ...body, eventDate: '2099-01-01' },
+      fixKey,
+    );
+    expect(refused.statusCode, refused.body).toBeGreaterThanOrEqual(400);
+    const fixed = await lingchuan.request('POST', '/api/insurance/claims', body, fixKey);
+    expect(fixed.statusCode, fixed.body).toBe(201);
+    expect(await rows()).toEqual({ claims: 4, actions: 4 });
   });
 
   it('refuses a report for a person not insured on the date, and keeps other regions and insurers out', async () => {
