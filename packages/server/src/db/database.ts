@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { ConfigError } from '../config';
 import { PGliteDialect } from './pglite-dialect';
 import { PGliteThread } from './pglite-thread';
 import type { DB } from './schema';
@@ -56,8 +57,15 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       ...(opts.schema ? { options: `-c search_path=${opts.schema},public` } : {}),
     });
     pool.on('error', (err) => opts.onIdleError?.(err));
-    // Fail fast with a clear message when the server is not reachable.
-    await pool.query('select 1');
+    // Fail fast with a clear message when the server is not reachable, or the schema is not there:
+    // PostgreSQL skips a missing schema on the search path, and everything would go to public.
+    const { rows } = await pool.query<{ schema: string | null }>('select current_schema() as schema');
+    if (opts.schema && rows[0]?.schema !== opts.schema) {
+      await pool.end();
+      throw new ConfigError(
+        `JIUZHU_DB_SCHEMA: the database has no schema "${opts.schema}"; create it first (create schema ${opts.schema})`,
+      );
+    }
     return {
       kind: 'postgresql',
       db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
