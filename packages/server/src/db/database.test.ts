@@ -5,7 +5,6 @@ import { openDatabase } from './database';
 
 const url = process.env.DATABASE_URL;
 
-
 describe.skipIf(!url)('JIUZHU_DB_SCHEMA on PostgreSQL', () => {
   it('refuses a schema the database does not have (PostgreSQL would skip it and work in public)', async () => {
     const schema = freshSchema();
