@@ -212,36 +212,15 @@ describe('register import', () => {
 });
 
 describe('imports interrupted by a stop (several server processes on one database)', () => {
-  const running = async (fileName: string) =>
-    (
-      await t.database.db
-        .insertInto('registry_imports')
-        .values({
-          region_code: '350302102',
-          created_by: 'lingchuan',
-          file_name: fileName,
-          file_sha256: 'x',
-          dry_run: false,
-          rows: 0,
-          households: 0,
-          valid: 0,
-          imported: 0,
-          unchanged: 0,
-          errors: '[]',
-          duration_ms: 0,
-          status: 'running',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
+  const silent = pino({ level: 'silent' });
+  /** An import recorded as running (as the upload route records it), its file not on disk. */
+  const running = (fileName: string) =>
+    runAsSystem('test', silent, () =>
+      startRegisterImport(t.database.db, { path: '', fileName, size: 0, sha256: 'x' }, false),
+    );
   const statusOf = async (id: string) =>
-    (
-      await t.database.db
-        .selectFrom('registry_imports')
-        .select(['status', 'failure'])
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow()
-    ).status;
+    (await t.database.db.selectFrom('registry_imports').select('status').where('id', '=', id).executeTakeFirstOrThrow())
+      .status;
 
   it('a process starting up marks the imports no process runs, not one another process holds', async () => {
     const held = await running('held.csv');
@@ -267,7 +246,6 @@ describe('imports interrupted by a stop (several server processes on one databas
     fs.writeFileSync(file, csv([HEADERS, row(member('Z1', '林中断', pid(), '户主'))]));
     const saved = { path: file, fileName: 'upload.csv', size: fs.statSync(file).size, sha256: 'x' };
     const protector = new Protector(t.config);
-    const silent = pino({ level: 'silent' });
     const before = await householdCount();
     const id = await runAsSystem('test', silent, () => startRegisterImport(t.database.db, saved, false));
     await failInterruptedImports(t.database.db, '导入中断');
